@@ -1,0 +1,5 @@
+"""The one exception type for anything a user can cause."""
+
+
+class MtqaError(Exception):
+    """Bad input or a bad option; the CLI prints it on one line and exits with 2."""

@@ -1,0 +1,145 @@
+"""Typed values passed between the stages of an audit."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+Side = Literal["reference", "copy"]
+SentenceKind = Literal["headline", "body"]
+Severity = Literal["major", "minor"]
+Label = Literal["faithful", "paraphrase", "garbled", "omitted", "added"]
+
+SIDES: tuple[Side, ...] = ("reference", "copy")
+SEVERITIES: tuple[Severity, ...] = ("major", "minor")
+LABELS: tuple[Label, ...] = ("faithful", "paraphrase", "garbled", "omitted", "added")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of a document, located by character offsets.
+
+    Attributes:
+        id: Position of the sentence in its document, from 0.
+        start: Offset of the first character in the document text.
+        end: Offset one past the last character; ``text == document[start:end]``.
+        text: The sentence exactly as it stands in the document.
+        norm: The sentence normalised for comparison (quotes, dashes, spaces,
+            a leading dateline removed). Never used for offsets.
+        paragraph: Index of the paragraph (block of lines) holding it.
+        kind: ``"headline"`` for a title line without a full stop, else ``"body"``.
+    """
+
+    id: int
+    start: int
+    end: int
+    text: str
+    norm: str
+    paragraph: int
+    kind: SentenceKind = "body"
+
+    def __post_init__(self) -> None:
+        if self.id < 0:
+            raise ValueError(f"sentence id must be >= 0, got {self.id}")
+        if not 0 <= self.start < self.end:
+            raise ValueError(f"bad sentence span [{self.start}, {self.end})")
+        if len(self.text) != self.end - self.start:
+            raise ValueError("sentence text does not match its span")
+
+
+@dataclass(frozen=True)
+class Document:
+    """A text split into sentences; ``sentences[i].id == i``."""
+
+    text: str
+    sentences: tuple[Sentence, ...]
+
+    def __post_init__(self) -> None:
+        for position, sentence in enumerate(self.sentences):
+            if sentence.id != position:
+                raise ValueError("sentence ids must be 0..n-1 in order")
+            if self.text[sentence.start : sentence.end] != sentence.text:
+                raise ValueError(f"sentence {position} does not match the text at its offsets")
+
+    def __len__(self) -> int:
+        return len(self.sentences)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One alignment unit: reference sentences rendered by copy sentences.
+
+    Either side may be empty (an omitted or an added sentence), never both.
+    ``similarity`` is the aligner's combined score for the unit, or ``nan``
+    for an unaligned sentence.
+    """
+
+    reference_ids: tuple[int, ...]
+    copy_ids: tuple[int, ...]
+    similarity: float = float("nan")
+
+    def __post_init__(self) -> None:
+        if not self.reference_ids and not self.copy_ids:
+            raise ValueError("a unit needs at least one sentence")
+        for ids in (self.reference_ids, self.copy_ids):
+            if list(ids) != sorted(set(ids)):
+                raise ValueError(f"unit ids must be increasing and distinct: {ids}")
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """All units of an audit; every sentence of both sides is in exactly one unit."""
+
+    units: tuple[Unit, ...]
+
+    def check_covers(self, n_reference: int, n_copy: int) -> None:
+        """Raise ``ValueError`` unless each sentence appears in exactly one unit."""
+        for side, size in (("reference", n_reference), ("copy", n_copy)):
+            seen = sorted(
+                i for unit in self.units for i in (unit.reference_ids if side == "reference" else unit.copy_ids)
+            )
+            if seen != list(range(size)):
+                raise ValueError(f"alignment does not cover each {side} sentence exactly once")
+
+
+@dataclass(frozen=True)
+class UnitScores:
+    """Faithfulness scores of one unit; nan where a side is empty."""
+
+    cosine: float
+    bleu: float
+    chrf: float
+    label: Label
+
+
+@dataclass(frozen=True)
+class Flag:
+    """A problem found in the copy, pointing at an exact span of the copy text.
+
+    Attributes:
+        kind: Detector name, e.g. ``"name"`` or ``"syntax"``.
+        severity: ``"major"`` or ``"minor"``.
+        copy_id: The copy sentence holding the span.
+        reference_id: The reference sentence that supports the flag, if any.
+        start: Offset of the span in the copy text.
+        end: Offset one past the span; ``copy[start:end] == text``.
+        text: The flagged text.
+        suggestion: What the copy should say, or ``None``.
+        message: The evidence, in words an editor can check.
+    """
+
+    kind: str
+    severity: Severity
+    copy_id: int
+    reference_id: int | None
+    start: int
+    end: int
+    text: str
+    suggestion: str | None
+    message: str
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+        if not 0 <= self.start < self.end or len(self.text) != self.end - self.start:
+            raise ValueError(f"bad flag span [{self.start}, {self.end}) for {self.text!r}")
