@@ -1,0 +1,132 @@
+"""Similarity matrices between two documents, for single and merged sentences.
+
+A document is represented by its sentences and by each pair of adjacent
+sentences joined together, so the aligner can test a split (one reference
+sentence rendered by two copy sentences) or a merge against the real
+embedding of the joined text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+_WORD = re.compile(r"\w+")
+
+# Share of the lexical (character trigram) score in the blended similarity;
+# calibrated with the aligner's thresholds (benchmarks/calibrate_alignment.py).
+DEFAULT_LEXICAL_WEIGHT = 0.3
+
+
+@dataclass(frozen=True)
+class Similarities:
+    """Scores between reference and copy units, all in ``[-1, 1]``.
+
+    Attributes:
+        one_one: Shape ``(n_ref, n_copy)``; reference ``i`` vs copy ``j``.
+        one_two: Shape ``(n_ref, n_copy - 1)``; reference ``i`` vs copy ``j, j+1`` joined.
+        two_one: Shape ``(n_ref - 1, n_copy)``; reference ``i, i+1`` joined vs copy ``j``.
+    """
+
+    one_one: np.ndarray
+    one_two: np.ndarray
+    two_one: np.ndarray
+
+    def __post_init__(self) -> None:
+        n_ref, n_copy = self.one_one.shape
+        if self.one_two.shape != (n_ref, max(n_copy - 1, 0)):
+            raise ValueError(f"one_two has shape {self.one_two.shape}, expected {(n_ref, max(n_copy - 1, 0))}")
+        if self.two_one.shape != (max(n_ref - 1, 0), n_copy):
+            raise ValueError(f"two_one has shape {self.two_one.shape}, expected {(max(n_ref - 1, 0), n_copy)}")
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """``(n_ref, n_copy)``."""
+        n_ref, n_copy = self.one_one.shape
+        return int(n_ref), int(n_copy)
+
+
+@dataclass(frozen=True)
+class UnitVectors:
+    """Vectors of one document's sentences and of each adjacent pair joined.
+
+    Attributes:
+        single: Shape ``(n, dim)``.
+        joined: Shape ``(max(n - 1, 0), dim)``; row ``i`` is sentences ``i`` and ``i+1``.
+    """
+
+    single: np.ndarray
+    joined: np.ndarray
+
+
+def joined_texts(texts: list[str]) -> list[str]:
+    """Return each adjacent pair of ``texts`` joined by a space."""
+    return [f"{left} {right}" for left, right in zip(texts, texts[1:], strict=False)]
+
+
+def cosine_similarities(reference: UnitVectors, copy: UnitVectors) -> Similarities:
+    """Cosine similarities of L2-normalised vectors, as dot products."""
+    return Similarities(
+        one_one=reference.single @ copy.single.T,
+        one_two=reference.single @ copy.joined.T,
+        two_one=reference.joined @ copy.single.T,
+    )
+
+
+def char_trigrams(text: str) -> set[str]:
+    """Return the set of character trigrams of the lowercased words of ``text``.
+
+    Each word is padded with spaces, so short words and word edges count.
+    """
+    grams: set[str] = set()
+    for word in _WORD.findall(text.lower()):
+        padded = f" {word} "
+        grams.update(padded[k : k + 3] for k in range(len(padded) - 2))
+    return grams
+
+
+def lexical_similarities(reference: list[str], copy: list[str]) -> Similarities:
+    """Dice overlap of character trigram sets, for single and joined sentences.
+
+    Trigrams catch shared names, numbers and word stems even when a name is
+    mangled by a letter or two, which embeddings of short sentences miss.
+    """
+    ref_sets = [char_trigrams(t) for t in reference]
+    copy_sets = [char_trigrams(t) for t in copy]
+    ref_joined = [a | b for a, b in zip(ref_sets, ref_sets[1:], strict=False)]
+    copy_joined = [a | b for a, b in zip(copy_sets, copy_sets[1:], strict=False)]
+    vocabulary = {gram: k for k, gram in enumerate(set().union(*ref_sets, *copy_sets))}
+
+    def indicator(sets: list[set[str]]) -> np.ndarray:
+        matrix = np.zeros((len(sets), len(vocabulary)), dtype=np.float32)
+        for row, grams in enumerate(sets):
+            matrix[row, [vocabulary[g] for g in grams]] = 1.0
+        return matrix
+
+    def dice(left: list[set[str]], right: list[set[str]]) -> np.ndarray:
+        a, b = indicator(left), indicator(right)
+        sizes = a.sum(axis=1)[:, None] + b.sum(axis=1)[None, :]
+        return np.divide(2.0 * (a @ b.T), sizes, out=np.zeros_like(sizes), where=sizes > 0)
+
+    return Similarities(
+        one_one=dice(ref_sets, copy_sets),
+        one_two=dice(ref_sets, copy_joined),
+        two_one=dice(ref_joined, copy_sets),
+    )
+
+
+def blend(cosine: Similarities, lexical: Similarities, lexical_weight: float) -> Similarities:
+    """Weighted mean ``(1 - w) * cosine + w * lexical`` of two sets of matrices."""
+    if not 0.0 <= lexical_weight <= 1.0:
+        raise ValueError(f"lexical_weight must be in [0, 1], got {lexical_weight}")
+
+    def mix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return np.asarray((1.0 - lexical_weight) * a + lexical_weight * b, dtype=np.float64)
+
+    return Similarities(
+        one_one=mix(cosine.one_one, lexical.one_one),
+        one_two=mix(cosine.one_two, lexical.one_two),
+        two_one=mix(cosine.two_one, lexical.two_one),
+    )
