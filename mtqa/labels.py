@@ -1,0 +1,50 @@
+"""The label of an alignment unit, from its cosine and chrF.
+
+Thresholds (see ``docs/calibration.md`` for how they were chosen on the
+human MQM judgements of ``mqm_ted_zhen.tsv``):
+
+- ``omitted``: no copy sentence renders the reference sentence(s);
+- ``added``: the copy sentence(s) render nothing of the reference;
+- ``garbled``: cosine below ``GARBLED_COSINE``: the meaning is damaged;
+- ``faithful``: cosine at least ``FAITHFUL_COSINE`` and chrF at least
+  ``FAITHFUL_CHRF``: the meaning and most of the wording are kept;
+- ``paraphrase``: anything else: the meaning is kept in other words.
+"""
+
+from __future__ import annotations
+
+import math
+
+from mtqa.types import Label
+
+GARBLED_COSINE = 0.7
+FAITHFUL_COSINE = 0.9
+FAITHFUL_CHRF = 60.0
+
+
+def label_unit(cosine: float, chrf: float, has_reference: bool, has_copy: bool) -> Label:
+    """Return the label of one unit.
+
+    Args:
+        cosine: Embedding cosine of the unit's two sides (nan if one is empty).
+        chrf: chrF of the copy side against the reference side, 0-100.
+        has_reference: Whether the unit has reference sentences.
+        has_copy: Whether the unit has copy sentences.
+
+    Returns:
+        One of ``faithful``, ``paraphrase``, ``garbled``, ``omitted``, ``added``.
+    """
+    if not has_copy:
+        return "omitted"
+    if not has_reference:
+        return "added"
+    if math.isnan(cosine) or cosine < GARBLED_COSINE:
+        return "garbled"
+    if cosine >= FAITHFUL_COSINE and chrf >= FAITHFUL_CHRF:
+        return "faithful"
+    return "paraphrase"
+
+
+def thresholds() -> dict[str, float]:
+    """The thresholds, for a report's signature."""
+    return {"garbled_cosine": GARBLED_COSINE, "faithful_cosine": FAITHFUL_COSINE, "faithful_chrf": FAITHFUL_CHRF}
