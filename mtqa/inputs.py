@@ -1,0 +1,78 @@
+"""Read a text file a user names, refusing what is not a news text with one clear line.
+
+Invalid UTF-8 is rejected, not guessed at: offsets in a report refer to the
+decoded text, and a silent wrong guess would corrupt names and quotes. The
+error names the first bad byte and how to pass another encoding. A UTF-8 byte
+order mark is dropped; offsets count from the character after it.
+"""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from mtqa.errors import MtqaError
+
+# One news story is rarely over 100 kB; 2 MB leaves room for long features
+# while keeping a mistaken input (a log, a dump) from running for minutes.
+MAX_INPUT_BYTES = 2_000_000
+# Share of control characters (other than tab, newline, carriage return,
+# form feed) above which a file is taken as binary.
+MAX_CONTROL_SHARE = 0.01
+_BOMS = {codecs.BOM_UTF16_LE: "utf-16", codecs.BOM_UTF16_BE: "utf-16", codecs.BOM_UTF32_LE: "utf-32"}
+
+
+def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_INPUT_BYTES) -> str:
+    """Read and decode a text file.
+
+    Args:
+        path: The file.
+        encoding: Its encoding; UTF-8 unless the user says otherwise.
+        max_bytes: Largest accepted file size.
+
+    Returns:
+        The decoded text, without a byte order mark.
+
+    Raises:
+        MtqaError: If the file is missing, a directory, empty or blank,
+            binary, not valid in ``encoding``, or over ``max_bytes``.
+    """
+    file = Path(path)
+    if not file.exists():
+        raise MtqaError(f"{path}: no such file")
+    if file.is_dir():
+        raise MtqaError(f"{path}: is a directory, not a text file")
+    if not file.is_file():
+        raise MtqaError(f"{path}: is not a regular file")
+    size = file.stat().st_size
+    if size > max_bytes:
+        raise MtqaError(f"{path}: {size:,} bytes is over the limit of {max_bytes:,} bytes for one text")
+    try:
+        data = file.read_bytes()
+    except OSError as error:
+        raise MtqaError(f"{path}: cannot read: {error.strerror}") from error
+    if not data.strip():
+        raise MtqaError(f"{path}: is empty")
+    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+        for bom, name in _BOMS.items():
+            if data.startswith(bom):
+                raise MtqaError(f"{path}: is {name.upper()}, not UTF-8; pass --encoding {name}")
+        if b"\x00" in data:
+            raise MtqaError(f"{path}: looks binary (it contains NUL bytes), not a text file")
+        encoding = "utf-8-sig"
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as error:
+        bad = data[error.start]
+        raise MtqaError(
+            f"{path}: not valid {error.encoding} (byte 0x{bad:02x} at offset {error.start}); "
+            "re-encode the file as UTF-8 or pass its encoding, e.g. --encoding cp1252"
+        ) from error
+    except LookupError as error:
+        raise MtqaError(f"unknown encoding {encoding!r}") from error
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > MAX_CONTROL_SHARE * len(text):
+        raise MtqaError(f"{path}: looks binary ({controls} control characters), not a text file")
+    if not text.strip():
+        raise MtqaError(f"{path}: is empty (only whitespace)")
+    return text

@@ -1,0 +1,145 @@
+"""Connects the stages: segment, embed, align, score, detect, report."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+
+import numpy as np
+
+from mtqa.align import AlignParams, align
+from mtqa.detectors import DETECTORS, AuditContext
+from mtqa.embed import Embedder, SentenceTransformerEmbedder
+from mtqa.errors import MtqaError
+from mtqa.labels import label_unit
+from mtqa.report import Report, build_report
+from mtqa.scorers import BleuScorer, ChrfScorer
+from mtqa.segment import segment
+from mtqa.similarity import (
+    DEFAULT_LEXICAL_WEIGHT,
+    Similarities,
+    UnitVectors,
+    blend,
+    cosine_similarities,
+    joined_texts,
+    lexical_similarities,
+)
+from mtqa.types import Alignment, Document, Flag, Unit, UnitScores
+
+
+@lru_cache(maxsize=4)
+def default_embedder(model: str | None = None) -> SentenceTransformerEmbedder:
+    """One embedder per model for the process, so repeated audits load it once."""
+    return SentenceTransformerEmbedder(model)
+
+
+def embed_document(embedder: Embedder, document: Document) -> UnitVectors:
+    """Embed every sentence and every adjacent pair of ``document`` in one batched call."""
+    texts = [s.norm for s in document.sentences]
+    vectors = embedder.encode(texts + joined_texts(texts))
+    return UnitVectors(single=vectors[: len(texts)], joined=vectors[len(texts) :])
+
+
+def audit(
+    reference: str,
+    copy: str,
+    *,
+    model: str | None = None,
+    embedder: Embedder | None = None,
+    align_params: AlignParams | None = None,
+    lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
+    detectors: Sequence[str] | None = None,
+) -> Report:
+    """Audit ``copy`` against ``reference``, sentence by sentence.
+
+    Args:
+        reference: The original text.
+        copy: The copy to audit.
+        model: A local sentence-transformers model folder; default the packaged
+            all-MiniLM-L6-v2. Ignored when ``embedder`` is given.
+        embedder: Any ``Embedder``; mainly for tests and reuse across audits.
+        align_params: Aligner thresholds; default the calibrated ones.
+        lexical_weight: Share of the character-trigram score in the similarity.
+        detectors: Flag kinds to run (keys of ``mtqa.detectors.DETECTORS``); default all.
+
+    Returns:
+        The ``Report``.
+
+    Raises:
+        MtqaError: If a text is empty, a detector is unknown, or the model cannot be loaded.
+    """
+    for side, text in (("original", reference), ("copy", copy)):
+        if not isinstance(text, str) or not text.strip():
+            raise MtqaError(f"the {side} text is empty")
+    chosen = list(DETECTORS) if detectors is None else list(detectors)
+    unknown = [name for name in chosen if name not in DETECTORS]
+    if unknown:
+        raise MtqaError(f"unknown detector(s) {unknown}; choose from {sorted(DETECTORS)}")
+    params = align_params or AlignParams()
+    embedder = embedder or default_embedder(model)
+
+    reference_doc, copy_doc = segment(reference), segment(copy)
+    cosine = cosine_similarities(embed_document(embedder, reference_doc), embed_document(embedder, copy_doc))
+    lexical = lexical_similarities([s.norm for s in reference_doc.sentences], [s.norm for s in copy_doc.sentences])
+    alignment = align(blend(cosine, lexical, lexical_weight), params)
+    scores = score_units(reference_doc, copy_doc, alignment, cosine)
+    context = AuditContext(reference_doc, copy_doc, alignment)
+    instances = [DETECTORS[name]() for name in chosen]
+    flags: list[Flag] = sorted(
+        (flag for detector in instances for flag in detector.detect(context)), key=lambda f: (f.start, f.kind)
+    )
+    return build_report(
+        reference_doc,
+        copy_doc,
+        alignment,
+        scores,
+        flags,
+        model=getattr(embedder, "name", type(embedder).__name__),
+        align_params=params,
+        lexical_weight=lexical_weight,
+        detectors={d.name: d.params() for d in instances},
+    )
+
+
+def unit_cosine(unit: Unit, cosine: Similarities) -> float:
+    """The embedding cosine of a 1-1, 1-2 or 2-1 unit, read off the matrices."""
+    refs, copies = unit.reference_ids, unit.copy_ids
+    if not refs or not copies:
+        return float("nan")
+    if len(refs) == 1 and len(copies) == 1:
+        return float(cosine.one_one[refs[0], copies[0]])
+    if len(refs) == 1 and len(copies) == 2:
+        return float(cosine.one_two[refs[0], copies[0]])
+    if len(refs) == 2 and len(copies) == 1:
+        return float(cosine.two_one[refs[0], copies[0]])
+    raise ValueError(f"unsupported unit shape {len(refs)}-{len(copies)}")
+
+
+def unit_texts(unit: Unit, reference: Document, copy: Document) -> tuple[str, str]:
+    """The normalised text of each side of ``unit``, sentences joined by a space."""
+    return (
+        " ".join(reference.sentences[i].norm for i in unit.reference_ids),
+        " ".join(copy.sentences[j].norm for j in unit.copy_ids),
+    )
+
+
+def score_units(reference: Document, copy: Document, alignment: Alignment, cosine: Similarities) -> list[UnitScores]:
+    """Score every unit: cosine, sentence BLEU and chrF, and its label."""
+    linked = [k for k, u in enumerate(alignment.units) if u.reference_ids and u.copy_ids]
+    texts = [unit_texts(alignment.units[k], reference, copy) for k in linked]
+    refs, hyps = [t[0] for t in texts], [t[1] for t in texts]
+    bleu = dict(zip(linked, BleuScorer().sentence_scores(refs, hyps), strict=True))
+    chrf = dict(zip(linked, ChrfScorer().sentence_scores(refs, hyps), strict=True))
+    scores = []
+    for k, unit in enumerate(alignment.units):
+        cos = unit_cosine(unit, cosine)
+        unit_chrf = chrf.get(k, float("nan"))
+        scores.append(
+            UnitScores(
+                cosine=round(min(cos, 1.0), 6) if not np.isnan(cos) else cos,
+                bleu=bleu.get(k, float("nan")),
+                chrf=unit_chrf,
+                label=label_unit(cos, unit_chrf, bool(unit.reference_ids), bool(unit.copy_ids)),
+            )
+        )
+    return scores

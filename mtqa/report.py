@@ -1,0 +1,242 @@
+"""The audit report: four tables and two dicts, and their JSON and CSV forms.
+
+Columns (the contract other tools build on):
+
+- ``sentences``: side, id, start, end, text, kind, paragraph. ``text`` is
+  ``original[start:end]`` of its side's text.
+- ``pairs``: one row per unit: reference_ids, copy_ids (lists of int),
+  reference_text, copy_text, cosine, bleu, chrf, label, similarity (the
+  aligner's blended score), shape (e.g. ``"1-2"``).
+- ``flags``: kind, severity, copy_id, reference_id (nullable), start, end,
+  text, suggestion, message. ``copy[start:end] == text``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mtqa import __version__
+from mtqa.align import AlignParams
+from mtqa.labels import thresholds
+from mtqa.scorers import BleuScorer, ChrfScorer
+from mtqa.types import LABELS, Alignment, Document, Flag, UnitScores
+
+SENTENCE_COLUMNS = ["side", "id", "start", "end", "text", "kind", "paragraph"]
+PAIR_COLUMNS = [
+    "reference_ids",
+    "copy_ids",
+    "reference_text",
+    "copy_text",
+    "cosine",
+    "bleu",
+    "chrf",
+    "label",
+    "similarity",
+    "shape",
+]
+FLAG_COLUMNS = ["kind", "severity", "copy_id", "reference_id", "start", "end", "text", "suggestion", "message"]
+REPORT_KEYS = ("sentences", "pairs", "flags", "summary", "signature")
+# Below this coverage the summary says the copy barely renders the original.
+LOW_COVERAGE = 0.3
+
+
+@dataclass(frozen=True)
+class Report:
+    """What an audit found; see the module docstring for the columns."""
+
+    sentences: pd.DataFrame
+    pairs: pd.DataFrame
+    flags: pd.DataFrame
+    summary: dict[str, Any]
+    signature: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the report as JSON-ready values, keyed ``sentences, pairs, flags, summary, signature``."""
+        return {
+            "sentences": _records(self.sentences),
+            "pairs": _records(self.pairs),
+            "flags": _records(self.flags),
+            "summary": _clean(self.summary),
+            "signature": _clean(self.signature),
+        }
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """Return ``to_dict()`` as a JSON string."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def to_csv(self, directory: str | os.PathLike[str]) -> Path:
+        """Write the three tables as CSV and the two dicts as JSON into ``directory``.
+
+        Files: ``sentences.csv``, ``pairs.csv`` (id lists as JSON arrays),
+        ``flags.csv``, ``summary.json``, ``signature.json``. They are written
+        to a temporary folder first and moved into place, so a failure leaves
+        no half-written directory.
+
+        Returns:
+            The directory.
+        """
+        target = Path(directory)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".mtqa-", dir=target.parent))
+        try:
+            data = self.to_dict()
+            for table in ("sentences", "pairs", "flags"):
+                frame = pd.DataFrame(data[table], columns=list(getattr(self, table).columns))
+                for column in ("reference_ids", "copy_ids"):
+                    if column in frame:
+                        frame[column] = frame[column].map(json.dumps)
+                frame.to_csv(staging / f"{table}.csv", index=False)
+            for name in ("summary", "signature"):
+                (staging / f"{name}.json").write_text(json.dumps(data[name], ensure_ascii=False, indent=2) + "\n")
+            if target.exists():
+                shutil.rmtree(target) if target.is_dir() else target.unlink()
+            staging.rename(target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return target
+
+    def to_table(self, color: bool = False, width: int = 120) -> str:
+        """Render the report for a terminal; see ``mtqa.render_table``."""
+        from mtqa.render_table import render_table
+
+        return render_table(self, color=color, width=width)
+
+
+def build_report(
+    reference: Document,
+    copy: Document,
+    alignment: Alignment,
+    scores: list[UnitScores],
+    flags: list[Flag],
+    *,
+    model: str,
+    align_params: AlignParams,
+    lexical_weight: float,
+    detectors: dict[str, dict[str, object]],
+) -> Report:
+    """Assemble the tables, the summary and the signature of one audit."""
+    sentences = pd.DataFrame(
+        [
+            {"side": side, **{c: getattr(s, c) for c in SENTENCE_COLUMNS[1:]}}
+            for side, document in (("reference", reference), ("copy", copy))
+            for s in document.sentences
+        ],
+        columns=SENTENCE_COLUMNS,
+    )
+    pairs = pd.DataFrame(
+        [
+            {
+                "reference_ids": list(unit.reference_ids),
+                "copy_ids": list(unit.copy_ids),
+                "reference_text": " ".join(reference.sentences[i].text for i in unit.reference_ids),
+                "copy_text": " ".join(copy.sentences[j].text for j in unit.copy_ids),
+                "cosine": score.cosine,
+                "bleu": score.bleu,
+                "chrf": score.chrf,
+                "label": score.label,
+                "similarity": unit.similarity,
+                "shape": f"{len(unit.reference_ids)}-{len(unit.copy_ids)}",
+            }
+            for unit, score in zip(alignment.units, scores, strict=True)
+        ],
+        columns=PAIR_COLUMNS,
+    )
+    flag_frame = pd.DataFrame([asdict(f) for f in flags], columns=FLAG_COLUMNS)
+    flag_frame["reference_id"] = flag_frame["reference_id"].astype("Int64")
+    summary = summarize(reference, copy, alignment, pairs, flag_frame)
+    signature = {
+        "mtqa": __version__,
+        "model": model,
+        "segmenter": "mtqa.segment rules",
+        "similarity": {"lexical": "char-trigram dice", "lexical_weight": lexical_weight},
+        "aligner": align_params.as_dict(),
+        "scorers": {
+            "cosine": "embedding cosine of each unit's joined sentences",
+            "bleu": BleuScorer().signature() + "|sentence:effective-order",
+            "chrf": ChrfScorer().signature(),
+        },
+        "labels": thresholds(),
+        "detectors": detectors,
+    }
+    return Report(sentences, pairs, flag_frame, summary, signature)
+
+
+def summarize(
+    reference: Document, copy: Document, alignment: Alignment, pairs: pd.DataFrame, flags: pd.DataFrame
+) -> dict[str, Any]:
+    """Document-level figures, and a sentence that says what they mean."""
+    linked = pairs[(pairs.reference_ids.map(len) > 0) & (pairs.copy_ids.map(len) > 0)]
+    rendered = sum(len(ids) for ids in linked.reference_ids)
+    sourced = sum(len(ids) for ids in linked.copy_ids)
+    coverage = rendered / len(reference) if len(reference) else 0.0
+    copy_coverage = sourced / len(copy) if len(copy) else 0.0
+    refs = [" ".join(reference.sentences[i].norm for i in ids) for ids in linked.reference_ids]
+    hyps = [" ".join(copy.sentences[j].norm for j in ids) for ids in linked.copy_ids]
+    by_kind = Counter(flags.kind) if len(flags) else Counter()
+    by_severity = Counter(flags.severity) if len(flags) else Counter()
+    summary: dict[str, Any] = {
+        "reference_sentences": len(reference),
+        "copy_sentences": len(copy),
+        "units": len(alignment.units),
+        "aligned_units": len(linked),
+        "units_by_shape": dict(Counter(pairs["shape"])),
+        "labels": {label: int((pairs.label == label).sum()) for label in LABELS},
+        "coverage": round(coverage, 4),
+        "copy_coverage": round(copy_coverage, 4),
+        "corpus_bleu": BleuScorer().corpus_score(refs, hyps),
+        "corpus_chrf": ChrfScorer().corpus_score(refs, hyps),
+        "mean_cosine": float(linked.cosine.mean()) if len(linked) else float("nan"),
+        "flags": len(flags),
+        "flags_by_kind": dict(sorted(by_kind.items())),
+        "flags_by_severity": {s: by_severity.get(s, 0) for s in ("major", "minor")},
+    }
+    summary["verdict"] = verdict(summary)
+    return summary
+
+
+def verdict(summary: dict[str, Any]) -> str:
+    """One or two sentences for a reader, including an honest warning at low coverage."""
+    n_ref, n_copy = summary["reference_sentences"], summary["copy_sentences"]
+    rendered = round(summary["coverage"] * n_ref)
+    unsourced = n_copy - round(summary["copy_coverage"] * n_copy)
+    text = (
+        f"The copy renders {rendered} of {n_ref} original sentences ({summary['coverage']:.0%}); "
+        f"{unsourced} of {n_copy} copy sentences have no source in the original; "
+        f"{summary['flags']} flags ({summary['flags_by_severity']['major']} major)."
+    )
+    if summary["coverage"] < LOW_COVERAGE:
+        text += (
+            " Low coverage: the copy renders little or none of the original; it may be a different story, "
+            "heavily rewritten, or in another language."
+        )
+    return text
+
+
+def _clean(value: Any) -> Any:
+    """Make ``value`` JSON-ready: NaN and NA become None, numpy scalars plain numbers."""
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    if value is None or value is pd.NA:
+        return None
+    if hasattr(value, "item") and not isinstance(value, str):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    return [_clean(row) for row in frame.astype(object).to_dict(orient="records")]
