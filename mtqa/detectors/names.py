@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -11,11 +12,11 @@ from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency
 
 from mtqa.detectors.base import AuditContext
-from mtqa.types import Document, Flag
+from mtqa.types import Document, Flag, Severity
 
 # A capitalised word, optionally behind a lowercase particle joined by a hyphen
 # or apostrophe (al-, el-, bin-, d'), with inner hyphens and apostrophes.
-_NAME = re.compile(r"(?<![\w'’-])(?:[a-z]{1,3}[-'’])?[A-Z][A-Za-z]*(?:['’-][A-Za-z]+)*")
+_NAME = re.compile(r"(?<![\w'’-])(?:[a-z]{1,3}[-'’])?([^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*)")
 # "Iran-backed", "US-led": a lowercase tail that is an ordinary word is not part of the name.
 _TAIL = re.compile(r"-([a-z]+)$")
 
@@ -51,6 +52,8 @@ def name_spans(document: Document) -> list[NameSpan]:
     for sentence in document.sentences:
         words: list[NameSpan] = []
         for match in _NAME.finditer(sentence.text):
+            if not match.group(1)[0].isupper():
+                continue
             text = match.group()
             tail = _TAIL.search(text)
             if tail and zipf_frequency(tail.group(1), "en") >= 3.0:
@@ -58,7 +61,7 @@ def name_spans(document: Document) -> list[NameSpan]:
             start = sentence.start + match.start()
             words.append(NameSpan(sentence.id, start, start + len(text), text))
         spans.extend(words)
-        for left, right in zip(words, words[1:], strict=False):
+        for left, right in itertools.pairwise(words):
             if document.text[left.end : right.start] == " ":
                 spans.append(NameSpan(sentence.id, left.start, right.end, document.text[left.start : right.end]))
     return spans
@@ -67,9 +70,13 @@ def name_spans(document: Document) -> list[NameSpan]:
 class NameDetector:
     """Flags copy names that are near misses of names in the original.
 
-    A copy name is checked when it is not an ordinary English word (Zipf
-    frequency below ``COMMON_ZIPF``) and does not stand in the original as
-    written. It is flagged when its letters equal a name of the original but
+    A copy name is checked when it is not a very common English word (Zipf
+    frequency below ``COMMON_ZIPF``: "Said", "Near" opening a sentence) and
+    does not stand in the original as written. A word of ordinary frequency
+    (``DERIVED_ZIPF``) that extends or shortens an original name by a suffix
+    ("Syrian" for "Syria") is a derived word, not a mangled name.
+
+    It is flagged when its letters equal a name of the original but
     it is split or joined differently ("Solei Mani"), or when its letters are
     within ``MIN_SIMILARITY`` (normalised Levenshtein) of a name of the
     original, or sound the same (Metaphone) and are within ``MIN_PHONETIC_SIMILARITY``.
@@ -78,7 +85,9 @@ class NameDetector:
     """
 
     name = "name"
-    COMMON_ZIPF = 3.5
+    COMMON_ZIPF = 4.5
+    DERIVED_ZIPF = 3.0
+    MAX_SUFFIX = 3
     MIN_SIMILARITY = 0.75
     MIN_PHONETIC_SIMILARITY = 0.6
     MIN_LETTERS = 4
@@ -87,6 +96,7 @@ class NameDetector:
         """See ``Detector.params``."""
         return {
             "common_zipf": self.COMMON_ZIPF,
+            "derived_zipf": self.DERIVED_ZIPF,
             "min_similarity": self.MIN_SIMILARITY,
             "min_phonetic_similarity": self.MIN_PHONETIC_SIMILARITY,
         }
@@ -114,7 +124,19 @@ class NameDetector:
         return sorted(flags, key=lambda f: f.start)
 
     def _is_common(self, span: NameSpan) -> bool:
-        return all(zipf_frequency(word, "en") >= self.COMMON_ZIPF for word in re.split(r"[\s'’-]+", span.text) if word)
+        """A very common word, or a compound of ordinary words ("Iraqi-Syrian")."""
+        words = [w for w in re.split(r"[\s'’-]+", span.text) if w]
+        if all(zipf_frequency(w, "en") >= self.COMMON_ZIPF for w in words):
+            return True
+        return "-" in span.text and all(zipf_frequency(w, "en") >= self.DERIVED_ZIPF for w in words)
+
+    def _is_derived(self, span: NameSpan, candidate: NameSpan) -> bool:
+        short, long = sorted((span.key, candidate.key), key=len)
+        return (
+            long.startswith(short)
+            and len(long) - len(short) <= self.MAX_SUFFIX
+            and zipf_frequency(span.text, "en") >= self.DERIVED_ZIPF
+        )
 
     def _match(self, span: NameSpan, known: list[NameSpan], context: AuditContext) -> Flag | None:
         best: tuple[float, NameSpan] | None = None
@@ -122,6 +144,8 @@ class NameDetector:
             if candidate.key == span.key:
                 best = (2.0, candidate)  # same letters, split or joined differently
                 break
+            if self._is_derived(span, candidate):
+                return None
             similarity = Levenshtein.normalized_similarity(span.key, candidate.key)
             sounds_alike = jellyfish.metaphone(span.key) == jellyfish.metaphone(candidate.key)
             if similarity >= self.MIN_SIMILARITY or (sounds_alike and similarity >= self.MIN_PHONETIC_SIMILARITY):
@@ -131,6 +155,7 @@ class NameDetector:
         if best is None:
             return None
         original = best[1]
+        severity: Severity
         if original.key == span.key:
             severity, evidence = "minor", "the same letters, split or joined differently"
         elif _is_transliteration_variant(span.key, original.key):

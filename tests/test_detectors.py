@@ -1,0 +1,101 @@
+"""The first name and syntax detectors, on small texts written for the purpose."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtqa.detectors import AuditContext, NameDetector, SyntaxDetector
+from mtqa.segment import segment
+from mtqa.types import Alignment, Flag, Unit
+
+
+def context(original: str, copy: str) -> AuditContext:
+    reference, copied = segment(original), segment(copy)
+    units = [Unit((k,), (k,)) for k in range(min(len(reference), len(copied)))]
+    units += [Unit((k,), ()) for k in range(len(copied), len(reference))]
+    units += [Unit((), (k,)) for k in range(len(reference), len(copied))]
+    return AuditContext(reference, copied, Alignment(tuple(units)))
+
+
+def names(original: str, copy: str) -> list[Flag]:
+    return NameDetector().detect(context(original, copy))
+
+
+ORIGINAL = (
+    "Commander Tomasz Wiśniewski of the Brigade Kalinowa met Gen. Ruslan Abdulkarimov in Gdańsk. "
+    "Wiśniewski said the U.S. envoy Maria Delacroix had left. Officials in the United States agreed."
+)
+
+
+@pytest.mark.parametrize(
+    ("mangled", "original_name", "severity"),
+    [
+        ("Wisniewsky", "Wiśniewski", "major"),  # accent dropped, a letter changed
+        ("Abdulkarimow", "Abdulkarimov", "major"),
+        ("Dela Croix", "Delacroix", "minor"),  # split, same letters
+        ("Kalinova", "Kalinowa", "major"),
+    ],
+)
+def test_near_miss_names_are_flagged_with_the_original_spelling(
+    mangled: str, original_name: str, severity: str
+) -> None:
+    copy = f"The copy mentions {mangled} twice. Later {mangled} spoke again."
+    flags = names(ORIGINAL, copy)
+    assert [f.text for f in flags] == [mangled, mangled]
+    assert {f.suggestion for f in flags} == {original_name}
+    assert {f.severity for f in flags} == {severity}
+    for flag in flags:
+        assert copy[flag.start : flag.end] == flag.text
+        assert original_name in flag.message
+
+
+@pytest.mark.parametrize(
+    "copy",
+    [
+        "Wiśniewski said the US envoy had left.",  # U.S. vs US
+        "The United States and the U.S. envoy agreed.",
+        "Officials said the Brigade Kalinowa had left Gdańsk.",
+        "Said the envoy, Delacroix left. Because officials agreed.",  # sentence-initial common words
+        "Polish officials met American envoys.",  # derived words that are ordinary English
+    ],
+)
+def test_legitimate_variation_is_not_flagged(copy: str) -> None:
+    assert names(ORIGINAL, copy) == []
+
+
+def test_transliteration_variant_is_minor() -> None:
+    flags = names("Officials said Mohammed Haddad had left.", "Officials said Mohamed Haddad had left.")
+    assert [(f.text, f.suggestion, f.severity) for f in flags] == [("Mohamed", "Mohammed", "minor")]
+
+
+def test_syntax_flags_fragments_with_their_evidence() -> None:
+    copy = (
+        "The army said it struck a depot near the border at dawn. Conducted an air strike at. "
+        "Said that he denied. East for the next four years. Talk about\n\n"
+        "Officials confirmed the strike on Monday."
+    )
+    flags = {f.text: f for f in SyntaxDetector().detect(context(copy, copy))}
+    assert set(flags) == {
+        "Conducted an air strike at.",
+        "Said that he denied.",
+        "East for the next four years.",
+        "Talk about",
+    }
+    assert "preposition “at”" in flags["Conducted an air strike at."].message
+    assert "no subject" in flags["Said that he denied."].message
+    assert "no verb" in flags["East for the next four years."].message
+    assert "no final punctuation" in flags["Talk about"].message
+    assert all(f.severity == "major" for f in flags.values())
+
+
+def test_syntax_skips_headlines_and_accepts_well_formed_sentences() -> None:
+    copy = (
+        "Floods kill 38 in northern Bangladesh\n\n"
+        "DHAKA, Bangladesh (AP) — Floods killed 38 people, officials said. “We lost everything,” she said. "
+        "Rescue teams worked through the night."
+    )
+    assert SyntaxDetector().detect(context(copy, copy)) == []
+
+
+def test_compounds_of_ordinary_words_are_not_names() -> None:
+    assert names("Fighting on the Iraq-Syria border went on.", "Fighting on the Iraqi-Syrian border went on.") == []
