@@ -6,9 +6,10 @@ Exit codes: 0 ok, 1 a ``--fail-under`` gate failed, 2 bad input or options.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -30,7 +31,7 @@ app = typer.Typer(
 )
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How ``mtqa audit`` renders the report."""
 
     table = "table"
@@ -67,7 +68,9 @@ def audit(
     ] = None,
     model: Annotated[
         str | None,
-        typer.Option(help="A local sentence-transformers model folder [default: packaged all-MiniLM-L6-v2].", show_default=False),
+        typer.Option(
+            help="A local sentence-transformers model folder [default: packaged all-MiniLM-L6-v2].", show_default=False
+        ),
     ] = None,
     encoding: Annotated[str, typer.Option(help="Encoding of both input files.")] = "utf-8",
     fail_under: Annotated[
@@ -102,16 +105,15 @@ def audit(
                     reference_ids=report.pairs.reference_ids.map(str), copy_ids=report.pairs.copy_ids.map(str)
                 ).to_csv(index=False)
             else:
-                color = output is None and sys.stdout.isatty()
-                rendered = report.to_table(color=color)
+                on_terminal = output is None and sys.stdout.isatty()
+                width = shutil.get_terminal_size((120, 24)).columns if on_terminal else 120
+                rendered = report.to_table(color=on_terminal, width=max(width, 80))
             _emit(rendered, output)
     except MtqaError as error:
         typer.echo(f"mtqa: error: {error}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
     if fail_under is not None and report.summary["coverage"] < fail_under:
-        typer.echo(
-            f"mtqa: coverage {report.summary['coverage']:.2f} is below --fail-under {fail_under:.2f}", err=True
-        )
+        typer.echo(f"mtqa: coverage {report.summary['coverage']:.2f} is below --fail-under {fail_under:.2f}", err=True)
         raise typer.Exit(EXIT_GATE)
 
 

@@ -28,6 +28,7 @@ import pandas as pd
 from mtqa import __version__
 from mtqa.align import AlignParams
 from mtqa.labels import thresholds
+from mtqa.language import MIN_ENGLISH_SHARE, english_share
 from mtqa.scorers import BleuScorer, ChrfScorer
 from mtqa.types import LABELS, Alignment, Document, Flag, UnitScores
 
@@ -200,6 +201,10 @@ def summarize(
         "flags": len(flags),
         "flags_by_kind": dict(sorted(by_kind.items())),
         "flags_by_severity": {s: by_severity.get(s, 0) for s in ("major", "minor")},
+        "english_share": {
+            "reference": round(english_share(reference.text), 4),
+            "copy": round(english_share(copy.text), 4),
+        },
     }
     summary["verdict"] = verdict(summary)
     return summary
@@ -220,6 +225,12 @@ def verdict(summary: dict[str, Any]) -> str:
             " Low coverage: the copy renders little or none of the original; it may be a different story, "
             "heavily rewritten, or in another language."
         )
+    for side, share in summary["english_share"].items():
+        if share < MIN_ENGLISH_SHARE:
+            text += (
+                f" The {'original' if side == 'reference' else 'copy'} does not look like English "
+                f"({share:.0%} common English words); the English model's scores are unreliable for it."
+            )
     return text
 
 

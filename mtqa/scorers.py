@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from sacrebleu.metrics import BLEU, CHRF
+from sacrebleu.metrics.bleu import BLEU
+from sacrebleu.metrics.chrf import CHRF
 
 
 class Scorer(Protocol):

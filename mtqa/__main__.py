@@ -1,0 +1,5 @@
+"""Run the command line as ``python -m mtqa``."""
+
+from mtqa.cli import run
+
+run()
