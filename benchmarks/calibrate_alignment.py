@@ -85,14 +85,13 @@ def build_case(talk: str, refs: list[str], hyps: list[str], rng: random.Random) 
             k += 1
             continue
         refs_here = (ref_id[k],) if k in ref_id else ()
-        if (
-            k + 1 < size
-            and k in ref_id
-            and k + 1 in ref_id
-            and k + 1 not in cut
-            and rng.random() < 0.12
-        ):
-            pieces.append(((ref_id[k], ref_id[k + 1]), [hyps[k].rstrip(". ") + ", and " + hyps[k + 1][:1].lower() + hyps[k + 1][1:]]))
+        if k + 1 < size and k in ref_id and k + 1 in ref_id and k + 1 not in cut and rng.random() < 0.12:
+            pieces.append(
+                (
+                    (ref_id[k], ref_id[k + 1]),
+                    [hyps[k].rstrip(". ") + ", and " + hyps[k + 1][:1].lower() + hyps[k + 1][1:]],
+                )
+            )
             k += 2
             continue
         split = _split_at_comma(hyps[k]) if refs_here and rng.random() < 0.15 else None
@@ -123,7 +122,7 @@ def load_cases(seed: int) -> list[Case]:
     for talk, rows in frame.groupby("doc", sort=True):
         seg_ids = sorted(rows.seg_id.unique())
         refs = rows.drop_duplicates("seg_id").set_index("seg_id").reference
-        for system, sys_rows in rows.groupby("system", sort=True):
+        for _system, sys_rows in rows.groupby("system", sort=True):
             hyp = sys_rows.set_index("seg_id").hypothesis
             for begin in range(0, len(seg_ids) - WINDOW // 2, WINDOW):
                 window = [s for s in seg_ids[begin : begin + WINDOW] if s in hyp.index]

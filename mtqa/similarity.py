@@ -8,6 +8,7 @@ embedding of the joined text.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 
@@ -63,7 +64,7 @@ class UnitVectors:
 
 def joined_texts(texts: list[str]) -> list[str]:
     """Return each adjacent pair of ``texts`` joined by a space."""
-    return [f"{left} {right}" for left, right in zip(texts, texts[1:], strict=False)]
+    return [f"{left} {right}" for left, right in itertools.pairwise(texts)]
 
 
 def cosine_similarities(reference: UnitVectors, copy: UnitVectors) -> Similarities:
@@ -95,8 +96,8 @@ def lexical_similarities(reference: list[str], copy: list[str]) -> Similarities:
     """
     ref_sets = [char_trigrams(t) for t in reference]
     copy_sets = [char_trigrams(t) for t in copy]
-    ref_joined = [a | b for a, b in zip(ref_sets, ref_sets[1:], strict=False)]
-    copy_joined = [a | b for a, b in zip(copy_sets, copy_sets[1:], strict=False)]
+    ref_joined = [a | b for a, b in itertools.pairwise(ref_sets)]
+    copy_joined = [a | b for a, b in itertools.pairwise(copy_sets)]
     vocabulary = {gram: k for k, gram in enumerate(set().union(*ref_sets, *copy_sets))}
 
     def indicator(sets: list[set[str]]) -> np.ndarray:
@@ -108,7 +109,8 @@ def lexical_similarities(reference: list[str], copy: list[str]) -> Similarities:
     def dice(left: list[set[str]], right: list[set[str]]) -> np.ndarray:
         a, b = indicator(left), indicator(right)
         sizes = a.sum(axis=1)[:, None] + b.sum(axis=1)[None, :]
-        return np.divide(2.0 * (a @ b.T), sizes, out=np.zeros_like(sizes), where=sizes > 0)
+        result: np.ndarray = np.divide(2.0 * (a @ b.T), sizes, out=np.zeros_like(sizes), where=sizes > 0)
+        return result
 
     return Similarities(
         one_one=dice(ref_sets, copy_sets),

@@ -52,7 +52,9 @@ class SyntaxDetector:
                 continue
             unit = context.unit_copy_ids(sentence.id)
             if len(unit) > 1:
-                evidence.append(f"it renders the original together with copy sentence(s) {[i for i in unit if i != sentence.id]}")
+                evidence.append(
+                    f"it renders the original together with copy sentence(s) {[i for i in unit if i != sentence.id]}"
+                )
             counterparts = context.counterparts(sentence.id)
             flags.append(
                 Flag(
@@ -86,7 +88,7 @@ class SyntaxDetector:
         root = next((t for t in doc if t.dep_ == "ROOT"), None)
         if (
             first.pos_ in ("VERB", "AUX")
-            and "Fin" in first.morph.get("VerbForm")
+            and "Fin" in first.morph.get("VerbForm", [])
             and root is not None
             and not any(child.dep_ in _SUBJECTS for child in root.children)
         ):

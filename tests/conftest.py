@@ -1,0 +1,63 @@
+"""Shared fixtures: the real packaged model (loaded once), a fake embedder, fixture texts."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from mtqa.embed import SentenceTransformerEmbedder
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+class FakeEmbedder:
+    """A deterministic bag-of-words embedder, for tests of pure logic only.
+
+    Each lowercased word gets a fixed random vector seeded by its hash; a text
+    is the normalised sum. Texts sharing words are similar, others are not.
+    """
+
+    name = "fake-bag-of-words"
+    DIM = 256
+
+    def __init__(self) -> None:
+        self.calls: list[int] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.calls.append(len(texts))
+        out = np.zeros((len(texts), self.DIM), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in re.findall(r"\w+", text.lower()):
+                seed = int.from_bytes(hashlib.sha1(word.encode()).digest()[:4], "little")
+                out[row] += np.random.default_rng(seed).standard_normal(self.DIM).astype(np.float32)
+            norm = np.linalg.norm(out[row])
+            if norm:
+                out[row] /= norm
+        return out
+
+
+@pytest.fixture(scope="session")
+def real_embedder() -> SentenceTransformerEmbedder:
+    """The packaged all-MiniLM-L6-v2, loaded offline once per test session."""
+    embedder = SentenceTransformerEmbedder()
+    embedder.encode(["warm up"])
+    return embedder
+
+
+@pytest.fixture()
+def fake_embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+def read_pair(name: str) -> tuple[str, str]:
+    folder = FIXTURES / name
+    return (folder / "original.txt").read_text(encoding="utf-8"), (folder / "copy.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def seed_pair() -> tuple[str, str]:
+    return read_pair("seed")

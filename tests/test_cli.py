@@ -1,0 +1,115 @@
+"""The mtqa command: output formats, the coverage gate, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mtqa.cli import app
+from mtqa.embed import SentenceTransformerEmbedder
+from tests.conftest import FIXTURES
+
+SEED = [str(FIXTURES / "seed" / "original.txt"), str(FIXTURES / "seed" / "copy.txt")]
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _model_loaded_once(real_embedder: SentenceTransformerEmbedder) -> None:
+    """Audits in this module reuse the process-wide embedder, which the session fixture warmed."""
+
+
+def mtqa(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run the installed entry point in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "mtqa", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+def test_table_output_shows_units_flags_and_summary() -> None:
+    result = runner.invoke(app, ["audit", *SEED])
+    assert result.exit_code == 0, result.output
+    assert "[[Alwarae]]" in result.output  # flagged span marked in place
+    assert "garbled" in result.output and "added" in result.output
+    assert "Summary" in result.output and "coverage" in result.output
+
+
+def test_json_output_has_exactly_the_report_keys() -> None:
+    result = runner.invoke(app, ["audit", *SEED, "--format", "json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert list(data) == ["sentences", "pairs", "flags", "summary", "signature"]
+
+
+def test_csv_output_to_stdout_and_to_a_directory(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["audit", *SEED, "--format", "csv"])
+    assert result.exit_code == 0 and result.stdout.startswith("reference_ids,copy_ids,")
+    result = runner.invoke(app, ["audit", *SEED, "--format", "csv", "--output", str(tmp_path / "report")])
+    assert result.exit_code == 0
+    assert (tmp_path / "report" / "pairs.csv").exists() and (tmp_path / "report" / "signature.json").exists()
+
+
+def test_output_file(tmp_path: Path) -> None:
+    target = tmp_path / "sub" / "report.json"
+    result = runner.invoke(app, ["audit", *SEED, "--format", "json", "--output", str(target)])
+    assert result.exit_code == 0 and result.stdout == ""
+    assert json.loads(target.read_text())["summary"]["copy_sentences"] == 41
+    assert [p.name for p in target.parent.iterdir()] == ["report.json"]  # no temporary file left
+
+
+def test_fail_under_gate() -> None:
+    assert runner.invoke(app, ["audit", *SEED, "--fail-under", "0.5"]).exit_code == 0
+    unrelated = [str(FIXTURES / "unrelated" / "original.txt"), str(FIXTURES / "unrelated" / "copy.txt")]
+    result = runner.invoke(app, ["audit", *unrelated, "--fail-under", "0.5"])
+    assert result.exit_code == 1
+    assert "below --fail-under" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("make_args", "message"),
+    [
+        (lambda d: ["audit", str(d / "missing.txt"), SEED[1]], "no such file"),
+        (lambda d: ["audit", str(d), SEED[1]], "is a directory"),
+        (lambda d: ["audit", str(d / "empty.txt"), SEED[1]], "is empty"),
+        (lambda d: ["audit", str(d / "binary.bin"), SEED[1]], "binary"),
+        (lambda d: ["audit", str(d / "latin1.txt"), SEED[1]], "not valid utf-8"),
+        (lambda d: ["audit", *SEED, "--format", "xml"], "'xml' is not one of"),
+        (lambda d: ["audit", *SEED, "--model", str(d / "no-model")], "model not found"),
+        (lambda d: ["audit", *SEED, "--model", "sentence-transformers/all-mpnet-base-v2"], "model not found"),
+        (lambda d: ["audit", *SEED, "--bogus"], "No such option"),
+        (lambda d: ["audit", SEED[0]], "Missing argument"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_code_2(tmp_path: Path, make_args, message: str) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "empty.txt").write_text("")
+    (tmp_path / "binary.bin").write_bytes(bytes(range(256)) * 4)
+    (tmp_path / "latin1.txt").write_bytes("Caf\xe9 owner says no".encode("latin-1"))
+    output = tmp_path / "out.json"
+    result = mtqa(*make_args(tmp_path), "--output", str(output))
+    assert result.returncode == 2, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("mtqa: error:"), result.stderr
+    assert message.lower() in lines[0].lower()
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert not output.exists()
+
+
+def test_oversized_file_is_refused(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text("The council met again. " * 100_000)
+    result = mtqa("audit", str(big), SEED[1])
+    assert result.returncode == 2 and "over the limit" in result.stderr
+
+
+def test_version() -> None:
+    result = mtqa("--version")
+    assert result.returncode == 0 and result.stdout.startswith("mtqa ")

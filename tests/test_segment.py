@@ -1,0 +1,115 @@
+"""Segmentation: sentence boundaries, headlines, datelines, quotes, offsets."""
+
+from __future__ import annotations
+
+import pytest
+
+from mtqa.normalize import normalize
+from mtqa.segment import segment
+
+
+def texts(text: str) -> list[str]:
+    return [s.text for s in segment(text).sentences]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He went to the U.S. on Monday. Then he left.", ["He went to the U.S. on Monday.", "Then he left."]),
+        ("They struck the U.S. The next day, nothing.", ["They struck the U.S.", "The next day, nothing."]),
+        (
+            "Gen. Qassem Soleimani was killed. Iran vowed revenge.",
+            ["Gen. Qassem Soleimani was killed.", "Iran vowed revenge."],
+        ),
+        (
+            "It began at 3 a.m. Tuesday and ended at 5 p.m. The rain stopped.",
+            ["It began at 3 a.m. Tuesday and ended at 5 p.m.", "The rain stopped."],
+        ),
+        ("Dr. Chen and Mr. Li met on Jan. 5 in the city.", ["Dr. Chen and Mr. Li met on Jan. 5 in the city."]),
+        ("Prices rose 3.5% in May. Wages fell.", ["Prices rose 3.5% in May.", "Wages fell."]),
+        ("Did it work? Nobody knows! We will see.", ["Did it work?", "Nobody knows!", "We will see."]),
+        (
+            "Acme Inc. said sales rose. It sued Acme Inc. The end.",
+            ["Acme Inc. said sales rose.", "It sued Acme Inc.", "The end."],
+        ),
+        ("John F. Kennedy spoke.", ["John F. Kennedy spoke."]),
+    ],
+)
+def test_sentence_boundaries(text: str, expected: list[str]) -> None:
+    assert texts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a quotation running across sentences stays with its attribution
+        (
+            "“We will fight. We will win,” she said. Then she left.",
+            ["“We will fight. We will win,” she said.", "Then she left."],
+        ),
+        ('"It is over. Go home." The crowd left.', ['"It is over. Go home."', "The crowd left."]),
+        # mixed curly and straight quotes, as scraped pages have
+        ('“It is open. It is war." He smiled.', ['“It is open. It is war."', "He smiled."]),
+        # a quote that does not close in its paragraph does not block breaks
+        ("“We came here. We stayed. And then", ["“We came here.", "We stayed.", "And then"]),
+        ("“Stop,” he said. “Now.”", ["“Stop,” he said.", "“Now.”"]),
+    ],
+)
+def test_quotations(text: str, expected: list[str]) -> None:
+    assert texts(text) == expected
+
+
+def test_headline_dateline_and_paragraphs() -> None:
+    text = (
+        "Floods kill 38 in Bangladesh\n\n"
+        "DHAKA, Bangladesh (AP) — Floods killed 38 people. More are missing.\n\n"
+        "Rescue work goes on.\n"
+    )
+    document = segment(text)
+    assert [s.kind for s in document.sentences] == ["headline", "body", "body", "body"]
+    assert [s.paragraph for s in document.sentences] == [0, 1, 1, 2]
+    first = document.sentences[1]
+    assert first.text.startswith("DHAKA, Bangladesh (AP) — ")
+    assert first.norm == "Floods killed 38 people."
+
+
+@pytest.mark.parametrize("dateline", ["Baghdad (AP) — ", "KYIV, Ukraine (Reuters) - ", "BEIRUT — "])
+def test_datelines_are_dropped_from_the_comparison_text(dateline: str) -> None:
+    sentence = segment(dateline + "The talks failed on Monday.").sentences[0]
+    assert sentence.norm == "The talks failed on Monday."
+
+
+def test_a_headline_line_without_full_stop_is_its_own_sentence() -> None:
+    assert texts("Leader vows revenge\nThe leader spoke on Monday.") == [
+        "Leader vows revenge",
+        "The leader spoke on Monday.",
+    ]
+
+
+def test_soft_wrapped_lines_join() -> None:
+    assert texts("The minister said the\nplan would work. It did.") == [
+        "The minister said the\nplan would work.",
+        "It did.",
+    ]
+
+
+def test_fragment_without_final_punctuation_at_paragraph_end() -> None:
+    assert texts("They vowed to retaliate last month. Talk about\n\nNext paragraph.")[1] == "Talk about"
+
+
+def test_offsets_point_at_the_text_as_given() -> None:
+    text = "\ufeff  Title here\r\n\r\n\u00a0“Quote.” He said\u2014loudly.  Again.\n\n\nEnd"
+    document = segment(text)
+    assert document.sentences, "expected sentences"
+    for sentence in document.sentences:
+        assert text[sentence.start : sentence.end] == sentence.text
+        assert sentence.text == sentence.text.strip()
+
+
+def test_normalize_maps_typography_but_not_offsets() -> None:
+    assert normalize("“Don’t”  —\u00a0it’s…  ok") == "\"Don't\" - it's... ok"
+
+
+def test_empty_and_blank_text_have_no_sentences() -> None:
+    assert segment("").sentences == ()
+    assert segment(" \n\n\t ").sentences == ()
