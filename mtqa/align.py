@@ -34,10 +34,10 @@ class AlignParams:
         neighbour_weight: Weight of the best diagonal neighbour's similarity in the bonus.
     """
 
-    threshold: float = 0.42
-    merge_gain: float = 0.03
-    part_floor: float = 0.2
-    neighbour_weight: float = 0.1
+    threshold: float = 0.43
+    merge_gain: float = 0.0
+    part_floor: float = 0.1
+    neighbour_weight: float = 0.2
 
     def as_dict(self) -> dict[str, float]:
         """The parameters, for a report's signature."""

@@ -18,7 +18,7 @@ _WORD = re.compile(r"\w+")
 
 # Share of the lexical (character trigram) score in the blended similarity;
 # calibrated with the aligner's thresholds (benchmarks/calibrate_alignment.py).
-DEFAULT_LEXICAL_WEIGHT = 0.3
+DEFAULT_LEXICAL_WEIGHT = 0.75
 
 
 @dataclass(frozen=True)
