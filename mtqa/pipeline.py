@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -82,12 +83,12 @@ def audit(
     cosine = cosine_similarities(embed_document(embedder, reference_doc), embed_document(embedder, copy_doc))
     lexical = lexical_similarities([s.norm for s in reference_doc.sentences], [s.norm for s in copy_doc.sentences])
     alignment = align(blend(cosine, lexical, lexical_weight), params)
-    scores = score_units(reference_doc, copy_doc, alignment, cosine)
     context = AuditContext(reference_doc, copy_doc, alignment)
     instances = [DETECTORS[name]() for name in chosen]
     flags: list[Flag] = sorted(
         (flag for detector in instances for flag in detector.detect(context)), key=lambda f: (f.start, f.kind)
     )
+    scores = score_units(reference_doc, copy_doc, alignment, cosine, flags)
     return build_report(
         reference_doc,
         copy_doc,
@@ -123,8 +124,11 @@ def unit_texts(unit: Unit, reference: Document, copy: Document) -> tuple[str, st
     )
 
 
-def score_units(reference: Document, copy: Document, alignment: Alignment, cosine: Similarities) -> list[UnitScores]:
-    """Score every unit: cosine, sentence BLEU and chrF, and its label."""
+def score_units(
+    reference: Document, copy: Document, alignment: Alignment, cosine: Similarities, flags: Sequence[Flag] = ()
+) -> list[UnitScores]:
+    """Score every unit: cosine, sentence BLEU and chrF, and its label (which counts major flags)."""
+    major = Counter(flag.copy_id for flag in flags if flag.severity == "major")
     linked = [k for k, u in enumerate(alignment.units) if u.reference_ids and u.copy_ids]
     texts = [unit_texts(alignment.units[k], reference, copy) for k in linked]
     refs, hyps = [t[0] for t in texts], [t[1] for t in texts]
@@ -139,7 +143,13 @@ def score_units(reference: Document, copy: Document, alignment: Alignment, cosin
                 cosine=round(min(cos, 1.0), 6) if not np.isnan(cos) else cos,
                 bleu=bleu.get(k, float("nan")),
                 chrf=unit_chrf,
-                label=label_unit(cos, unit_chrf, bool(unit.reference_ids), bool(unit.copy_ids)),
+                label=label_unit(
+                    cos,
+                    unit_chrf,
+                    bool(unit.reference_ids),
+                    bool(unit.copy_ids),
+                    major_flags=sum(major[j] for j in unit.copy_ids),
+                ),
             )
         )
     return scores
