@@ -113,3 +113,20 @@ def test_oversized_file_is_refused(tmp_path: Path) -> None:
 def test_version() -> None:
     result = mtqa("--version")
     assert result.returncode == 0 and result.stdout.startswith("mtqa ")
+
+
+def test_model_path_selects_a_local_model_folder() -> None:
+    from mtqa.embed import packaged_model_path
+
+    folder = str(packaged_model_path())
+    result = runner.invoke(app, ["audit", *SEED, "--format", "json", "--model", folder])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["signature"]["model"] == folder
+    assert data["summary"]["copy_sentences"] == 41
+
+
+def test_a_folder_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a model")
+    result = mtqa("audit", *SEED, "--model", str(tmp_path))
+    assert result.returncode == 2 and "not a sentence-transformers model folder" in result.stderr
