@@ -26,47 +26,45 @@ class Scorer(Protocol):
         ...
 
 
-class BleuScorer:
-    """Sentence BLEU with effective order, so short sentences are not scored 0."""
+class SacrebleuScorer:
+    """A sacrebleu metric behind the ``Scorer`` protocol, with one reference per segment."""
 
-    name = "bleu"
+    name = "sacrebleu"
 
-    def __init__(self) -> None:
-        self._sentence = BLEU(effective_order=True)
-        self._corpus = BLEU()
+    def __init__(self, sentence_metric: BLEU | CHRF, corpus_metric: BLEU | CHRF) -> None:
+        self._sentence = sentence_metric
+        self._corpus = corpus_metric
 
     def sentence_scores(self, references: list[str], hypotheses: list[str]) -> list[float]:
         """See ``Scorer.sentence_scores``."""
         return [self._sentence.sentence_score(h, [r]).score for r, h in zip(references, hypotheses, strict=True)]
 
     def corpus_score(self, references: list[str], hypotheses: list[str]) -> float:
-        """See ``Scorer.corpus_score``."""
+        """See ``Scorer.corpus_score``; nan for no segments."""
         return float(self._corpus.corpus_score(hypotheses, [references]).score) if references else float("nan")
 
     def signature(self) -> str:
-        """See ``Scorer.signature``; sentence scores add effective order."""
+        """See ``Scorer.signature``; the corpus metric's."""
         return _signature(self._corpus)
 
 
-class ChrfScorer:
+class BleuScorer(SacrebleuScorer):
+    """BLEU; sentence scores use effective order, so short sentences are not scored 0."""
+
+    name = "bleu"
+
+    def __init__(self) -> None:
+        super().__init__(BLEU(effective_order=True), BLEU())
+
+
+class ChrfScorer(SacrebleuScorer):
     """chrF with sacrebleu's defaults (character 6-grams, beta 2)."""
 
     name = "chrf"
 
     def __init__(self) -> None:
-        self._metric = CHRF()
-
-    def sentence_scores(self, references: list[str], hypotheses: list[str]) -> list[float]:
-        """See ``Scorer.sentence_scores``."""
-        return [self._metric.sentence_score(h, [r]).score for r, h in zip(references, hypotheses, strict=True)]
-
-    def corpus_score(self, references: list[str], hypotheses: list[str]) -> float:
-        """See ``Scorer.corpus_score``."""
-        return float(self._metric.corpus_score(hypotheses, [references]).score) if references else float("nan")
-
-    def signature(self) -> str:
-        """See ``Scorer.signature``."""
-        return _signature(self._metric)
+        metric = CHRF()
+        super().__init__(metric, metric)
 
 
 def _signature(metric: BLEU | CHRF) -> str:
@@ -75,4 +73,4 @@ def _signature(metric: BLEU | CHRF) -> str:
     return str(metric.get_signature().format())
 
 
-SCORERS: dict[str, type[BleuScorer] | type[ChrfScorer]] = {"bleu": BleuScorer, "chrf": ChrfScorer}
+SCORERS: dict[str, type[SacrebleuScorer]] = {"bleu": BleuScorer, "chrf": ChrfScorer}
