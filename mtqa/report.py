@@ -2,8 +2,9 @@
 
 Columns (the contract other tools build on):
 
-- ``sentences``: side, id, start, end, text, kind, paragraph. ``text`` is
-  ``original[start:end]`` of its side's text.
+- ``sentences``: side, id, start, end, text, kind, paragraph, norm. ``text``
+  is ``original[start:end]`` of its side's text; ``norm`` is the text the
+  scores compare (typography normalised, a leading dateline dropped).
 - ``pairs``: one row per unit: reference_ids, copy_ids (lists of int),
   reference_text, copy_text, cosine, bleu, chrf, label, similarity (the
   aligner's blended score), shape (e.g. ``"1-2"``).
@@ -32,7 +33,7 @@ from mtqa.language import MIN_ENGLISH_SHARE, english_share
 from mtqa.scorers import BleuScorer, ChrfScorer
 from mtqa.types import LABELS, Alignment, Document, Flag, UnitScores
 
-SENTENCE_COLUMNS = ["side", "id", "start", "end", "text", "kind", "paragraph"]
+SENTENCE_COLUMNS = ["side", "id", "start", "end", "text", "kind", "paragraph", "norm"]
 PAIR_COLUMNS = [
     "reference_ids",
     "copy_ids",

@@ -205,3 +205,21 @@ def test_unknown_detector_is_an_error(real_embedder: SentenceTransformerEmbedder
 def test_unaligned_units_have_no_scores(seed_report: Report) -> None:
     added = seed_report.pairs[seed_report.pairs.label == "added"]
     assert added.cosine.map(math.isnan).all() and added.bleu.map(math.isnan).all()
+
+
+def test_bleu_and_chrf_equal_sacrebleu_sentence_scores(seed_report: Report) -> None:
+    from sacrebleu.metrics.bleu import BLEU
+    from sacrebleu.metrics.chrf import CHRF
+
+    from mtqa.normalize import normalize
+
+    sentences = seed_report.sentences.set_index(["side", "id"]).norm
+    linked = seed_report.pairs[
+        seed_report.pairs.reference_ids.map(len).gt(0) & seed_report.pairs.copy_ids.map(len).gt(0)
+    ]
+    for unit in linked.itertuples():
+        reference = " ".join(sentences["reference", i] for i in unit.reference_ids)
+        hypothesis = " ".join(sentences["copy", j] for j in unit.copy_ids)
+        assert normalize(reference) == reference
+        assert unit.bleu == BLEU(effective_order=True).sentence_score(hypothesis, [reference]).score
+        assert unit.chrf == CHRF().sentence_score(hypothesis, [reference]).score
