@@ -15,6 +15,9 @@ The rules, in order:
    next word is a usual sentence opener (The, He, But, ...).
 5. A block with a single sentence and no final punctuation that comes before
    the first body sentence is a headline.
+6. Page debris (``mtqa.boilerplate``) is marked: a debris line is a
+   ``boilerplate`` sentence, a byline a ``byline``, and link text pasted inside
+   a sentence is recorded in ``Sentence.debris`` and left out of ``norm``.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from mtqa.boilerplate import debris_spans, is_byline, is_debris_line
 from mtqa.normalize import dateline_length, normalize
 from mtqa.types import Document, Sentence, SentenceKind
 
@@ -155,13 +159,23 @@ def segment(text: str) -> Document:
         for start, end in spans:
             piece = text[start:end]
             kind: SentenceKind = "body"
-            if not seen_body and len(spans) == 1 and not _TERMINATED.search(piece):
+            single_line = len(spans) == 1
+            debris: list[tuple[int, int]] = []
+            if single_line and is_debris_line(piece):
+                kind = "boilerplate"
+            elif single_line and is_byline(piece):
+                kind = "byline"
+            elif not seen_body and single_line and not _TERMINATED.search(piece):
                 kind = "headline"
             else:
                 seen_body = True
+                debris = [(start + a, start + b) for a, b in debris_spans(piece)]
             skip = dateline_length(piece) if start == block_start else 0
-            norm = normalize(piece[skip:]) or normalize(piece)
-            sentences.append(Sentence(len(sentences), start, end, piece, norm, paragraph, kind))
+            kept = piece[skip:]
+            for a, b in reversed(debris):
+                kept = kept[: a - start - skip] + kept[b - start - skip :]
+            norm = normalize(kept) or normalize(piece)
+            sentences.append(Sentence(len(sentences), start, end, piece, norm, paragraph, kind, tuple(debris)))
     return Document(text, tuple(sentences))
 
 
@@ -198,7 +212,7 @@ def _blocks(text: str) -> Iterator[tuple[int, tuple[int, int]]]:
 def _sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
     """Yield the sentence spans of one block, stripped of surrounding whitespace."""
     block = text[start:end]
-    quoted = _quotation_spans(block)
+    quoted = quotation_spans(block)
     cut = 0
     for match in _BOUNDARY.finditer(block):
         position = match.end()
@@ -236,7 +250,7 @@ def _ends_sentence(block: str, terminal_at: int, position: int) -> bool:
     return True
 
 
-def _quotation_spans(block: str) -> list[tuple[int, int]]:
+def quotation_spans(block: str) -> list[tuple[int, int]]:
     """Return ``(open, close)`` offsets of double quotations that close in ``block``.
 
     Curly quotes say which way they face; a straight quote opens after

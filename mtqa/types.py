@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from typing import Literal
 
 Side = Literal["reference", "copy"]
-SentenceKind = Literal["headline", "body"]
+SentenceKind = Literal["headline", "body", "byline", "boilerplate"]
 Severity = Literal["major", "minor"]
-Label = Literal["faithful", "paraphrase", "garbled", "omitted", "added"]
+Label = Literal["faithful", "paraphrase", "garbled", "omitted", "added", "boilerplate"]
 
 SIDES: tuple[Side, ...] = ("reference", "copy")
 SEVERITIES: tuple[Severity, ...] = ("major", "minor")
-LABELS: tuple[Label, ...] = ("faithful", "paraphrase", "garbled", "omitted", "added")
+LABELS: tuple[Label, ...] = ("faithful", "paraphrase", "garbled", "omitted", "added", "boilerplate")
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,10 @@ class Sentence:
         norm: The sentence normalised for comparison (quotes, dashes, spaces,
             a leading dateline removed). Never used for offsets.
         paragraph: Index of the paragraph (block of lines) holding it.
-        kind: ``"headline"`` for a title line without a full stop, else ``"body"``.
+        kind: ``"headline"`` for a title line without a full stop, ``"byline"``,
+            ``"boilerplate"`` for page debris (a credit, "Posted on"), else ``"body"``.
+        debris: Offsets (in the document) of page debris inside a body
+            sentence, such as pasted link text; left out of ``norm``.
     """
 
     id: int
@@ -37,6 +40,7 @@ class Sentence:
     norm: str
     paragraph: int
     kind: SentenceKind = "body"
+    debris: tuple[tuple[int, int], ...] = ()
 
     def __post_init__(self) -> None:
         if self.id < 0:
@@ -116,10 +120,14 @@ class UnitScores:
 class Flag:
     """A problem found in the copy, pointing at an exact span of the copy text.
 
+    Document-level flags (an omission) point at an insertion point instead:
+    an empty span, ``start == end``, with ``text == ""``.
+
     Attributes:
         kind: Detector name, e.g. ``"name"`` or ``"syntax"``.
         severity: ``"major"`` or ``"minor"``.
-        copy_id: The copy sentence holding the span.
+        copy_id: The copy sentence holding the span (for an insertion point,
+            the sentence it follows, or ``None`` at the start of the copy).
         reference_id: The reference sentence that supports the flag, if any.
         start: Offset of the span in the copy text.
         end: Offset one past the span; ``copy[start:end] == text``.
@@ -130,7 +138,7 @@ class Flag:
 
     kind: str
     severity: Severity
-    copy_id: int
+    copy_id: int | None
     reference_id: int | None
     start: int
     end: int
@@ -141,5 +149,6 @@ class Flag:
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
             raise ValueError(f"unknown severity {self.severity!r}")
-        if not 0 <= self.start < self.end or len(self.text) != self.end - self.start:
+        empty_ok = self.start == self.end and self.text == ""
+        if not (0 <= self.start < self.end or empty_ok) or len(self.text) != self.end - self.start:
             raise ValueError(f"bad flag span [{self.start}, {self.end}) for {self.text!r}")
