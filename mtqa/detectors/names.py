@@ -1,96 +1,64 @@
-"""Mangled proper names: a name in the copy that is a near miss of a name in the original."""
+"""Mangled proper names: near misses of the original's names, of each other, and of known names."""
 
 from __future__ import annotations
 
-import itertools
 import re
-import unicodedata
-from dataclasses import dataclass
+from collections import Counter
 
 import jellyfish
 from rapidfuzz.distance import Levenshtein
 from wordfreq import zipf_frequency
 
 from mtqa.detectors.base import AuditContext
-from mtqa.types import Document, Flag, Severity
-
-# A capitalised word, optionally behind a lowercase particle joined by a hyphen
-# or apostrophe (al-, el-, bin-, d'), with inner hyphens and apostrophes.
-_NAME = re.compile(r"(?<![\w'’-])(?:[a-z]{1,3}[-'’])?([^\W\d_][^\W\d_]*(?:['’-][^\W\d_]+)*)")
-# "Iran-backed", "US-led": a lowercase tail that is an ordinary word is not part of the name.
-_TAIL = re.compile(r"-([a-z]+)$")
-
-
-@dataclass(frozen=True)
-class NameSpan:
-    """A name-like span of a document: one word, or two adjacent ones."""
-
-    sentence_id: int
-    start: int
-    end: int
-    text: str
-
-    @property
-    def key(self) -> str:
-        """Letters only, lowercased and unaccented: the form names are matched on."""
-        return fold(self.text)
-
-    @property
-    def words(self) -> int:
-        return len(self.text.split())
-
-
-def fold(text: str) -> str:
-    """Lowercase ``text``, strip accents, and keep only letters and digits."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if ch.isalnum()).lower()
-
-
-def name_spans(document: Document) -> list[NameSpan]:
-    """Return single-word and adjacent two-word name spans of ``document``."""
-    spans: list[NameSpan] = []
-    for sentence in document.sentences:
-        words: list[NameSpan] = []
-        for match in _NAME.finditer(sentence.text):
-            if not match.group(1)[0].isupper():
-                continue
-            text = match.group()
-            tail = _TAIL.search(text)
-            if tail and zipf_frequency(tail.group(1), "en") >= 3.0:
-                text = text[: tail.start()]
-            start = sentence.start + match.start()
-            words.append(NameSpan(sentence.id, start, start + len(text), text))
-        spans.extend(words)
-        for left, right in itertools.pairwise(words):
-            if document.text[left.end : right.start] == " ":
-                spans.append(NameSpan(sentence.id, left.start, right.end, document.text[left.start : right.end]))
-    return spans
+from mtqa.lexicon import is_unknown, nearest_known
+from mtqa.names import PARTICLES, NameSpan, fold, name_spans
+from mtqa.nlp import english
+from mtqa.types import Flag, Severity
 
 
 class NameDetector:
-    """Flags copy names that are near misses of names in the original.
+    """Flags copy names that mangle a name.
 
-    A copy name is checked when it is not a very common English word (Zipf
-    frequency below ``COMMON_ZIPF``: "Said", "Near" opening a sentence) and
-    does not stand in the original as written. A word of ordinary frequency
-    (``DERIVED_ZIPF``) that extends or shortens an original name by a suffix
-    ("Syrian" for "Syria") is a derived word, not a mangled name.
+    Signals, in order (a span flagged once is not flagged again):
 
-    It is flagged when its letters equal a name of the original but
-    it is split or joined differently ("Solei Mani"), or when its letters are
-    within ``MIN_SIMILARITY`` (normalised Levenshtein) of a name of the
-    original, or sound the same (Metaphone) and are within ``MIN_PHONETIC_SIMILARITY``.
-    A difference of letters is major; a difference only of spacing, or a
-    doubled or dropped letter in a long name (Qasem/Qassem), is minor.
+    1. **Against the original.** A copy name that does not stand in the
+       original as written is compared with the original's names (words,
+       adjacent pairs, particle names such as "van der Molen"):
+       - the same letters split or joined differently ("Dela Croix") - minor;
+       - a particle dropped or added ("Hendrik Molen") - minor;
+       - within ``MIN_SIMILARITY`` normalised Levenshtein, or sounding alike
+         (Metaphone) within ``MIN_PHONETIC_SIMILARITY`` - major, or minor for a
+         doubled or dropped letter (Qasem/Qassem);
+       - in a two-word name whose other word stands in the original, the
+         differing word at one edit ("Riu Jianguo" for "Liu Jianguo").
+       Skipped: very common words (Zipf >= ``COMMON_ZIPF``: "Said", "Near"),
+       words derived by a suffix ("Syrian" from "Syria"), compounds of ordinary
+       words ("Iraqi-Syrian"), pairs of ordinary words ("Marsh"/"March"), case
+       and punctuation variants ("US"/"U.S."), and a word of a longer name
+       whose other words match none of the original name's other words (the
+       same title for another person).
+    2. **A name replaced.** In an aligned unit, the one person the original
+       names and the copy drops, and the one person the copy names and the
+       original never mentions: major, the original's name as suggestion.
+    3. **Inside the copy.** A name the original lacks, spelled several ways in
+       the copy: minor, the most frequent spelling as suggestion.
+    4. **Against the language.** A capitalised word unknown in English
+       (Zipf < ``UNKNOWN_ZIPF``) within ``LEXICON_JARO_WINKLER`` of a known word:
+       minor, the known word as suggestion.
     """
 
     name = "name"
+    english_only = True
     COMMON_ZIPF = 4.5
     DERIVED_ZIPF = 3.0
     MAX_SUFFIX = 3
     MIN_SIMILARITY = 0.75
     MIN_PHONETIC_SIMILARITY = 0.6
     MIN_LETTERS = 4
+    UNKNOWN_ZIPF = 1.0
+    LEXICON_JARO_WINKLER = 0.9
+    LEXICON_MIN_SIMILARITY = 0.6
+    LEXICON_MIN_LETTERS = 5
 
     def params(self) -> dict[str, object]:
         """See ``Detector.params``."""
@@ -99,72 +67,109 @@ class NameDetector:
             "derived_zipf": self.DERIVED_ZIPF,
             "min_similarity": self.MIN_SIMILARITY,
             "min_phonetic_similarity": self.MIN_PHONETIC_SIMILARITY,
+            "unknown_zipf": self.UNKNOWN_ZIPF,
+            "lexicon_jaro_winkler": self.LEXICON_JARO_WINKLER,
         }
 
     def detect(self, context: AuditContext) -> list[Flag]:
         """See ``Detector.detect``."""
         known = name_spans(context.reference)
-        surfaces = {span.text for span in known}
+        copy_spans = name_spans(context.copy)
         flags: list[Flag] = []
-        taken: list[tuple[int, int]] = []
-        candidates = sorted(name_spans(context.copy), key=lambda s: (-s.words, s.start))
-        for span in candidates:
-            if any(start < span.end and span.start < end for start, end in taken):
-                continue
-            if span.text in surfaces or len(span.key) < self.MIN_LETTERS or self._is_common(span):
-                continue
-            if span.words > 1 and any(word in surfaces for word in span.text.split()):
-                continue  # one word stands in the original as written: judge the other alone
-            if any(k.key == span.key and k.words == span.words for k in known):
-                continue  # the same letters, only case or punctuation differ: "US" for "U.S."
-            flag = self._match(span, known, context)
-            if flag is not None:
-                flags.append(flag)
-                taken.append((span.start, span.end))
+
+        def free(span: NameSpan) -> bool:
+            return not any(f.start < span.end and span.start < f.end for f in flags)
+
+        for span in sorted(copy_spans, key=lambda s: (-s.words, s.start)):
+            if free(span):
+                flag = self._against_original(span, known, context)
+                if flag is not None:
+                    flags.append(flag)
+        flags += [f for f in self._replacements(context, known) if free_span(f, flags)]
+        surfaces = {k.text for k in known}
+        singles = [s for s in copy_spans if s.words == 1 and s.text not in surfaces and free(s)]
+        flags += self._inconsistent(singles, known)
+        flags += [f for f in (self._against_language(s) for s in singles) if f is not None and free_span(f, flags)]
         return sorted(flags, key=lambda f: f.start)
 
-    def _is_common(self, span: NameSpan) -> bool:
-        """A very common word, or a compound of ordinary words ("Iraqi-Syrian")."""
-        words = [w for w in re.split(r"[\s'’-]+", span.text) if w]
-        if all(zipf_frequency(w, "en") >= self.COMMON_ZIPF for w in words):
-            return True
-        return "-" in span.text and all(zipf_frequency(w, "en") >= self.DERIVED_ZIPF for w in words)
+    # 1. against the original
 
-    def _is_derived(self, span: NameSpan, candidate: NameSpan) -> bool:
-        short, long = sorted((span.key, candidate.key), key=len)
-        return (
-            long.startswith(short)
-            and len(long) - len(short) <= self.MAX_SUFFIX
-            and zipf_frequency(span.text, "en") >= self.DERIVED_ZIPF
-        )
-
-    def _match(self, span: NameSpan, known: list[NameSpan], context: AuditContext) -> Flag | None:
-        best: tuple[float, NameSpan] | None = None
+    def _against_original(self, span: NameSpan, known: list[NameSpan], context: AuditContext) -> Flag | None:
+        surfaces = {k.text for k in known}
+        if span.text in surfaces:
+            return None
+        for candidate in known:
+            if _without_particles(candidate.text) == _without_particles(span.text) and candidate.words != span.words:
+                dropped = " ".join(w for w in candidate.text.split() if w in PARTICLES) or "a particle"
+                return self._flag(
+                    span, candidate, known, context, "minor", f"the particle “{dropped}” is dropped or added"
+                )
+        if any(k.key == span.key and k.words == span.words for k in known):
+            return None  # only case or punctuation differ: "US" for "U.S."
         for candidate in known:
             if candidate.key == span.key:
-                best = (2.0, candidate)  # same letters, split or joined differently
-                break
-            if self._is_derived(span, candidate):
-                return None
-            similarity = Levenshtein.normalized_similarity(span.key, candidate.key)
-            sounds_alike = jellyfish.metaphone(span.key) == jellyfish.metaphone(candidate.key)
-            if similarity >= self.MIN_SIMILARITY or (sounds_alike and similarity >= self.MIN_PHONETIC_SIMILARITY):
-                score = similarity + (0.1 if sounds_alike else 0.0) + 0.01 * candidate.words
-                if best is None or score > best[0]:
-                    best = (score, candidate)
-        if best is None:
+                return self._flag(
+                    span, candidate, known, context, "minor", "the same letters, split or joined differently"
+                )
+        if span.words > 1:
+            return self._differing_word(span, known, surfaces, context)
+        if len(span.key) < self.MIN_LETTERS or self._is_common(span.text):
             return None
-        original = best[1]
-        severity: Severity
-        if original.key == span.key:
-            severity, evidence = "minor", "the same letters, split or joined differently"
-        elif _is_transliteration_variant(span.key, original.key):
-            severity, evidence = "minor", "a transliteration variant (a doubled or dropped letter)"
-        else:
-            distance = Levenshtein.distance(span.key, original.key)
-            sound = ", sounds alike" if jellyfish.metaphone(span.key) == jellyfish.metaphone(original.key) else ""
-            severity, evidence = "major", f"{distance} letter(s) differ{sound}"
-        reference_id = _reference_sentence(original, known, context.counterparts(span.sentence_id))
+        scored: list[tuple[float, NameSpan]] = []
+        for candidate in known:
+            if self._is_derived(span, candidate) or self._both_ordinary(span.text, candidate.text):
+                continue
+            similarity = Levenshtein.normalized_similarity(span.key, candidate.key)
+            alike = jellyfish.metaphone(span.key) == jellyfish.metaphone(candidate.key)
+            if similarity >= self.MIN_SIMILARITY or (alike and similarity >= self.MIN_PHONETIC_SIMILARITY):
+                scored.append((similarity + (0.1 if alike else 0.0) + 0.01 * candidate.words, candidate))
+        scored.sort(key=lambda pair: (-pair[0], pair[1].start))
+        original = next((c for _, c in scored if _same_entity(span, c)), None)
+        if original is None:
+            return None
+        if _is_transliteration_variant(span.key, original.key):
+            return self._flag(span, original, known, context, "minor", "a transliteration variant (a doubled letter)")
+        distance = Levenshtein.distance(span.key, original.key)
+        sound = ", sounds alike" if jellyfish.metaphone(span.key) == jellyfish.metaphone(original.key) else ""
+        return self._flag(span, original, known, context, "major", f"{distance} letter(s) differ{sound}")
+
+    def _differing_word(
+        self, span: NameSpan, known: list[NameSpan], surfaces: set[str], context: AuditContext
+    ) -> Flag | None:
+        """ "Riu Jianguo" for "Liu Jianguo": one word stands in the original, the other is one edit off."""
+        words = span.text.split()
+        if len(words) != 2 or sum(w in surfaces for w in words) != 1:
+            return None
+        for candidate in (k for k in known if k.words == 2):
+            theirs = candidate.text.split()
+            for keep in (0, 1):
+                other = 1 - keep
+                if words[keep] == theirs[keep] and words[other] != theirs[other]:
+                    mine, original = fold(words[other]), fold(theirs[other])
+                    if Levenshtein.distance(mine, original) == 1 and not self._is_common(words[other]):
+                        start = span.start + (0 if other == 0 else len(words[0]) + 1)
+                        word = NameSpan(span.sentence_id, start, start + len(words[other]), words[other], span.run)
+                        target = NameSpan(
+                            candidate.sentence_id, candidate.start, candidate.end, theirs[other], candidate.run
+                        )
+                        variant = _is_transliteration_variant(mine, original)
+                        severity: Severity = "minor" if variant else "major"
+                        evidence = "a transliteration variant" if variant else "one letter differs"
+                        return self._flag(word, target, known, context, severity, f"{evidence} in “{candidate.text}”")
+        return None
+
+    def _flag(
+        self,
+        span: NameSpan,
+        original: NameSpan,
+        known: list[NameSpan],
+        context: AuditContext,
+        severity: Severity,
+        evidence: str,
+    ) -> Flag:
+        mentions = [k.sentence_id for k in known if original.text in k.text]
+        aligned = context.counterparts(span.sentence_id)
+        reference_id = next((i for i in mentions if i in aligned), mentions[0] if mentions else original.sentence_id)
         return Flag(
             kind=self.name,
             severity=severity,
@@ -175,8 +180,179 @@ class NameDetector:
             text=span.text,
             suggestion=original.text,
             message=f"“{span.text}” is not in the original; it is a near miss of “{original.text}” "
-            f"(reference sentence {reference_id}): {evidence}",
+            f"(original sentence {reference_id}): {evidence}",
         )
+
+    def _is_common(self, text: str) -> bool:
+        """A very common word, or a compound of ordinary words ("Iraqi-Syrian")."""
+        words = [w for w in re.split(r"[\s'’-]+", text) if w]
+        if all(zipf_frequency(w, "en") >= self.COMMON_ZIPF for w in words):
+            return True
+        return "-" in text and all(zipf_frequency(w, "en") >= self.DERIVED_ZIPF for w in words)
+
+    def _is_derived(self, span: NameSpan, candidate: NameSpan) -> bool:
+        short, long = sorted((span.key, candidate.key), key=len)
+        return (
+            long.startswith(short)
+            and len(long) - len(short) <= self.MAX_SUFFIX
+            and zipf_frequency(span.text, "en") >= self.DERIVED_ZIPF
+        )
+
+    def _both_ordinary(self, mine: str, theirs: str) -> bool:
+        return min(zipf_frequency(mine, "en"), zipf_frequency(theirs, "en")) >= self.DERIVED_ZIPF
+
+    # 2. a name replaced
+
+    def _replacements(self, context: AuditContext, known: list[NameSpan]) -> list[Flag]:
+        original_keys = {k.key for k in known}
+        nlp = english()
+        flags = []
+        for unit in context.alignment.units:
+            if not unit.reference_ids or not unit.copy_ids:
+                continue
+            ref_sentences = [context.reference.sentences[i] for i in unit.reference_ids]
+            copy_sentences = [context.copy.sentences[j] for j in unit.copy_ids]
+            copy_text = " ".join(s.text for s in copy_sentences)
+            dropped = [
+                (sentence, ent)
+                for sentence in ref_sentences
+                for ent in nlp(sentence.text).ents
+                if ent.label_ == "PERSON" and not _rendered(ent.text, copy_text)
+            ]
+            new = [
+                (sentence, ent)
+                for sentence in copy_sentences
+                for ent in nlp(sentence.text).ents
+                if ent.label_ == "PERSON" and not any(_near_any(fold(w), original_keys) for w in ent.text.split())
+            ]
+            if len(dropped) == 1 and len(new) == 1:
+                (ref_sentence, ref_ent), (copy_sentence, copy_ent) = dropped[0], new[0]
+                flags.append(
+                    Flag(
+                        kind=self.name,
+                        severity="major",
+                        copy_id=copy_sentence.id,
+                        reference_id=ref_sentence.id,
+                        start=copy_sentence.start + copy_ent.start_char,
+                        end=copy_sentence.start + copy_ent.end_char,
+                        text=copy_ent.text,
+                        suggestion=ref_ent.text,
+                        message=f"name changed: where the original names “{ref_ent.text}” (original sentence "
+                        f"{ref_sentence.id}), the copy names “{copy_ent.text}”, whom the original never mentions",
+                    )
+                )
+        return flags
+
+    # 3. inside the copy
+
+    def _inconsistent(self, singles: list[NameSpan], known: list[NameSpan]) -> list[Flag]:
+        known_keys = {k.key for k in known}
+        spellings = Counter(s.text for s in singles if s.key not in known_keys and len(s.key) >= self.MIN_LETTERS)
+        flags = []
+        for span in singles:
+            if span.text not in spellings:
+                continue
+            variants = [
+                other
+                for other in spellings
+                if fold(other) != span.key
+                and Levenshtein.normalized_similarity(fold(other), span.key) >= self.MIN_SIMILARITY
+            ]
+            if not variants:
+                continue
+            best = max([span.text, *variants], key=lambda t: (spellings[t], -len(t)))
+            if best == span.text or spellings[span.text] > spellings[best]:
+                continue
+            counts = ", ".join(f"“{t}” ({spellings[t]}x)" for t in sorted([span.text, *variants]))
+            flags.append(
+                Flag(
+                    kind=self.name,
+                    severity="minor",
+                    copy_id=span.sentence_id,
+                    reference_id=None,
+                    start=span.start,
+                    end=span.end,
+                    text=span.text,
+                    suggestion=best,
+                    message=f"the copy spells this name several ways: {counts}",
+                )
+            )
+        return flags
+
+    # 4. against the language
+
+    def _against_language(self, span: NameSpan) -> Flag | None:
+        word = span.key
+        if (
+            len(word) < self.LEXICON_MIN_LETTERS
+            or not span.text[:1].isupper()
+            or not is_unknown(word, self.UNKNOWN_ZIPF)
+        ):
+            return None
+        found = nearest_known(word, self.LEXICON_JARO_WINKLER, self.LEXICON_MIN_SIMILARITY)
+        if found is None:
+            return None
+        suggestion = found[0].capitalize()
+        return Flag(
+            kind=self.name,
+            severity="minor",
+            copy_id=span.sentence_id,
+            reference_id=None,
+            start=span.start,
+            end=span.end,
+            text=span.text,
+            suggestion=suggestion,
+            message=f"“{span.text}” is not an English word or a known name; the known name “{suggestion}” is "
+            f"close (Jaro-Winkler {found[1]:.2f})",
+        )
+
+
+# Words at least this common ("Commander", "Later", "President") are not what tells two names apart.
+_TITLE_ZIPF = 3.5
+
+
+def free_span(flag: Flag, flags: list[Flag]) -> bool:
+    """True when ``flag`` overlaps none of ``flags``."""
+    return not any(f.start < flag.end and flag.start < f.end for f in flags)
+
+
+def _near_any(key: str, keys: set[str]) -> bool:
+    """True when ``key`` is one of ``keys`` or a near miss of one: a mangling, not a new name."""
+    return key in keys or any(Levenshtein.normalized_similarity(key, k) >= 0.75 for k in keys)
+
+
+def _without_particles(text: str) -> str:
+    return " ".join(fold(w) for w in text.split() if w not in PARTICLES)
+
+
+def _rendered(name: str, text: str) -> bool:
+    """True when a word of ``name``, or a near miss of it, is among the capitalised words of ``text``."""
+    words = {fold(w) for w in text.split() if w[:1].isupper()}
+    return any(
+        fold(part) in words or any(Levenshtein.normalized_similarity(fold(part), w) >= 0.75 for w in words)
+        for part in name.split()
+        if len(fold(part)) >= 3
+    )
+
+
+def _same_entity(span: NameSpan, candidate: NameSpan) -> bool:
+    """False when both stand in longer names that share no other rare word: another person.
+
+    Common words in a run (a title, a capitalised sentence opener) say nothing
+    about who is named, so only rarer words are compared.
+    """
+
+    def rare_others(run: tuple[str, ...], key: str) -> list[str]:
+        return [
+            fold(w)
+            for w in run
+            if w not in PARTICLES and fold(w) != key and zipf_frequency(fold(w), "en") < _TITLE_ZIPF
+        ]
+
+    mine, theirs = rare_others(span.run, span.key), rare_others(candidate.run, candidate.key)
+    if not mine or not theirs:
+        return True
+    return any(Levenshtein.normalized_similarity(a, b) >= 0.75 for a in mine for b in theirs)
 
 
 def _is_transliteration_variant(copy_key: str, original_key: str) -> bool:
@@ -186,12 +362,3 @@ def _is_transliteration_variant(copy_key: str, original_key: str) -> bool:
         return re.sub(r"(.)\1+", r"\1", key)
 
     return len(original_key) >= 5 and undoubled(copy_key) == undoubled(original_key)
-
-
-def _reference_sentence(original: NameSpan, known: list[NameSpan], aligned: tuple[int, ...]) -> int:
-    """The aligned reference sentence naming ``original`` if there is one, else its first mention."""
-    mentions = [span.sentence_id for span in known if span.text == original.text]
-    for sentence_id in mentions:
-        if sentence_id in aligned:
-            return sentence_id
-    return mentions[0] if mentions else original.sentence_id
