@@ -6,105 +6,132 @@ from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import AuditContext
 from mtqa.nlp import english
+from mtqa.segment import quotation_spans
 from mtqa.types import Flag, Sentence
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
 
-# Parts of speech that cannot end an English sentence.
-_DANGLING = {"ADP": "preposition", "CCONJ": "conjunction", "SCONJ": "conjunction", "DET": "determiner"}
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
+_FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+_FIRST_PERSON = {"I", "me", "my", "myself", "mine"}
 _FINAL = (".", "?", "!", "…", "”", '"', "’", "'", ")")
 
 
 class SyntaxDetector:
     """Flags copy sentences that are not well-formed sentences.
 
-    Evidence, from spaCy's tagger and parser plus rules:
+    Evidence, from spaCy's tagger and parser plus rules (strong signals first):
 
-    - it ends with a preposition, conjunction or determiner ("... strike at.");
-    - it has no verb at all ("East for the next four years.");
-    - it opens with a finite verb that has no subject ("Said that he denied.");
-    - it is short (at most ``SHORT_WORDS`` words) and has no final punctuation;
-    - it begins with a lowercase letter, as a cut-off phrase does.
+    - ``dangling``: it ends with a preposition that has no object, a
+      conjunction or a determiner ("... an air strike at.");
+    - ``no finite verb``: no verb carries tense ("East for the next four
+      years.", "Sending residents into the streets.");
+    - ``no subject``: it opens with a verb or modal and its main verb has no
+      subject ("Said that he denied.");
+    - ``subordinate only``: it is a bare subordinate clause ("Because the
+      cells can ignite again.");
+    - weak: at most ``SHORT_WORDS`` words and no final punctuation; a
+      lowercase start; first person ("I", "my") outside quotation marks; a
+      short sentence (at most ``SPLIT_WORDS`` words) that renders its original
+      only together with a neighbour (the tail of a split).
 
-    Headlines are skipped. One flag per sentence, spanning the sentence, lists
-    all the evidence. A dangling word, no verb or a missing subject make it
-    major, as does any two signals together; a single weak signal is minor.
-    When the sentence shares an alignment unit with a neighbour, the flag says
-    so: it is the tail of a split sentence.
+    A signal is dropped when an aligned original sentence shows it too: the
+    copy only kept the source's style (a transcript's "I", a quoted fragment).
+    Headlines and sentences wholly inside quotation marks are skipped. One flag
+    per sentence, spanning it, lists the evidence; any strong signal or two
+    weak ones make it major, one weak signal minor.
     """
 
     name = "syntax"
+    english_only = True
     SHORT_WORDS = 4
+    SPLIT_WORDS = 5
+    MIN_WORDS = 3  # "Yes." and "Thank you." are not fragments of anything
 
     def params(self) -> dict[str, object]:
         """See ``Detector.params``."""
-        return {"short_words": self.SHORT_WORDS}
+        return {"short_words": self.SHORT_WORDS, "split_words": self.SPLIT_WORDS, "min_words": self.MIN_WORDS}
 
     def detect(self, context: AuditContext) -> list[Flag]:
         """See ``Detector.detect``."""
-        body = [s for s in context.copy.sentences if s.kind == "body"]
+        copy_body = [s for s in context.copy.sentences if s.kind == "body"]
+        reference_body = [s for s in context.reference.sentences if s.kind == "body"]
+        nlp = english()
+        copy_signals = {
+            s.id: self._signals(s, doc) for s, doc in zip(copy_body, nlp.pipe([s.text for s in copy_body]), strict=True)
+        }
+        needed = {i for s in copy_body for i in context.counterparts(s.id)}
+        reference_signals = {
+            s.id: set(self._signals(s, doc))
+            for s, doc in zip(
+                [s for s in reference_body if s.id in needed],
+                nlp.pipe([s.text for s in reference_body if s.id in needed]),
+                strict=True,
+            )
+        }
         flags = []
-        for sentence, doc in zip(body, english().pipe([s.text for s in body]), strict=True):
-            evidence, strong = self._evidence(sentence, doc)
-            if not evidence:
-                continue
-            unit = context.unit_copy_ids(sentence.id)
-            if len(unit) > 1:
-                evidence.append(
-                    f"it renders the original together with copy sentence(s) {[i for i in unit if i != sentence.id]}"
-                )
+        for sentence in copy_body:
             counterparts = context.counterparts(sentence.id)
+            shared = set().union(*(reference_signals.get(i, set()) for i in counterparts))
+            signals = {key: text for key, text in copy_signals[sentence.id].items() if key not in shared}
+            unit = context.unit_copy_ids(sentence.id)
+            if len(unit) > 1 and len(counterparts) == 1 and len(sentence.text.split()) <= self.SPLIT_WORDS:
+                others = [i for i in unit if i != sentence.id]
+                signals["split"] = f"it renders the original only together with copy sentence {others[0]}"
+            if not signals:
+                continue
+            strong = any(key in ("dangling", "no finite verb", "no subject", "subordinate only") for key in signals)
             flags.append(
                 Flag(
                     kind=self.name,
-                    severity="major" if strong or len(evidence) > 1 else "minor",
+                    severity="major" if strong or len(signals) > 1 else "minor",
                     copy_id=sentence.id,
                     reference_id=counterparts[0] if counterparts else None,
                     start=sentence.start,
                     end=sentence.end,
                     text=sentence.text,
                     suggestion=None,
-                    message="broken sentence: " + "; ".join(evidence),
+                    message="broken sentence: " + "; ".join(signals.values()),
                 )
             )
         return flags
 
-    def _evidence(self, sentence: Sentence, doc: Doc) -> tuple[list[str], bool]:
+    def _signals(self, sentence: Sentence, doc: Doc) -> dict[str, str]:
+        """Each defect found in one sentence, keyed by kind, with its evidence."""
         words = [t for t in doc if not t.is_punct and not t.is_space]
-        if not words:
-            return [], False
-        evidence: list[str] = []
-        strong = False
+        quoted = quotation_spans(sentence.text)
+        if not words or any(o <= words[0].idx and words[-1].idx < c for o, c in quoted):
+            return {}
+        signals: dict[str, str] = {}
         last = words[-1]
-        if last.pos_ in _DANGLING and last.i == len(doc) - 1 - _trailing_punct(doc):
-            evidence.append(f"it ends with the {_DANGLING[last.pos_]} “{last.text}”")
-            strong = True
-        if not any(t.pos_ in ("VERB", "AUX") for t in words):
-            evidence.append("it has no verb")
-            strong = True
-        first = words[0]
-        root = next((t for t in doc if t.dep_ == "ROOT"), None)
-        if (
-            first.pos_ in ("VERB", "AUX")
-            and "Fin" in first.morph.get("VerbForm", [])
-            and root is not None
-            and not any(child.dep_ in _SUBJECTS for child in root.children)
-        ):
-            evidence.append(f"it opens with the verb “{first.text}” and has no subject")
-            strong = True
+        dangling = (
+            (last.dep_ in ("prep", "agent") and not list(last.children))
+            or last.pos_ in ("CCONJ", "SCONJ")
+            or (last.pos_ == "DET" and last.dep_ == "det")
+        )
+        if dangling:
+            signals["dangling"] = f"it ends with “{last.text}”, which needs something after it"
+        if len(words) >= self.MIN_WORDS:
+            if not any(t.tag_ in _FINITE_TAGS for t in words):
+                signals["no finite verb"] = "it has no finite verb"
+            root = next((t for t in doc if t.dep_ == "ROOT"), None)
+            first = words[0]
+            if (
+                root is not None
+                and first.pos_ in ("VERB", "AUX")
+                and not any(child.dep_ in _SUBJECTS for child in root.children)
+                and first.tag_ != "VB"  # an imperative is a sentence
+            ):
+                signals["no subject"] = f"it opens with the verb “{first.text}” and has no subject"
+            if root is not None and first.dep_ == "mark" and first.head == root:
+                signals["subordinate only"] = f"it is only a subordinate clause opened by “{first.text}”"
         if len(words) <= self.SHORT_WORDS and not sentence.text.rstrip().endswith(_FINAL):
-            evidence.append(f"it has only {len(words)} word(s) and no final punctuation")
+            signals["unfinished"] = f"it has only {len(words)} word(s) and no final punctuation"
         if sentence.text[:1].islower():
-            evidence.append("it starts in lowercase, mid-phrase")
-        return evidence, strong
-
-
-def _trailing_punct(doc: Doc) -> int:
-    count = 0
-    for token in reversed(doc):
-        if not token.is_punct:
-            break
-        count += 1
-    return count
+            signals["lowercase"] = "it starts in lowercase, mid-phrase"
+        for token in words:
+            if token.text in _FIRST_PERSON and not any(o < token.idx < c for o, c in quoted):
+                signals["first person"] = f"first person “{token.text}” outside quotation marks in reported speech"
+                break
+        return signals
