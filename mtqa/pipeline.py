@@ -13,6 +13,7 @@ from mtqa.detectors import DETECTORS, AuditContext
 from mtqa.embed import Embedder, SentenceTransformerEmbedder
 from mtqa.errors import MtqaError
 from mtqa.labels import label_unit
+from mtqa.language import MIN_ENGLISH_SHARE, english_share
 from mtqa.report import Report, build_report
 from mtqa.scorers import BleuScorer, ChrfScorer
 from mtqa.segment import segment
@@ -80,14 +81,17 @@ def audit(
     embedder = embedder or default_embedder(model)
 
     reference_doc, copy_doc = segment(reference), segment(copy)
+    english = {"reference": english_share(reference), "copy": english_share(copy)}
     cosine = cosine_similarities(embed_document(embedder, reference_doc), embed_document(embedder, copy_doc))
     lexical = lexical_similarities([s.norm for s in reference_doc.sentences], [s.norm for s in copy_doc.sentences])
-    alignment = align(blend(cosine, lexical, lexical_weight), params)
-    context = AuditContext(reference_doc, copy_doc, alignment)
+    alignment = align(_without_debris(blend(cosine, lexical, lexical_weight), reference_doc, copy_doc), params)
     instances = [DETECTORS[name]() for name in chosen]
-    flags: list[Flag] = sorted(
-        (flag for detector in instances for flag in detector.detect(context)), key=lambda f: (f.start, f.kind)
-    )
+    skipped = [d.name for d in instances if d.english_only and english["copy"] < MIN_ENGLISH_SHARE]
+    flags: list[Flag] = []
+    for detector in instances:
+        if detector.name not in skipped:
+            flags += detector.detect(AuditContext(reference_doc, copy_doc, alignment, tuple(flags)))
+    flags.sort(key=lambda f: (f.start, f.end, f.kind))
     scores = score_units(reference_doc, copy_doc, alignment, cosine, flags)
     return build_report(
         reference_doc,
@@ -99,7 +103,25 @@ def audit(
         align_params=params,
         lexical_weight=lexical_weight,
         detectors={d.name: d.params() for d in instances},
+        english=english,
+        skipped_detectors=skipped,
     )
+
+
+def _without_debris(similarities: Similarities, reference: Document, copy: Document) -> Similarities:
+    """Set every score of a boilerplate sentence to -1, so debris is never aligned."""
+    ref_debris = [s.id for s in reference.sentences if s.kind == "boilerplate"]
+    copy_debris = [s.id for s in copy.sentences if s.kind == "boilerplate"]
+    if not ref_debris and not copy_debris:
+        return similarities
+    one_one, one_two, two_one = (m.copy() for m in (similarities.one_one, similarities.one_two, similarities.two_one))
+    for i in ref_debris:
+        one_one[i, :] = one_two[i, :] = -1.0
+        two_one[max(i - 1, 0) : i + 1, :] = -1.0
+    for j in copy_debris:
+        one_one[:, j] = two_one[:, j] = -1.0
+        one_two[:, max(j - 1, 0) : j + 1] = -1.0
+    return Similarities(one_one, one_two, two_one)
 
 
 def unit_cosine(unit: Unit, cosine: Similarities) -> float:
@@ -143,7 +165,9 @@ def score_units(
                 cosine=round(min(cos, 1.0), 6) if not np.isnan(cos) else cos,
                 bleu=bleu.get(k, float("nan")),
                 chrf=unit_chrf,
-                label=label_unit(
+                label="boilerplate"
+                if _is_debris(unit, reference, copy)
+                else label_unit(
                     cos,
                     unit_chrf,
                     bool(unit.reference_ids),
@@ -153,3 +177,8 @@ def score_units(
             )
         )
     return scores
+
+
+def _is_debris(unit: Unit, reference: Document, copy: Document) -> bool:
+    kinds = [reference.sentences[i].kind for i in unit.reference_ids] + [copy.sentences[j].kind for j in unit.copy_ids]
+    return all(kind == "boilerplate" for kind in kinds)

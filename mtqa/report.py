@@ -28,8 +28,9 @@ import pandas as pd
 
 from mtqa import __version__
 from mtqa.align import AlignParams
+from mtqa.detectors.base import LOW_COVERAGE
 from mtqa.labels import thresholds
-from mtqa.language import MIN_ENGLISH_SHARE, english_share
+from mtqa.language import MIN_ENGLISH_SHARE
 from mtqa.scorers import BleuScorer, ChrfScorer
 from mtqa.types import LABELS, Alignment, Document, Flag, UnitScores
 
@@ -48,8 +49,6 @@ PAIR_COLUMNS = [
 ]
 FLAG_COLUMNS = ["kind", "severity", "copy_id", "reference_id", "start", "end", "text", "suggestion", "message"]
 REPORT_KEYS = ("sentences", "pairs", "flags", "summary", "signature")
-# Below this coverage the summary says the copy barely renders the original.
-LOW_COVERAGE = 0.3
 
 
 @dataclass(frozen=True)
@@ -126,6 +125,8 @@ def build_report(
     align_params: AlignParams,
     lexical_weight: float,
     detectors: dict[str, dict[str, object]],
+    english: dict[str, float],
+    skipped_detectors: list[str],
 ) -> Report:
     """Assemble the tables, the summary and the signature of one audit."""
     sentences = pd.DataFrame(
@@ -156,7 +157,8 @@ def build_report(
     )
     flag_frame = pd.DataFrame([asdict(f) for f in flags], columns=FLAG_COLUMNS)
     flag_frame["reference_id"] = flag_frame["reference_id"].astype("Int64")
-    summary = summarize(reference, copy, alignment, pairs, flag_frame)
+    flag_frame["copy_id"] = flag_frame["copy_id"].astype("Int64")
+    summary = summarize(reference, copy, alignment, pairs, flag_frame, english, skipped_detectors)
     signature = {
         "mtqa": __version__,
         "model": model,
@@ -175,14 +177,25 @@ def build_report(
 
 
 def summarize(
-    reference: Document, copy: Document, alignment: Alignment, pairs: pd.DataFrame, flags: pd.DataFrame
+    reference: Document,
+    copy: Document,
+    alignment: Alignment,
+    pairs: pd.DataFrame,
+    flags: pd.DataFrame,
+    english: dict[str, float],
+    skipped_detectors: list[str],
 ) -> dict[str, Any]:
-    """Document-level figures, and a sentence that says what they mean."""
+    """Document-level figures, and a sentence that says what they mean.
+
+    Page debris (boilerplate sentences) counts in neither coverage.
+    """
     linked = pairs[(pairs.reference_ids.map(len) > 0) & (pairs.copy_ids.map(len) > 0)]
     rendered = sum(len(ids) for ids in linked.reference_ids)
     sourced = sum(len(ids) for ids in linked.copy_ids)
-    coverage = rendered / len(reference) if len(reference) else 0.0
-    copy_coverage = sourced / len(copy) if len(copy) else 0.0
+    story_reference = sum(s.kind != "boilerplate" for s in reference.sentences)
+    story_copy = sum(s.kind != "boilerplate" for s in copy.sentences)
+    coverage = rendered / story_reference if story_reference else 0.0
+    copy_coverage = sourced / story_copy if story_copy else 0.0
     refs = [" ".join(reference.sentences[i].norm for i in ids) for ids in linked.reference_ids]
     hyps = [" ".join(copy.sentences[j].norm for j in ids) for ids in linked.copy_ids]
     by_kind = Counter(flags.kind) if len(flags) else Counter()
@@ -190,6 +203,7 @@ def summarize(
     summary: dict[str, Any] = {
         "reference_sentences": len(reference),
         "copy_sentences": len(copy),
+        "boilerplate_sentences": {"reference": len(reference) - story_reference, "copy": len(copy) - story_copy},
         "units": len(alignment.units),
         "aligned_units": len(linked),
         "units_by_shape": dict(Counter(pairs["shape"])),
@@ -202,10 +216,8 @@ def summarize(
         "flags": len(flags),
         "flags_by_kind": dict(sorted(by_kind.items())),
         "flags_by_severity": {s: by_severity.get(s, 0) for s in ("major", "minor")},
-        "english_share": {
-            "reference": round(english_share(reference.text), 4),
-            "copy": round(english_share(copy.text), 4),
-        },
+        "english_share": {side: round(share, 4) for side, share in english.items()},
+        "skipped_detectors": skipped_detectors,
     }
     summary["verdict"] = verdict(summary)
     return summary
@@ -213,7 +225,8 @@ def summarize(
 
 def verdict(summary: dict[str, Any]) -> str:
     """One or two sentences for a reader, including an honest warning at low coverage."""
-    n_ref, n_copy = summary["reference_sentences"], summary["copy_sentences"]
+    n_ref = summary["reference_sentences"] - summary["boilerplate_sentences"]["reference"]
+    n_copy = summary["copy_sentences"] - summary["boilerplate_sentences"]["copy"]
     rendered = round(summary["coverage"] * n_ref)
     unsourced = n_copy - round(summary["copy_coverage"] * n_copy)
     text = (
@@ -232,6 +245,8 @@ def verdict(summary: dict[str, Any]) -> str:
                 f" The {'original' if side == 'reference' else 'copy'} does not look like English "
                 f"({share:.0%} common English words); the English model's scores are unreliable for it."
             )
+    if summary["skipped_detectors"]:
+        text += f" Skipped English-only detectors: {', '.join(summary['skipped_detectors'])}."
     return text
 
 

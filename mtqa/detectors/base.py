@@ -10,11 +10,13 @@ from mtqa.types import Alignment, Document, Flag
 
 @dataclass(frozen=True)
 class AuditContext:
-    """The inputs a detector may use: both documents and their alignment."""
+    """The inputs a detector may use: both documents, their alignment, and the
+    flags of the detectors that ran before it (in registry order)."""
 
     reference: Document
     copy: Document
     alignment: Alignment
+    prior: tuple[Flag, ...] = ()
 
     def counterparts(self, copy_id: int) -> tuple[int, ...]:
         """Reference sentence ids aligned with copy sentence ``copy_id``."""
@@ -22,6 +24,12 @@ class AuditContext:
             if copy_id in unit.copy_ids:
                 return unit.reference_ids
         return ()
+
+    def coverage(self) -> float:
+        """Share of the original's story sentences (not debris) that the copy renders."""
+        story = [s.id for s in self.reference.sentences if s.kind != "boilerplate"]
+        rendered = {i for unit in self.alignment.units if unit.copy_ids for i in unit.reference_ids}
+        return len(rendered.intersection(story)) / len(story) if story else 0.0
 
     def unit_copy_ids(self, copy_id: int) -> tuple[int, ...]:
         """All copy sentence ids in the unit holding ``copy_id``."""
@@ -31,10 +39,21 @@ class AuditContext:
         return (copy_id,)
 
 
+# Below this share of original sentences rendered, the "copy" is another story
+# (or another language): per-sentence omissions and additions would be noise,
+# and the report's verdict says so instead.
+LOW_COVERAGE = 0.3
+
+
 class Detector(Protocol):
-    """Finds one kind of problem in a copy."""
+    """Finds one kind of problem in a copy.
+
+    ``english_only`` detectors read English wording (a parser, an English
+    lexicon) and are skipped when the copy is not English.
+    """
 
     name: str
+    english_only: bool
 
     def detect(self, context: AuditContext) -> list[Flag]:
         """Return the flags for the whole copy, each with an exact span."""
