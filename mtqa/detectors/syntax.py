@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 _FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 _FIRST_PERSON = {"I", "me", "my", "myself", "mine"}
+_WH_TAGS = {"WDT", "WP", "WP$", "WRB"}
 _FINAL = (".", "?", "!", "…", "”", '"', "’", "'", ")")
 
 
@@ -32,9 +33,15 @@ class SyntaxDetector:
     - ``subordinate only``: it is a bare subordinate clause ("Because the
       cells can ignite again.");
     - weak: at most ``SHORT_WORDS`` words and no final punctuation; a
-      lowercase start; first person ("I", "my") outside quotation marks; a
-      short sentence (at most ``SPLIT_WORDS`` words) that renders its original
-      only together with a neighbour (the tail of a split).
+      lowercase start; first person ("I", "my") outside quotation marks, when
+      the original never speaks in the first person.
+    - supporting only: a short sentence (at most ``SPLIT_WORDS`` words) that
+      renders its original only together with a neighbour (a split tail). A
+      complete short sentence in a split is a fair split, so this signal is
+      added to others and never flags alone.
+
+    Imperatives ("Let's say ...", "Thank you.") and prepositions stranded by a
+    wh-word ("what we talked about") are English, not fragments.
 
     A signal is dropped when an aligned original sentence shows it too: the
     copy only kept the source's style (a transcript's "I", a quoted fragment).
@@ -70,17 +77,24 @@ class SyntaxDetector:
                 strict=True,
             )
         }
+        # A text that speaks in the first person (a talk, a column) makes "I" in its copy no intrusion.
+        first_person_source = any(
+            "first person" in self._signals(s, doc)
+            for s, doc in zip(reference_body, nlp.pipe([s.text for s in reference_body]), strict=True)
+        )
         flags = []
         for sentence in copy_body:
             counterparts = context.counterparts(sentence.id)
             shared = set().union(*(reference_signals.get(i, set()) for i in counterparts))
+            if first_person_source:
+                shared.add("first person")
             signals = {key: text for key, text in copy_signals[sentence.id].items() if key not in shared}
             unit = context.unit_copy_ids(sentence.id)
+            if not signals:
+                continue
             if len(unit) > 1 and len(counterparts) == 1 and len(sentence.text.split()) <= self.SPLIT_WORDS:
                 others = [i for i in unit if i != sentence.id]
                 signals["split"] = f"it renders the original only together with copy sentence {others[0]}"
-            if not signals:
-                continue
             strong = any(key in ("dangling", "no finite verb", "no subject", "subordinate only") for key in signals)
             flags.append(
                 Flag(
@@ -105,27 +119,36 @@ class SyntaxDetector:
             return {}
         signals: dict[str, str] = {}
         last = words[-1]
+        # "what we talked about" is English: the wh-word is the stranded object. "the money that
+        # was paid into." is not: there the wh-word is the subject.
+        stranded = any(t.tag_ in _WH_TAGS and t.dep_ not in _SUBJECTS for t in words[:-1])
         dangling = (
-            (last.dep_ in ("prep", "agent") and not list(last.children))
+            (last.dep_ in ("prep", "agent") and not list(last.children) and not stranded)
             or last.pos_ in ("CCONJ", "SCONJ")
             or (last.pos_ == "DET" and last.dep_ == "det")
         )
         if dangling:
             signals["dangling"] = f"it ends with “{last.text}”, which needs something after it"
         if len(words) >= self.MIN_WORDS:
-            if not any(t.tag_ in _FINITE_TAGS for t in words):
-                signals["no finite verb"] = "it has no finite verb"
             root = next((t for t in doc if t.dep_ == "ROOT"), None)
-            first = words[0]
+            imperative = root is not None and root.tag_ == "VB" and root.i == words[0].i
+            if not any(t.tag_ in _FINITE_TAGS for t in words) and not imperative:
+                signals["no finite verb"] = "it has no finite verb"
+            # a leading conjunction or adverb ("And heard ...") does not supply a subject
+            first = next((t for t in words if t.pos_ not in ("CCONJ", "ADV", "INTJ")), words[0])
             if (
                 root is not None
                 and first.pos_ in ("VERB", "AUX")
                 and not any(child.dep_ in _SUBJECTS for child in root.children)
                 and first.tag_ != "VB"  # an imperative is a sentence
+                and first.lemma_.lower() != "thank"  # "Thank you."
             ):
                 signals["no subject"] = f"it opens with the verb “{first.text}” and has no subject"
-            if root is not None and first.dep_ == "mark" and first.head == root:
-                signals["subordinate only"] = f"it is only a subordinate clause opened by “{first.text}”"
+            opener = words[0]
+            subordinator = opener.dep_ == "mark" or (opener.tag_ == "WRB" and opener.dep_ == "advmod")
+            question = sentence.text.rstrip("”\"’' ").endswith("?")
+            if root is not None and subordinator and opener.head == root and not question:
+                signals["subordinate only"] = f"it is only a subordinate clause opened by “{opener.text}”"
         if len(words) <= self.SHORT_WORDS and not sentence.text.rstrip().endswith(_FINAL):
             signals["unfinished"] = f"it has only {len(words)} word(s) and no final punctuation"
         if sentence.text[:1].islower():
