@@ -6,7 +6,7 @@ import re
 from collections import Counter
 
 import jellyfish
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA as Levenshtein  # transpositions count as one edit
 from wordfreq import zipf_frequency
 
 from mtqa.detectors.base import AuditContext
@@ -30,7 +30,11 @@ class NameDetector:
          (Metaphone) within ``MIN_PHONETIC_SIMILARITY`` - major, or minor for a
          doubled or dropped letter (Qasem/Qassem);
        - in a two-word name whose other word stands in the original, the
-         differing word at one edit ("Riu Jianguo" for "Liu Jianguo").
+         differing word at one edit ("Riu Jianguo" for "Liu Jianguo");
+       - in a two-word name, one word kept and the other swapped for another
+         name, where the aligned original sentence has the first pair
+         ("Ngozi Okafor" for "Ngozi Eze") - major;
+       - a particle rendered as another word ("Sanne the Vries") - minor.
        Skipped: very common words (Zipf >= ``COMMON_ZIPF``: "Said", "Near"),
        words derived by a suffix ("Syrian" from "Syria"), compounds of ordinary
        words ("Iraqi-Syrian"), pairs of ordinary words ("Marsh"/"March"), case
@@ -85,6 +89,7 @@ class NameDetector:
                 flag = self._against_original(span, known, context)
                 if flag is not None:
                     flags.append(flag)
+        flags += [f for f in self._particle_changed(context, known) if free_span(f, flags)]
         flags += [f for f in self._replacements(context, known) if free_span(f, flags)]
         surfaces = {k.text for k in known}
         singles = [s for s in copy_spans if s.words == 1 and s.text not in surfaces and free(s)]
@@ -111,7 +116,11 @@ class NameDetector:
                 return self._flag(
                     span, candidate, known, context, "minor", "the same letters, split or joined differently"
                 )
-        if span.words > 1:
+        if span.words == 2:
+            swapped = self._swapped_word(span, known, context)
+            if swapped is not None:
+                return swapped
+        if span.words > 1 and any(word in surfaces for word in span.text.split()):
             return self._differing_word(span, known, surfaces, context)
         if len(span.key) < self.MIN_LETTERS or self._is_common(span.text):
             return None
@@ -157,6 +166,66 @@ class NameDetector:
                         evidence = "a transliteration variant" if variant else "one letter differs"
                         return self._flag(word, target, known, context, severity, f"{evidence} in “{candidate.text}”")
         return None
+
+    def _swapped_word(self, span: NameSpan, known: list[NameSpan], context: AuditContext) -> Flag | None:
+        """ "Ngozi Okafor" where the aligned original says "Ngozi Eze": one name kept, the other swapped."""
+        words = span.text.split()
+        aligned = set(context.counterparts(span.sentence_id))
+        for candidate in (k for k in known if k.words == 2 and k.sentence_id in aligned):
+            theirs = candidate.text.split()
+            for keep in (0, 1):
+                other = 1 - keep
+                shared, mine, original = words[keep], words[other], theirs[other]
+                if shared != theirs[keep] or zipf_frequency(shared, "en") >= _TITLE_ZIPF:
+                    continue
+                if self._is_common(mine) or self._is_common(original):
+                    continue
+                if Levenshtein.normalized_similarity(fold(mine), fold(original)) >= self.MIN_PHONETIC_SIMILARITY:
+                    continue  # a near miss, judged by the other rules
+                if fold(mine) in fold(original) or fold(original) in fold(mine):
+                    continue  # part of a split name ("Hod" of "Hod Zic" for "Hodzic")
+                start = span.start + (0 if other == 0 else len(words[0]) + 1)
+                return Flag(
+                    kind=self.name,
+                    severity="major",
+                    copy_id=span.sentence_id,
+                    reference_id=candidate.sentence_id,
+                    start=start,
+                    end=start + len(mine),
+                    text=mine,
+                    suggestion=original,
+                    message=f"name changed: where the original says “{candidate.text}” (original sentence "
+                    f"{candidate.sentence_id}), the copy says “{span.text}”",
+                )
+        return None
+
+    def _particle_changed(self, context: AuditContext, known: list[NameSpan]) -> list[Flag]:
+        """ "Sanne the Vries" for "Sanne de Vries": a name's particle translated into another word."""
+        flags = []
+        for candidate in known:
+            words = candidate.text.split()
+            if len(words) < 3 or not any(w in PARTICLES for w in words[1:-1]):
+                continue
+            pattern = re.compile(rf"\b{re.escape(words[0])}\s+((?:[a-z]+\s+)+){re.escape(words[-1])}\b")
+            for match in pattern.finditer(context.copy.text):
+                middle = match.group(1).split()
+                if middle == words[1:-1]:
+                    continue
+                sentence = next(s for s in context.copy.sentences if s.start <= match.start() < s.end)
+                flags.append(
+                    Flag(
+                        kind=self.name,
+                        severity="minor",
+                        copy_id=sentence.id,
+                        reference_id=candidate.sentence_id,
+                        start=match.start(),
+                        end=match.end(),
+                        text=match.group(),
+                        suggestion=candidate.text,
+                        message=f"the particle of “{candidate.text}” is rendered as “{' '.join(middle)}”",
+                    )
+                )
+        return flags
 
     def _flag(
         self,
@@ -250,7 +319,7 @@ class NameDetector:
         spellings = Counter(s.text for s in singles if s.key not in known_keys and len(s.key) >= self.MIN_LETTERS)
         flags = []
         for span in singles:
-            if span.text not in spellings:
+            if span.text not in spellings or self._is_common(span.text):
                 continue
             variants = [
                 other
