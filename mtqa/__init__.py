@@ -4,8 +4,9 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from mtqa.analysis import flags_frame
 from mtqa.errors import MtqaError
 from mtqa.pipeline import audit
 from mtqa.report import Report
 
-__all__ = ["MtqaError", "Report", "__version__", "audit"]
+__all__ = ["MtqaError", "Report", "__version__", "audit", "flags_frame"]
