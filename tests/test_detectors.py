@@ -124,3 +124,33 @@ def test_syntax_skips_headlines_and_accepts_well_formed_sentences() -> None:
 
 def test_compounds_of_ordinary_words_are_not_names() -> None:
     assert names("Fighting on the Iraq-Syria border went on.", "Fighting on the Iraqi-Syrian border went on.") == []
+
+
+@pytest.mark.parametrize(
+    ("original", "copy", "evidence"),
+    [
+        ("The court heard evidence from 19 witnesses.", "And heard evidence from 19 witnesses.", "no subject"),
+        (
+            "The fund paid into the account.",
+            "He did not know the money that was paid into.",
+            "needs something after it",
+        ),
+        (
+            "The alarm sounded when the screens went dark.",
+            "When staff noticed that the screens went dark.",
+            "subordinate",
+        ),
+    ],
+)
+def test_fragments_behind_conjunctions_and_relatives(original: str, copy: str, evidence: str) -> None:
+    flags = SyntaxDetector().detect(context(original, copy))
+    assert len(flags) == 1 and evidence in flags[0].message
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["When did it start? It started at noon.", "When the river rose, people fled.", "This is what we talked about."],
+)
+def test_questions_subordinate_openers_and_stranded_objects_are_english(text: str) -> None:
+    original = text.replace("people fled", "residents fled")
+    assert SyntaxDetector().detect(context(original, text)) == []

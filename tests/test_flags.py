@@ -201,3 +201,22 @@ def test_own_gold_pairs_meet_the_precision_and_recall_targets() -> None:
     scores = table(OWN_PAIRS, show_misses=False).set_index("detector")
     assert scores.loc["name", "precision"] >= 0.9 and scores.loc["name", "recall"] >= 0.9
     assert scores.loc["syntax", "precision"] >= 0.8 and scores.loc["syntax", "recall"] >= 0.8
+
+
+def test_a_surname_swapped_for_another_name(real_embedder: SentenceTransformerEmbedder) -> None:
+    original = "Prosecutor Adaeze Obi told the court the funds were moved in May. Her deputy Chidi Nnaji agreed."
+    copy = "Prosecutor Adaeze Nnaji told the court the funds were moved in May. Her deputy Chidi Nnaji agreed."
+    flags = audit(original, copy, embedder=real_embedder, detectors=["name"]).flags
+    assert [(f.text, f.suggestion, f.severity) for f in flags.itertuples()] == [("Nnaji", "Obi", "major")]
+
+
+def test_a_particle_rendered_as_another_word() -> None:
+    original = "Minister Sanne de Boer opened the bridge."
+    assert names(original, "Minister Sanne the Boer opened the bridge.") == [
+        ("Sanne the Boer", "Sanne de Boer", "minor")
+    ]
+
+
+def test_a_split_name_is_not_taken_for_a_swapped_one() -> None:
+    flags = names("Analyst Senad Hodzic spoke.", "Analyst Senad Hod Zic spoke.")
+    assert flags == [("Hod Zic", "Hodzic", "minor")]

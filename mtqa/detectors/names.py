@@ -184,6 +184,9 @@ class NameDetector:
                     continue  # a near miss, judged by the other rules
                 if fold(mine) in fold(original) or fold(original) in fold(mine):
                     continue  # part of a split name ("Hod" of "Hod Zic" for "Hodzic")
+                real_name = fold(mine) in {k.key for k in known if k.words == 1}
+                if not real_name and _near_any(fold(mine), {k.key for k in known}):
+                    continue  # a mangling of some name of the original ("Vanderberg"), judged by the other rules
                 start = span.start + (0 if other == 0 else len(words[0]) + 1)
                 return Flag(
                     kind=self.name,
