@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import jellyfish
 from rapidfuzz.distance import OSA as Levenshtein  # transpositions count as one edit
@@ -14,6 +15,9 @@ from mtqa.lexicon import is_unknown, nearest_known
 from mtqa.names import PARTICLES, NameSpan, fold, name_spans
 from mtqa.nlp import english
 from mtqa.types import Flag, Severity
+
+if TYPE_CHECKING:
+    from spacy.tokens import Span
 
 
 class NameDetector:
@@ -277,6 +281,7 @@ class NameDetector:
 
     def _replacements(self, context: AuditContext, known: list[NameSpan]) -> list[Flag]:
         original_keys = {k.key for k in known}
+        original_text = context.reference.text.lower()
         nlp = english()
         flags = []
         for unit in context.alignment.units:
@@ -289,13 +294,15 @@ class NameDetector:
                 (sentence, ent)
                 for sentence in ref_sentences
                 for ent in nlp(sentence.text).ents
-                if ent.label_ == "PERSON" and not _rendered(ent.text, copy_text)
+                if _is_person(ent) and ent.text not in copy_text and not _rendered(ent.text, copy_text)
             ]
             new = [
                 (sentence, ent)
                 for sentence in copy_sentences
                 for ent in nlp(sentence.text).ents
-                if ent.label_ == "PERSON" and not any(_near_any(fold(w), original_keys) for w in ent.text.split())
+                if _is_person(ent)
+                and ent.text.lower() not in original_text
+                and not any(_near_any(fold(w), original_keys) for w in ent.text.split())
             ]
             if len(dropped) == 1 and len(new) == 1:
                 (ref_sentence, ref_ent), (copy_sentence, copy_ent) = dropped[0], new[0]
@@ -386,6 +393,11 @@ _TITLE_ZIPF = 3.5
 def free_span(flag: Flag, flags: list[Flag]) -> bool:
     """True when ``flag`` overlaps none of ``flags``."""
     return not any(f.start < flag.end and flag.start < f.end for f in flags)
+
+
+def _is_person(entity: Span) -> bool:
+    """A spaCy PERSON entity written as a name (capitalised), not a lowercase word it mistook for one."""
+    return bool(entity.label_ == "PERSON" and entity.text[:1].isupper())
 
 
 def _near_any(key: str, keys: set[str]) -> bool:
