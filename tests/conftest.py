@@ -9,7 +9,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mtqa.detectors import AuditContext
 from mtqa.embed import SentenceTransformerEmbedder
+from mtqa.segment import segment
+from mtqa.types import Alignment, Unit
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -61,3 +64,14 @@ def read_pair(name: str) -> tuple[str, str]:
 @pytest.fixture(scope="session")
 def seed_pair() -> tuple[str, str]:
     return read_pair("seed")
+
+
+def make_context(original: str, copy: str, units: list[Unit] | None = None) -> AuditContext:
+    """Both texts segmented; sentence k aligned with sentence k unless ``units`` are given (no model)."""
+    reference, copied = segment(original), segment(copy)
+    if units is None:
+        n = min(len(reference), len(copied))
+        units = [Unit((k,), (k,)) for k in range(n)]
+        units += [Unit((k,), ()) for k in range(n, len(reference))]
+        units += [Unit((), (k,)) for k in range(n, len(copied))]
+    return AuditContext(reference, copied, Alignment(tuple(units)))

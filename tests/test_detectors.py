@@ -4,17 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa.detectors import AuditContext, NameDetector, SyntaxDetector
-from mtqa.segment import segment
-from mtqa.types import Alignment, Flag, Unit
-
-
-def context(original: str, copy: str) -> AuditContext:
-    reference, copied = segment(original), segment(copy)
-    units = [Unit((k,), (k,)) for k in range(min(len(reference), len(copied)))]
-    units += [Unit((k,), ()) for k in range(len(copied), len(reference))]
-    units += [Unit((), (k,)) for k in range(len(reference), len(copied))]
-    return AuditContext(reference, copied, Alignment(tuple(units)))
+from mtqa.detectors import NameDetector, SyntaxDetector
+from mtqa.types import Flag
+from tests.conftest import make_context as context
 
 
 def names(original: str, copy: str) -> list[Flag]:

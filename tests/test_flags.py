@@ -5,19 +5,11 @@ from __future__ import annotations
 import pytest
 
 from mtqa import Report, audit, flags_frame
-from mtqa.detectors import AuditContext, BoilerplateDetector, NameDetector
+from mtqa.detectors import BoilerplateDetector, NameDetector
 from mtqa.embed import SentenceTransformerEmbedder
 from mtqa.segment import segment
-from mtqa.types import Alignment, Unit
+from tests.conftest import make_context as context
 from tests.conftest import read_pair
-
-
-def context(original: str, copy: str) -> AuditContext:
-    reference, copied = segment(original), segment(copy)
-    n = min(len(reference), len(copied))
-    units = [Unit((k,), (k,)) for k in range(n)]
-    units += [Unit((k,), ()) for k in range(n, len(reference))] + [Unit((), (k,)) for k in range(n, len(copied))]
-    return AuditContext(reference, copied, Alignment(tuple(units)))
 
 
 def names(original: str, copy: str) -> list[tuple[str, str | None, str]]:

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa.detectors.base import AuditContext
 from mtqa.detectors.numbers import NumberDetector
 from mtqa.quantities import DateParts, sentence_quantities
 from mtqa.segment import segment
-from mtqa.types import Alignment, Flag, Unit
-
-
-def context(original: str, copy: str, units: list[Unit] | None = None) -> AuditContext:
-    """Both texts segmented; sentence k aligned with sentence k unless ``units`` are given."""
-    reference, copied = segment(original), segment(copy)
-    if units is None:
-        units = [Unit((k,), (k,)) for k in range(min(len(reference), len(copied)))]
-        units += [Unit((k,), ()) for k in range(len(copied), len(reference))]
-        units += [Unit((), (k,)) for k in range(len(reference), len(copied))]
-    return AuditContext(reference, copied, Alignment(tuple(units)))
+from mtqa.types import Flag, Unit
+from tests.conftest import make_context as context
 
 
 def numbers(original: str, copy: str, units: list[Unit] | None = None) -> list[Flag]:

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa.detectors.base import AuditContext
 from mtqa.detectors.quotes import QuoteDetector, find_quotes
 from mtqa.segment import segment
-from mtqa.types import Alignment, Flag, Unit
+from mtqa.types import Flag, Unit
+from tests.conftest import make_context as context
 from tests.conftest import read_pair
-
-
-def context(original: str, copy: str, units: list[Unit] | None = None) -> AuditContext:
-    """Both texts segmented, aligned sentence k to sentence k unless ``units`` are given."""
-    reference, copied = segment(original), segment(copy)
-    if units is None:
-        units = [Unit((k,), (k,)) for k in range(min(len(reference), len(copied)))]
-        units += [Unit((k,), ()) for k in range(len(copied), len(reference))]
-        units += [Unit((), (k,)) for k in range(len(reference), len(copied))]
-    return AuditContext(reference, copied, Alignment(tuple(units)))
 
 
 def quotes(original: str, copy: str, units: list[Unit] | None = None) -> list[Flag]:

@@ -192,16 +192,12 @@ class NameDetector:
                 if not real_name and _near_any(fold(mine), {k.key for k in known}):
                     continue  # a mangling of some name of the original ("Vanderberg"), judged by the other rules
                 start = span.start + (0 if other == 0 else len(words[0]) + 1)
-                return Flag(
-                    kind=self.name,
-                    severity="major",
-                    copy_id=span.sentence_id,
-                    reference_id=candidate.sentence_id,
-                    start=start,
-                    end=start + len(mine),
-                    text=mine,
-                    suggestion=original,
-                    message=f"name changed: where the original says “{candidate.text}” (original sentence "
+                return _name_flag(
+                    "major",
+                    (span.sentence_id, start, start + len(mine), mine),
+                    candidate.sentence_id,
+                    original,
+                    f"name changed: where the original says “{candidate.text}” (original sentence "
                     f"{candidate.sentence_id}), the copy says “{span.text}”",
                 )
         return None
@@ -220,16 +216,12 @@ class NameDetector:
                     continue
                 sentence = next(s for s in context.copy.sentences if s.start <= match.start() < s.end)
                 flags.append(
-                    Flag(
-                        kind=self.name,
-                        severity="minor",
-                        copy_id=sentence.id,
-                        reference_id=candidate.sentence_id,
-                        start=match.start(),
-                        end=match.end(),
-                        text=match.group(),
-                        suggestion=candidate.text,
-                        message=f"the particle of “{candidate.text}” is rendered as “{' '.join(middle)}”",
+                    _name_flag(
+                        "minor",
+                        (sentence.id, match.start(), match.end(), match.group()),
+                        candidate.sentence_id,
+                        candidate.text,
+                        f"the particle of “{candidate.text}” is rendered as “{' '.join(middle)}”",
                     )
                 )
         return flags
@@ -246,16 +238,12 @@ class NameDetector:
         mentions = [k.sentence_id for k in known if original.text in k.text]
         aligned = context.counterparts(span.sentence_id)
         reference_id = next((i for i in mentions if i in aligned), mentions[0] if mentions else original.sentence_id)
-        return Flag(
-            kind=self.name,
-            severity=severity,
-            copy_id=span.sentence_id,
-            reference_id=reference_id,
-            start=span.start,
-            end=span.end,
-            text=span.text,
-            suggestion=original.text,
-            message=f"“{span.text}” is not in the original; it is a near miss of “{original.text}” "
+        return _name_flag(
+            severity,
+            (span.sentence_id, span.start, span.end, span.text),
+            reference_id,
+            original.text,
+            f"“{span.text}” is not in the original; it is a near miss of “{original.text}” "
             f"(original sentence {reference_id}): {evidence}",
         )
 
@@ -307,16 +295,17 @@ class NameDetector:
             if len(dropped) == 1 and len(new) == 1:
                 (ref_sentence, ref_ent), (copy_sentence, copy_ent) = dropped[0], new[0]
                 flags.append(
-                    Flag(
-                        kind=self.name,
-                        severity="major",
-                        copy_id=copy_sentence.id,
-                        reference_id=ref_sentence.id,
-                        start=copy_sentence.start + copy_ent.start_char,
-                        end=copy_sentence.start + copy_ent.end_char,
-                        text=copy_ent.text,
-                        suggestion=ref_ent.text,
-                        message=f"name changed: where the original names “{ref_ent.text}” (original sentence "
+                    _name_flag(
+                        "major",
+                        (
+                            copy_sentence.id,
+                            copy_sentence.start + copy_ent.start_char,
+                            copy_sentence.start + copy_ent.end_char,
+                            copy_ent.text,
+                        ),
+                        ref_sentence.id,
+                        ref_ent.text,
+                        f"name changed: where the original names “{ref_ent.text}” (original sentence "
                         f"{ref_sentence.id}), the copy names “{copy_ent.text}”, whom the original never mentions",
                     )
                 )
@@ -344,16 +333,12 @@ class NameDetector:
                 continue
             counts = ", ".join(f"“{t}” ({spellings[t]}x)" for t in sorted([span.text, *variants]))
             flags.append(
-                Flag(
-                    kind=self.name,
-                    severity="minor",
-                    copy_id=span.sentence_id,
-                    reference_id=None,
-                    start=span.start,
-                    end=span.end,
-                    text=span.text,
-                    suggestion=best,
-                    message=f"the copy spells this name several ways: {counts}",
+                _name_flag(
+                    "minor",
+                    (span.sentence_id, span.start, span.end, span.text),
+                    None,
+                    best,
+                    f"the copy spells this name several ways: {counts}",
                 )
             )
         return flags
@@ -372,22 +357,30 @@ class NameDetector:
         if found is None:
             return None
         suggestion = found[0].capitalize()
-        return Flag(
-            kind=self.name,
-            severity="minor",
-            copy_id=span.sentence_id,
-            reference_id=None,
-            start=span.start,
-            end=span.end,
-            text=span.text,
-            suggestion=suggestion,
-            message=f"“{span.text}” is not an English word or a known name; the known name “{suggestion}” is "
+        return _name_flag(
+            "minor",
+            (span.sentence_id, span.start, span.end, span.text),
+            None,
+            suggestion,
+            f"“{span.text}” is not an English word or a known name; the known name “{suggestion}” is "
             f"close (Jaro-Winkler {found[1]:.2f})",
         )
 
 
 # Words at least this common ("Commander", "Later", "President") are not what tells two names apart.
 _TITLE_ZIPF = 3.5
+
+
+def _name_flag(
+    severity: Severity,
+    where: tuple[int, int, int, str],
+    reference_id: int | None,
+    suggestion: str | None,
+    message: str,
+) -> Flag:
+    """A ``name`` flag on ``where`` = (copy sentence id, start, end, text)."""
+    copy_id, start, end, text = where
+    return Flag(NameDetector.name, severity, copy_id, reference_id, start, end, text, suggestion, message)
 
 
 def free_span(flag: Flag, flags: list[Flag]) -> bool:
