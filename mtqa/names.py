@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 
 from wordfreq import zipf_frequency
@@ -53,14 +54,19 @@ class NameSpan:
     text: str
     run: tuple[str, ...]
 
-    @property
+    @cached_property
     def key(self) -> str:
         """Letters only, lowercased and unaccented: the form names are matched on."""
         return fold(self.text)
 
-    @property
+    @cached_property
     def words(self) -> int:
         return len(self.text.split())
+
+    @cached_property
+    def bare(self) -> str:
+        """The key of each word but the particles: "Hendrik van der Molen" -> "hendrik molen"."""
+        return " ".join(fold(w) for w in self.text.split() if w not in PARTICLES)
 
 
 def _words(document: Document) -> list[list[NameSpan]]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
-from mtqa.types import Alignment, Document, Flag
+from mtqa.types import Alignment, Document, Flag, Unit
 
 
 @dataclass(frozen=True)
@@ -18,12 +19,14 @@ class AuditContext:
     alignment: Alignment
     prior: tuple[Flag, ...] = ()
 
+    @cached_property
+    def _unit_of_copy(self) -> dict[int, Unit]:
+        return {j: unit for unit in self.alignment.units for j in unit.copy_ids}
+
     def counterparts(self, copy_id: int) -> tuple[int, ...]:
         """Reference sentence ids aligned with copy sentence ``copy_id``."""
-        for unit in self.alignment.units:
-            if copy_id in unit.copy_ids:
-                return unit.reference_ids
-        return ()
+        unit = self._unit_of_copy.get(copy_id)
+        return unit.reference_ids if unit is not None else ()
 
     def coverage(self) -> float:
         """Share of the original's story sentences (not debris) that the copy renders."""
@@ -33,10 +36,8 @@ class AuditContext:
 
     def unit_copy_ids(self, copy_id: int) -> tuple[int, ...]:
         """All copy sentence ids in the unit holding ``copy_id``."""
-        for unit in self.alignment.units:
-            if copy_id in unit.copy_ids:
-                return unit.copy_ids
-        return (copy_id,)
+        unit = self._unit_of_copy.get(copy_id)
+        return unit.copy_ids if unit is not None else (copy_id,)
 
 
 # Below this share of original sentences rendered, the "copy" is another story

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import jellyfish
@@ -108,7 +109,7 @@ class NameDetector:
         if span.text in surfaces:
             return None
         for candidate in known:
-            if _without_particles(candidate.text) == _without_particles(span.text) and candidate.words != span.words:
+            if candidate.bare == span.bare and candidate.words != span.words:
                 dropped = " ".join(w for w in candidate.text.split() if w in PARTICLES) or "a particle"
                 return self._flag(
                     span, candidate, known, context, "minor", f"the particle “{dropped}” is dropped or added"
@@ -133,7 +134,7 @@ class NameDetector:
             if self._is_derived(span, candidate) or self._both_ordinary(span.text, candidate.text):
                 continue
             similarity = Levenshtein.normalized_similarity(span.key, candidate.key)
-            alike = jellyfish.metaphone(span.key) == jellyfish.metaphone(candidate.key)
+            alike = _metaphone(span.key) == _metaphone(candidate.key)
             if similarity >= self.MIN_SIMILARITY or (alike and similarity >= self.MIN_PHONETIC_SIMILARITY):
                 scored.append((similarity + (0.1 if alike else 0.0) + 0.01 * candidate.words, candidate))
         scored.sort(key=lambda pair: (-pair[0], pair[1].start))
@@ -143,7 +144,7 @@ class NameDetector:
         if _is_transliteration_variant(span.key, original.key):
             return self._flag(span, original, known, context, "minor", "a transliteration variant (a doubled letter)")
         distance = Levenshtein.distance(span.key, original.key)
-        sound = ", sounds alike" if jellyfish.metaphone(span.key) == jellyfish.metaphone(original.key) else ""
+        sound = ", sounds alike" if _metaphone(span.key) == _metaphone(original.key) else ""
         return self._flag(span, original, known, context, "major", f"{distance} letter(s) differ{sound}")
 
     def _differing_word(
@@ -270,24 +271,25 @@ class NameDetector:
     def _replacements(self, context: AuditContext, known: list[NameSpan]) -> list[Flag]:
         original_keys = {k.key for k in known}
         original_text = context.reference.text.lower()
-        nlp = english()
+        linked = [u for u in context.alignment.units if u.reference_ids and u.copy_ids]
+        wanted = [("r", i) for u in linked for i in u.reference_ids] + [("c", j) for u in linked for j in u.copy_ids]
+        texts = [(context.reference if side == "r" else context.copy).sentences[k].text for side, k in wanted]
+        parsed = dict(zip(wanted, english().pipe(texts), strict=True))
         flags = []
-        for unit in context.alignment.units:
-            if not unit.reference_ids or not unit.copy_ids:
-                continue
+        for unit in linked:
             ref_sentences = [context.reference.sentences[i] for i in unit.reference_ids]
             copy_sentences = [context.copy.sentences[j] for j in unit.copy_ids]
             copy_text = " ".join(s.text for s in copy_sentences)
             dropped = [
                 (sentence, ent)
                 for sentence in ref_sentences
-                for ent in nlp(sentence.text).ents
+                for ent in parsed[("r", sentence.id)].ents
                 if _is_person(ent) and ent.text not in copy_text and not _rendered(ent.text, copy_text)
             ]
             new = [
                 (sentence, ent)
                 for sentence in copy_sentences
-                for ent in nlp(sentence.text).ents
+                for ent in parsed[("c", sentence.id)].ents
                 if _is_person(ent)
                 and ent.text.lower() not in original_text
                 and not any(_near_any(fold(w), original_keys) for w in ent.text.split())
@@ -388,6 +390,11 @@ def free_span(flag: Flag, flags: list[Flag]) -> bool:
     return not any(f.start < flag.end and flag.start < f.end for f in flags)
 
 
+@lru_cache(maxsize=65536)
+def _metaphone(key: str) -> str:
+    return str(jellyfish.metaphone(key))
+
+
 def _is_person(entity: Span) -> bool:
     """A spaCy PERSON entity written as a name (capitalised), not a lowercase word it mistook for one."""
     return bool(entity.label_ == "PERSON" and entity.text[:1].isupper())
@@ -396,10 +403,6 @@ def _is_person(entity: Span) -> bool:
 def _near_any(key: str, keys: set[str]) -> bool:
     """True when ``key`` is one of ``keys`` or a near miss of one: a mangling, not a new name."""
     return key in keys or any(Levenshtein.normalized_similarity(key, k) >= 0.75 for k in keys)
-
-
-def _without_particles(text: str) -> str:
-    return " ".join(fold(w) for w in text.split() if w not in PARTICLES)
 
 
 def _rendered(name: str, text: str) -> bool:
