@@ -146,3 +146,10 @@ def test_fragments_behind_conjunctions_and_relatives(original: str, copy: str, e
 def test_questions_subordinate_openers_and_stranded_objects_are_english(text: str) -> None:
     original = text.replace("people fled", "residents fled")
     assert SyntaxDetector().detect(context(original, text)) == []
+
+
+def test_first_person_is_no_intrusion_when_the_original_speaks_in_the_first_person() -> None:
+    # the aligned original sentence has no "I", but the original as a whole is a first-person talk
+    original = "I went to the market on Monday. The prices were high."
+    copy = "I went to the market on Monday. I found the prices high."
+    assert SyntaxDetector().detect(context(original, copy)) == []

@@ -68,20 +68,12 @@ class SyntaxDetector:
         copy_signals = {
             s.id: self._signals(s, doc) for s, doc in zip(copy_body, nlp.pipe([s.text for s in copy_body]), strict=True)
         }
-        needed = {i for s in copy_body for i in context.counterparts(s.id)}
         reference_signals = {
             s.id: set(self._signals(s, doc))
-            for s, doc in zip(
-                [s for s in reference_body if s.id in needed],
-                nlp.pipe([s.text for s in reference_body if s.id in needed]),
-                strict=True,
-            )
+            for s, doc in zip(reference_body, nlp.pipe([s.text for s in reference_body]), strict=True)
         }
         # A text that speaks in the first person (a talk, a column) makes "I" in its copy no intrusion.
-        first_person_source = any(
-            "first person" in self._signals(s, doc)
-            for s, doc in zip(reference_body, nlp.pipe([s.text for s in reference_body]), strict=True)
-        )
+        first_person_source = any("first person" in signals for signals in reference_signals.values())
         flags = []
         for sentence in copy_body:
             counterparts = context.counterparts(sentence.id)
