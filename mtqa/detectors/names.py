@@ -86,20 +86,19 @@ class NameDetector:
         copy_spans = name_spans(context.copy)
         flags: list[Flag] = []
 
-        def free(span: NameSpan) -> bool:
-            return not any(f.start < span.end and span.start < f.end for f in flags)
-
         for span in sorted(copy_spans, key=lambda s: (-s.words, s.start)):
-            if free(span):
+            if _free(span.start, span.end, flags):
                 flag = self._against_original(span, known, context)
                 if flag is not None:
                     flags.append(flag)
-        flags += [f for f in self._particle_changed(context, known) if free_span(f, flags)]
-        flags += [f for f in self._replacements(context, known) if free_span(f, flags)]
+        flags += [f for f in self._particle_changed(context, known) if _free(f.start, f.end, flags)]
+        flags += [f for f in self._replacements(context, known) if _free(f.start, f.end, flags)]
         surfaces = {k.text for k in known}
-        singles = [s for s in copy_spans if s.words == 1 and s.text not in surfaces and free(s)]
+        singles = [s for s in copy_spans if s.words == 1 and s.text not in surfaces and _free(s.start, s.end, flags)]
         flags += self._inconsistent(singles, known)
-        flags += [f for f in (self._against_language(s) for s in singles) if f is not None and free_span(f, flags)]
+        flags += [
+            f for f in (self._against_language(s) for s in singles) if f is not None and _free(f.start, f.end, flags)
+        ]
         return sorted(flags, key=lambda f: f.start)
 
     # 1. against the original
@@ -385,9 +384,9 @@ def _name_flag(
     return Flag(NameDetector.name, severity, copy_id, reference_id, start, end, text, suggestion, message)
 
 
-def free_span(flag: Flag, flags: list[Flag]) -> bool:
-    """True when ``flag`` overlaps none of ``flags``."""
-    return not any(f.start < flag.end and flag.start < f.end for f in flags)
+def _free(start: int, end: int, flags: list[Flag]) -> bool:
+    """True when the span ``[start, end)`` overlaps none of ``flags``: a span is flagged once."""
+    return not any(f.start < end and start < f.end for f in flags)
 
 
 @lru_cache(maxsize=65536)
