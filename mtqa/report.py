@@ -28,7 +28,7 @@ import pandas as pd
 
 from mtqa import __version__
 from mtqa.align import AlignParams
-from mtqa.detectors.base import LOW_COVERAGE
+from mtqa.detectors.base import LOW_COVERAGE, coverage
 from mtqa.labels import thresholds
 from mtqa.language import MIN_ENGLISH_SHARE
 from mtqa.scorers import BleuScorer, ChrfScorer
@@ -190,11 +190,10 @@ def summarize(
     Page debris (boilerplate sentences) counts in neither coverage.
     """
     linked = pairs[(pairs.reference_ids.map(len) > 0) & (pairs.copy_ids.map(len) > 0)]
-    rendered = sum(len(ids) for ids in linked.reference_ids)
     sourced = sum(len(ids) for ids in linked.copy_ids)
     story_reference = sum(s.kind != "boilerplate" for s in reference.sentences)
     story_copy = sum(s.kind != "boilerplate" for s in copy.sentences)
-    coverage = rendered / story_reference if story_reference else 0.0
+    share_rendered = coverage(reference, alignment)
     copy_coverage = sourced / story_copy if story_copy else 0.0
     refs = [" ".join(reference.sentences[i].norm for i in ids) for ids in linked.reference_ids]
     hyps = [" ".join(copy.sentences[j].norm for j in ids) for ids in linked.copy_ids]
@@ -208,7 +207,7 @@ def summarize(
         "aligned_units": len(linked),
         "units_by_shape": dict(Counter(pairs["shape"])),
         "labels": {label: int((pairs.label == label).sum()) for label in LABELS},
-        "coverage": round(coverage, 4),
+        "coverage": round(share_rendered, 4),
         "copy_coverage": round(copy_coverage, 4),
         "corpus_bleu": BleuScorer().corpus_score(refs, hyps),
         "corpus_chrf": ChrfScorer().corpus_score(refs, hyps),

@@ -29,10 +29,8 @@ class AuditContext:
         return unit.reference_ids if unit is not None else ()
 
     def coverage(self) -> float:
-        """Share of the original's story sentences (not debris) that the copy renders."""
-        story = [s.id for s in self.reference.sentences if s.kind != "boilerplate"]
-        rendered = {i for unit in self.alignment.units if unit.copy_ids for i in unit.reference_ids}
-        return len(rendered.intersection(story)) / len(story) if story else 0.0
+        """See ``coverage``."""
+        return coverage(self.reference, self.alignment)
 
     def unit_copy_ids(self, copy_id: int) -> tuple[int, ...]:
         """All copy sentence ids in the unit holding ``copy_id``."""
@@ -44,6 +42,16 @@ class AuditContext:
 # (or another language): per-sentence omissions and additions would be noise,
 # and the report's verdict says so instead.
 LOW_COVERAGE = 0.3
+
+
+def coverage(reference: Document, alignment: Alignment) -> float:
+    """Share of the original's story sentences (not debris) that the copy renders.
+
+    One definition for the report's summary and the detectors' low-coverage gate.
+    """
+    story = [s.id for s in reference.sentences if s.kind != "boilerplate"]
+    rendered = {i for unit in alignment.units if unit.copy_ids for i in unit.reference_ids}
+    return len(rendered.intersection(story)) / len(story) if story else 0.0
 
 
 class Detector(Protocol):
