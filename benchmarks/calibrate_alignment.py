@@ -147,10 +147,11 @@ def load_cases(seed: int) -> list[Case]:
 
 
 class CachedEmbedder:
-    """The packaged model with an on-disk cache keyed by text hash."""
+    """The packaged model with an on-disk cache keyed by text hash; an ``Embedder``."""
 
     def __init__(self) -> None:
         self.model = SentenceTransformerEmbedder()
+        self.name = self.model.name
         CACHE.mkdir(exist_ok=True)
         self.path = CACHE / "minilm.npz"
         self.store: dict[str, np.ndarray] = dict(np.load(self.path)) if self.path.exists() else {}
@@ -161,6 +162,11 @@ class CachedEmbedder:
             vectors = self.model.encode(missing)
             self.store.update({self._key(t): v for t, v in zip(missing, vectors, strict=True)})
             np.savez(self.path, **self.store)
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """See ``Embedder.encode``."""
+        self.warm(texts)
+        return self.single(texts)
 
     def single(self, texts: list[str]) -> np.ndarray:
         """Cached vectors of ``texts``, shape ``(len(texts), 384)``."""

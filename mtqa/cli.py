@@ -108,7 +108,7 @@ def audit(
                 on_terminal = output is None and sys.stdout.isatty()
                 width = shutil.get_terminal_size((120, 24)).columns if on_terminal else 120
                 rendered = report.to_table(color=on_terminal, width=max(width, 80))
-            _emit(rendered, output)
+            emit(rendered, output)
     except MtqaError as error:
         typer.echo(f"mtqa: error: {error}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None
@@ -117,7 +117,7 @@ def audit(
         raise typer.Exit(EXIT_GATE)
 
 
-def _emit(text: str, output: Path | None) -> None:
+def emit(text: str, output: Path | None) -> None:
     """Print ``text``, or write it to ``output`` through a temporary file so no half file is left."""
     if output is None:
         sys.stdout.write(text)
@@ -149,9 +149,13 @@ def run() -> None:
         sys.exit(130)
     except typer.TyperException as error:
         message = " ".join(str(getattr(error, "format_message", error.__str__)()).split())
-        typer.echo(f"mtqa: error: {message} (see mtqa audit --help)", err=True)
+        typer.echo(f"mtqa: error: {message} (see mtqa --help)", err=True)
         sys.exit(EXIT_BAD_INPUT)
     except OSError as error:
         typer.echo(f"mtqa: error: {error}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+# The corpus commands register themselves on ``app``.
+import mtqa.cli_corpus  # noqa: E402, F401

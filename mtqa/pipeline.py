@@ -14,8 +14,9 @@ from mtqa.embed import Embedder, SentenceTransformerEmbedder
 from mtqa.errors import MtqaError
 from mtqa.labels import label_unit
 from mtqa.language import MIN_ENGLISH_SHARE, english_share
+from mtqa.quality import shipped_model
 from mtqa.report import Report, build_report
-from mtqa.scorers import BleuScorer, ChrfScorer
+from mtqa.scoring import add_quality, text_scores
 from mtqa.segment import segment
 from mtqa.similarity import (
     DEFAULT_LEXICAL_WEIGHT,
@@ -149,27 +150,31 @@ def unit_texts(unit: Unit, reference: Document, copy: Document) -> tuple[str, st
 def score_units(
     reference: Document, copy: Document, alignment: Alignment, cosine: Similarities, flags: Sequence[Flag] = ()
 ) -> list[UnitScores]:
-    """Score every unit: cosine, sentence BLEU and chrF, and its label (which counts major flags)."""
+    """Score every unit: cosine, sentence BLEU and chrF, quality, and its label (which counts major flags)."""
     major = Counter(flag.copy_id for flag in flags if flag.severity == "major")
     linked = [k for k, u in enumerate(alignment.units) if u.reference_ids and u.copy_ids]
     texts = [unit_texts(alignment.units[k], reference, copy) for k in linked]
     refs, hyps = [t[0] for t in texts], [t[1] for t in texts]
-    bleu = dict(zip(linked, BleuScorer().sentence_scores(refs, hyps), strict=True))
-    chrf = dict(zip(linked, ChrfScorer().sentence_scores(refs, hyps), strict=True))
+    unit_cosines = np.array([unit_cosine(alignment.units[k], cosine) for k in linked], dtype=float)
+    features = text_scores(refs, hyps, unit_cosines)
+    rows = dict(zip(linked, add_quality(features, shipped_model()).to_dict(orient="records"), strict=True))
+    missing = dict.fromkeys(("bleu", "chrf", "rare_words", "quality"), float("nan"))
     scores = []
     for k, unit in enumerate(alignment.units):
         cos = unit_cosine(unit, cosine)
-        unit_chrf = chrf.get(k, float("nan"))
+        row = rows.get(k, missing)
         scores.append(
             UnitScores(
                 cosine=round(min(cos, 1.0), 6) if not np.isnan(cos) else cos,
-                bleu=bleu.get(k, float("nan")),
-                chrf=unit_chrf,
+                bleu=float(row["bleu"]),
+                chrf=float(row["chrf"]),
+                rare_words=float(row["rare_words"]),
+                quality=float(row["quality"]),
                 label="boilerplate"
                 if _is_debris(unit, reference, copy)
                 else label_unit(
                     cos,
-                    unit_chrf,
+                    float(row["chrf"]),
                     bool(unit.reference_ids),
                     bool(unit.copy_ids),
                     major_flags=sum(major[j] for j in unit.copy_ids),

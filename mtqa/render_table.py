@@ -24,7 +24,7 @@ LABEL_STYLE = {
 def render_table(report: Report, color: bool = False, width: int = 120) -> str:
     """Return the report as terminal text.
 
-    Each unit is a row: original ids, copy ids, label, cosine, BLEU, chrF,
+    Each unit is a row: original ids, copy ids, label, cosine, BLEU, chrF, quality,
     then the copy text with flagged spans marked (``[[...]]`` when colour is
     off, coloured by severity when on) above the original text. The flag list
     and the summary follow.
@@ -46,7 +46,7 @@ def render_table(report: Report, color: bool = False, width: int = 120) -> str:
     table.add_column("orig", justify="right", no_wrap=True)
     table.add_column("copy", justify="right", no_wrap=True)
     table.add_column("label", no_wrap=True)
-    for column in ("cos", "BLEU", "chrF"):
+    for column in ("cos", "BLEU", "chrF", "qual"):
         table.add_column(column, justify="right", no_wrap=True)
     table.add_column("copy text / original text", ratio=1)
     for unit in data["pairs"]:
@@ -65,6 +65,7 @@ def render_table(report: Report, color: bool = False, width: int = 120) -> str:
             _number(unit["cosine"], "{:.2f}"),
             _number(unit["bleu"], "{:.1f}"),
             _number(unit["chrf"], "{:.1f}"),
+            _number(unit["quality"], "{:.2f}"),
             body,
         )
     console.print(table)
@@ -116,6 +117,7 @@ def _summary(data: dict[str, Any]) -> Text:
         f"units: {summary['units']} ({summary['aligned_units']} aligned)",
         f"  coverage {summary['coverage']:.2f}   copy coverage {summary['copy_coverage']:.2f}   "
         f"mean cosine {_number(summary['mean_cosine'], '{:.3f}')}   "
+        f"mean quality {_number(summary['mean_quality'], '{:.2f}')}   "
         f"corpus BLEU {_number(summary['corpus_bleu'], '{:.1f}')}   "
         f"corpus chrF {_number(summary['corpus_chrf'], '{:.1f}')}",
         "  labels: " + ", ".join(f"{k} {v}" for k, v in summary["labels"].items()),

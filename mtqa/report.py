@@ -6,8 +6,10 @@ Columns (the contract other tools build on):
   is ``original[start:end]`` of its side's text; ``norm`` is the text the
   scores compare (typography normalised, a leading dateline dropped).
 - ``pairs``: one row per unit: reference_ids, copy_ids (lists of int),
-  reference_text, copy_text, cosine, bleu, chrf, label, similarity (the
-  aligner's blended score), shape (e.g. ``"1-2"``).
+  reference_text, copy_text, cosine, bleu, chrf, rare_words, quality, label,
+  similarity (the aligner's blended score), shape (e.g. ``"1-2"``).
+  ``quality`` is the same score as ``mtqa.score`` gives the unit's two
+  normalised texts (``mtqa.quality``); nan for an unaligned sentence.
 - ``flags``: kind, severity, copy_id, reference_id (nullable), start, end,
   text, suggestion, message. ``copy[start:end] == text``.
 """
@@ -31,6 +33,7 @@ from mtqa.align import AlignParams
 from mtqa.detectors.base import LOW_COVERAGE, coverage
 from mtqa.labels import thresholds
 from mtqa.language import MIN_ENGLISH_SHARE
+from mtqa.quality import quality_signature
 from mtqa.scorers import BleuScorer, ChrfScorer
 from mtqa.types import LABELS, Alignment, Document, Flag, UnitScores
 
@@ -43,6 +46,8 @@ PAIR_COLUMNS = [
     "cosine",
     "bleu",
     "chrf",
+    "rare_words",
+    "quality",
     "label",
     "similarity",
     "shape",
@@ -147,6 +152,8 @@ def build_report(
                 "cosine": score.cosine,
                 "bleu": score.bleu,
                 "chrf": score.chrf,
+                "rare_words": score.rare_words,
+                "quality": score.quality,
                 "label": score.label,
                 "similarity": unit.similarity,
                 "shape": f"{len(unit.reference_ids)}-{len(unit.copy_ids)}",
@@ -169,6 +176,7 @@ def build_report(
             "cosine": "embedding cosine of each unit's joined sentences",
             "bleu": BleuScorer().signature() + "|sentence:effective-order",
             "chrf": ChrfScorer().signature(),
+            "quality": quality_signature(),
         },
         "labels": thresholds(),
         "detectors": detectors,
@@ -212,6 +220,7 @@ def summarize(
         "corpus_bleu": BleuScorer().corpus_score(refs, hyps),
         "corpus_chrf": ChrfScorer().corpus_score(refs, hyps),
         "mean_cosine": float(linked.cosine.mean()) if len(linked) else float("nan"),
+        "mean_quality": float(linked.quality.mean()) if len(linked) else float("nan"),
         "flags": len(flags),
         "flags_by_kind": dict(sorted(by_kind.items())),
         "flags_by_severity": {s: by_severity.get(s, 0) for s in ("major", "minor")},

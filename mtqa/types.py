@@ -108,12 +108,18 @@ class Alignment:
 
 @dataclass(frozen=True)
 class UnitScores:
-    """Faithfulness scores of one unit; nan where a side is empty."""
+    """Faithfulness scores of one unit; nan where a side is empty.
+
+    ``quality`` is the chance that a rater finds no error (``mtqa.quality``);
+    ``rare_words`` is one of its inputs.
+    """
 
     cosine: float
     bleu: float
     chrf: float
     label: Label
+    rare_words: float = float("nan")
+    quality: float = float("nan")
 
 
 @dataclass(frozen=True)

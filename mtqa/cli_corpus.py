@@ -1,0 +1,192 @@
+"""``mtqa score`` and ``mtqa correlate``: segment-aligned corpora, as sacrebleu and comet-score take them."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mtqa.cli import EXIT_BAD_INPUT, app, emit
+from mtqa.errors import MtqaError
+from mtqa.scoring import Progress
+
+
+class ScoreFormat(StrEnum):
+    """How ``mtqa score`` writes its segment scores."""
+
+    table = "table"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        help="A local sentence-transformers model folder [default: packaged all-MiniLM-L6-v2].", show_default=False
+    ),
+]
+EncodingOption = Annotated[str, typer.Option(help="Encoding of the input files.")]
+ProgressOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress", help="Show a progress bar [default: when stderr is a terminal].", show_default=False
+    ),
+]
+
+
+@contextlib.contextmanager
+def progress_bar(enabled: bool | None, label: str) -> Iterator[Progress | None]:
+    """A rich progress bar on stderr with throughput and ETA, as a ``(done, total)`` callback."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        ProgressColumn,
+        Task,
+        TextColumn,
+        TimeRemainingColumn,
+    )
+    from rich.text import Text
+
+    console = Console(stderr=True)
+    if not (console.is_terminal if enabled is None else enabled):
+        yield None
+        return
+
+    class Speed(ProgressColumn):
+        def render(self, task: Task) -> Text:
+            return Text(f"{task.speed:,.0f} texts/s" if task.speed else "")
+
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Speed(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=False) as bar:
+        task = bar.add_task(label, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+@app.command()
+def score(
+    reference: Annotated[
+        Path | None, typer.Option("--reference", "-r", help="References, one segment per line.", show_default=False)
+    ] = None,
+    hypothesis: Annotated[
+        Path | None,
+        typer.Option("--hypothesis", "-h", help="Hypotheses, line-aligned with --reference.", show_default=False),
+    ] = None,
+    tsv: Annotated[
+        Path | None, typer.Option("--tsv", help="A TSV with a header, instead of two files.", show_default=False)
+    ] = None,
+    reference_column: Annotated[str, typer.Option(help="The reference column of --tsv.")] = "reference",
+    hypothesis_column: Annotated[str, typer.Option(help="The hypothesis column of --tsv.")] = "hypothesis",
+    output_format: Annotated[
+        ScoreFormat, typer.Option("--format", "-f", help="table, csv or jsonl.")
+    ] = ScoreFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the scores here instead of stdout.", show_default=False)
+    ] = None,
+    explain: Annotated[bool, typer.Option(help="Add each feature's contribution to log(expected_errors).")] = False,
+    model: ModelOption = None,
+    encoding: EncodingOption = "utf-8",
+    progress: ProgressOption = None,
+) -> None:
+    """Score segment-aligned hypotheses against references: cosine, BLEU, chrF and quality per segment.
+
+    Corpus BLEU and chrF (with sacrebleu signatures), mean cosine and mean
+    quality follow the table; with csv or jsonl they go to stderr.
+    """
+    from mtqa.embed import resolve_model
+    from mtqa.parallel import check_filled, read_line_pairs, read_tsv
+    from mtqa.render_scores import corpus_lines, render_scores
+    from mtqa.scoring import corpus_figures
+    from mtqa.scoring import score as score_segments
+
+    try:
+        if tsv is not None and (reference is not None or hypothesis is not None):
+            raise MtqaError("give either --tsv or --reference and --hypothesis, not both")
+        if tsv is not None:
+            frame = read_tsv(tsv, [reference_column, hypothesis_column], encoding)
+            check_filled(frame, tsv, [reference_column, hypothesis_column])
+            refs, hyps = list(frame[reference_column]), list(frame[hypothesis_column])
+        elif reference is not None and hypothesis is not None:
+            refs, hyps = read_line_pairs(reference, hypothesis, encoding)
+        else:
+            raise MtqaError("give --reference and --hypothesis files, or --tsv")
+        resolve_model(model)
+        with progress_bar(progress, "embedding") as callback:
+            scores = score_segments(refs, hyps, model=model, explain=explain, progress=callback)
+        figures = corpus_figures(refs, hyps, scores)
+        emit(render_scores(scores, figures, output_format.value), output)
+        if output_format is not ScoreFormat.table or output is not None:
+            typer.echo("\n".join(corpus_lines(figures)), err=True)
+    except MtqaError as error:
+        typer.echo(f"mtqa: error: {error}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+@app.command()
+def correlate(
+    tsv: Annotated[Path, typer.Argument(help="A TSV with a header: texts and a human score per segment.")],
+    human_column: Annotated[str, typer.Option(help="The human score column (higher is better).")] = "mqm",
+    reference_column: Annotated[str, typer.Option(help="The reference column.")] = "reference",
+    hypothesis_column: Annotated[str, typer.Option(help="The hypothesis column.")] = "hypothesis",
+    item_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A column identifying the item (repeatable) [default: doc and seg_id if present, else source].",
+            show_default=False,
+        ),
+    ] = None,
+    only: Annotated[
+        str | None,
+        typer.Option(help="Keep rows where COLUMN is one of the values, e.g. doc=talk.7,talk.9.", show_default=False),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Also write the figures as JSON here.", show_default=False)
+    ] = None,
+    model: ModelOption = None,
+    encoding: EncodingOption = "utf-8",
+    progress: ProgressOption = None,
+) -> None:
+    """Segment-level agreement of quality and each feature with human scores, beside BLEU and chrF.
+
+    Kendall tau-b, Pearson r and WMT23 pairwise accuracy with tie calibration,
+    over all segments (no grouping) and within items (group by item).
+    """
+    from mtqa.embed import resolve_model
+    from mtqa.judgements import agree_with_humans
+    from mtqa.parallel import check_filled, numeric_column, read_tsv, select_rows
+
+    try:
+        frame = read_tsv(tsv, [human_column, reference_column, *(item_column or [])], encoding)
+        frame = select_rows(frame, tsv, only)
+        check_filled(frame, tsv, [reference_column])
+        human = numeric_column(frame, tsv, human_column)
+        items = item_column if item_column is not None else default_items(list(frame.columns))
+        resolve_model(model)
+        with progress_bar(progress, "embedding") as callback:
+            result = agree_with_humans(
+                frame, human, reference_column, hypothesis_column, items, model=model, progress=callback
+            )
+        sys.stdout.write(result.to_text())
+        if output is not None:
+            emit(json.dumps({"data": str(tsv), "only": only, **result.to_dict()}, indent=2) + "\n", output)
+    except MtqaError as error:
+        typer.echo(f"mtqa: error: {error}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def default_items(columns: list[str]) -> list[str]:
+    """WMT files identify an item by document and segment id; failing that, by its source text."""
+    if "doc" in columns and "seg_id" in columns:
+        return ["doc", "seg_id"]
+    return ["source"] if "source" in columns else []
