@@ -8,5 +8,6 @@ from mtqa.analysis import flags_frame
 from mtqa.errors import MtqaError
 from mtqa.pipeline import audit
 from mtqa.report import Report
+from mtqa.scoring import score
 
-__all__ = ["MtqaError", "Report", "__version__", "audit", "flags_frame"]
+__all__ = ["MtqaError", "Report", "__version__", "audit", "flags_frame", "score"]

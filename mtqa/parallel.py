@@ -63,6 +63,14 @@ def read_tsv(path: Path, columns: Sequence[str], encoding: str = "utf-8") -> pd.
         MtqaError: If the file cannot be read or parsed, or lacks a column.
     """
     text = read_text(path, encoding, max_bytes=MAX_CORPUS_BYTES)
+    lines = text.rstrip("\r\n").splitlines()
+    blank = [k + 1 for k, line in enumerate(lines) if not line.strip()]
+    if blank:
+        raise MtqaError(f"{path}: line {_where(blank)} is empty; every row must hold a segment")
+    fields = lines[0].count("\t")
+    ragged = [k + 1 for k, line in enumerate(lines) if line.count("\t") != fields]
+    if ragged:
+        raise MtqaError(f"{path}: line {_where(ragged)} does not have the header's {fields + 1} tab-separated fields")
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep="\t", quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False

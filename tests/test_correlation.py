@@ -5,9 +5,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 
-from mtqa.correlation import grouped, kendall_tau_b, pairwise_accuracy, pearson
+from mtqa import correlation
+from mtqa.correlation import agreement, grouped, kendall_tau_b, pairwise_accuracy, pearson
 
 
 @pytest.mark.parametrize(
@@ -72,3 +74,34 @@ def test_grouped_statistics_average_within_items() -> None:
     assert grouped("kendall", metric, human, ["a", "a", "a", "b", "b", "b"]) == pytest.approx(0.0)  # +1 and -1
     assert kendall_tau_b(metric, human) == pytest.approx(0.0)
     assert grouped("pearson", metric, human, ["a", "a", "a", "b", "b", "b"]) == pytest.approx(0.0)
+
+
+def test_pairwise_accuracy_samples_pairs_beyond_the_cap(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(7)
+    human = rng.integers(-5, 1, size=600).astype(float)
+    metric = human + rng.normal(0, 2, size=600)
+    exact = pairwise_accuracy(metric, human)
+    monkeypatch.setattr(correlation, "MAX_PAIRS", 40_000)  # under the 179,700 pairs of 600 segments
+    sampled = pairwise_accuracy(metric, human)
+    assert not exact.sampled and sampled.sampled
+    assert sampled.pairs <= 40_000
+    assert sampled.accuracy == pytest.approx(exact.accuracy, abs=0.01)
+    assert pairwise_accuracy(metric, human) == sampled  # a fixed seed: the same figure every run
+    assert not pairwise_accuracy(metric, human, rng.integers(0, 50, size=600)).sampled  # groups stay exact
+
+
+def test_agreement_table_has_both_views() -> None:
+    frame = pd.DataFrame(
+        {
+            "good": [3.0, 2.0, 1.0, 3.0, 2.0, 1.0],
+            "bad": [1.0, 2.0, 3.0, 1.0, 2.0, 3.0],
+            "human": [0.0, -1.0, -5.0, 0.0, -2.0, -4.0],
+            "item": ["a", "a", "a", "b", "b", "b"],
+        }
+    )
+    table = agreement(frame, "human", ["good", "bad"], ["item"])
+    assert table.loc["good", "item_kendall"] == pytest.approx(1.0)
+    assert 0 < table.loc["good", "kendall"] < 1  # across items, ties in the metric cost a little
+    assert table.loc["bad", "item_kendall"] == pytest.approx(-1.0)
+    assert table.loc["good", "item_accuracy"] == pytest.approx(1.0)
+    assert "item_kendall" not in agreement(frame, "human", ["good"]).columns

@@ -1,0 +1,175 @@
+"""mtqa score and mtqa correlate: outputs, corpus figures, and one-line errors with exit code 2."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from sacrebleu.metrics import BLEU, CHRF
+from typer.testing import CliRunner
+
+from mtqa.cli import app
+from mtqa.embed import SentenceTransformerEmbedder
+from tests.conftest import FIXTURES
+
+RATINGS = FIXTURES / "judgements" / "ratings.tsv"
+runner = CliRunner()
+
+
+@pytest.fixture(autouse=True)
+def _model_loaded_once(real_embedder: SentenceTransformerEmbedder) -> None:
+    """Commands in this module reuse the process-wide embedder, which the session fixture warmed."""
+
+
+@pytest.fixture()
+def line_files(tmp_path: Path) -> tuple[Path, Path]:
+    ratings = pd.read_csv(RATINGS, sep="\t")
+    reference, hypothesis = tmp_path / "ref.txt", tmp_path / "hyp.txt"
+    reference.write_text("\n".join(ratings.reference) + "\n", encoding="utf-8")
+    hypothesis.write_text("\r\n".join(ratings.hypothesis), encoding="utf-8")  # CRLF, no final newline
+    return reference, hypothesis
+
+
+def write(path: Path, text: str) -> str:
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_score_csv_has_a_row_per_segment_and_corpus_figures_on_stderr(
+    line_files: tuple[Path, Path], tmp_path: Path
+) -> None:
+    reference, hypothesis = line_files
+    output = tmp_path / "scores.csv"
+    result = runner.invoke(app, ["score", "-r", str(reference), "-h", str(hypothesis), "-f", "csv", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(output)
+    assert len(scores) == 24 and scores.segment.tolist() == list(range(1, 25))
+    assert scores.quality.between(0, 1).all()
+    refs = reference.read_text(encoding="utf-8").splitlines()
+    hyps = hypothesis.read_text(encoding="utf-8").splitlines()
+    corpus_bleu = BLEU().corpus_score(hyps, [refs]).score
+    corpus_chrf = CHRF().corpus_score(hyps, [refs]).score
+    assert f"corpus BLEU   {corpus_bleu:.2f}  nrefs:1|case:mixed" in result.stderr
+    assert f"corpus chrF   {corpus_chrf:.2f}  nrefs:1|case:mixed" in result.stderr
+    assert "mean quality" in result.stderr
+
+
+def test_score_reads_a_tsv_and_writes_json_lines(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["score", "--tsv", str(RATINGS), "-f", "jsonl", "--explain"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 24
+    assert {"cosine", "bleu", "chrf", "quality", "contribution_chrf", "contribution_length"} <= set(rows[0])
+    chrf = CHRF()
+    first = pd.read_csv(RATINGS, sep="\t").iloc[3]
+    assert rows[3]["chrf"] == pytest.approx(chrf.sentence_score(first.hypothesis, [first.reference]).score, abs=1e-6)
+
+
+def test_score_table_ends_with_the_corpus_figures() -> None:
+    result = runner.invoke(app, ["score", "--tsv", str(RATINGS)])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["segment", "cosine", "bleu", "chrf", "rare_words", "quality"]
+    assert lines[-5].startswith("segments      24")
+    assert lines[-1].startswith("mean quality")
+
+
+@pytest.mark.parametrize(
+    ("files", "extra", "message"),
+    [
+        ({"r": "one\ntwo\n", "h": "one\n"}, [], "has 2 lines but"),
+        ({"r": "one\n\nthree\n", "h": "one\ntwo\nthree\n"}, [], "line 2 is empty"),
+        ({"r": "one\n", "h": "\x00\x01binary"}, [], "looks binary"),
+    ],
+)
+def test_score_refuses_bad_line_files(tmp_path: Path, files: dict[str, str], extra: list[str], message: str) -> None:
+    output = tmp_path / "out.csv"
+    args = ["score", "-r", write(tmp_path / "r.txt", files["r"]), "-h", write(tmp_path / "h.txt", files["h"])]
+    result = runner.invoke(app, [*args, "-f", "csv", "-o", str(output), *extra])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("mtqa: error:") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not output.exists()
+    assert list(tmp_path.iterdir()) == sorted(tmp_path.iterdir()) and len(list(tmp_path.iterdir())) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--tsv", str(RATINGS), "--hypothesis-column", "target"], "no column 'target'; its columns are doc, seg_id"),
+        (["--tsv", str(RATINGS), "-r", str(RATINGS)], "either --tsv or --reference"),
+        ([], "give --reference and --hypothesis files, or --tsv"),
+        (["-r", "missing.txt", "-h", "missing.txt"], "missing.txt: no such file"),
+        (["--tsv", str(RATINGS), "--format", "xml"], "'xml' is not one of"),
+        (["--tsv", str(RATINGS), "--model", "no/such/model"], "model not found"),
+    ],
+)
+def test_score_usage_errors_are_one_line(args: list[str], message: str) -> None:
+    result = runner.invoke(app, ["score", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_score_refuses_a_tsv_with_an_empty_cell(tmp_path: Path) -> None:
+    tsv = write(tmp_path / "t.tsv", "reference\thypothesis\nA cat.\tA cat.\nA dog.\t \n")
+    result = runner.invoke(app, ["score", "--tsv", tsv])
+    assert result.exit_code == 2
+    assert "column 'hypothesis' is empty on line 3" in result.stderr
+
+
+def test_score_refuses_a_ragged_tsv(tmp_path: Path) -> None:
+    tsv = write(tmp_path / "t.tsv", "reference\thypothesis\nA cat.\tA cat.\tstray\n")
+    result = runner.invoke(app, ["score", "--tsv", tsv])
+    assert result.exit_code == 2
+    assert "line 2 does not have the header's 2 tab-separated fields" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_correlate_prints_both_views_and_writes_json(tmp_path: Path) -> None:
+    output = tmp_path / "agreement.json"
+    result = runner.invoke(app, ["correlate", str(RATINGS), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "no grouping" in result.stdout and "group by item" in result.stdout
+    assert "items: doc + seg_id" in result.stdout
+    data = json.loads(output.read_text(encoding="utf-8"))
+    assert data["segments"] == 24 and data["items"] == ["doc", "seg_id"]
+    assert list(data["metrics"]) == ["quality", "cosine", "chrf", "bleu", "rare_words", "reference_words"]
+    for stats in data["metrics"].values():
+        assert {"kendall", "pearson", "accuracy", "epsilon", "item_kendall", "item_accuracy"} <= set(stats)
+    # On these hand-made ratings a garbled or inverted rendering is plainly worse.
+    assert data["metrics"]["quality"]["kendall"] > 0.2
+    assert data["metrics"]["chrf"]["item_kendall"] > 0.2
+    assert "chrF2" in data["signature"]["chrf"] or "nc:6" in data["signature"]["chrf"]
+
+
+def test_correlate_filters_rows_and_can_skip_items(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["correlate", str(RATINGS), "--only", "doc=news.1", "--item-column", "system"])
+    assert result.exit_code == 0, result.output
+    assert "12 segments" in result.stdout and "items: system" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--human-column", "score"], "no column 'score'"),
+        (["--human-column", "system"], "column 'system' is not a number on line 2, 3, 4, 5, 6 and 19 more"),
+        (["--only", "doc"], "expected COLUMN=VALUE"),
+        (["--only", "doc=nowhere"], "no row of"),
+        (["--only", "lang=en"], "no column 'lang'"),
+        (["--item-column", "talk"], "no column 'talk'"),
+    ],
+)
+def test_correlate_errors_are_one_line(args: list[str], message: str, tmp_path: Path) -> None:
+    output = tmp_path / "agreement.json"
+    result = runner.invoke(app, ["correlate", str(RATINGS), *args, "-o", str(output)])
+    assert result.exit_code == 2
+    assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert not output.exists()
+
+
+def test_score_refuses_a_tsv_with_a_blank_line(tmp_path: Path) -> None:
+    tsv = write(tmp_path / "t.tsv", "reference\thypothesis\nA cat.\tA cat.\n\nA dog.\tA dog.\n")
+    result = runner.invoke(app, ["score", "--tsv", tsv])
+    assert result.exit_code == 2
+    assert "line 3 is empty" in result.stderr
