@@ -17,6 +17,7 @@ import typer
 
 from mtqa import __version__
 from mtqa.errors import MtqaError
+from mtqa.outputs import publish_mode
 
 EXIT_GATE = 1
 EXIT_BAD_INPUT = 2
@@ -129,6 +130,7 @@ def emit(text: str, output: Path | None) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
+        publish_mode(Path(temporary))
         os.replace(temporary, output)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

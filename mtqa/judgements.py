@@ -18,6 +18,7 @@ from mtqa.scoring import Progress, score
 
 # quality first, then the features it is built from, then the ones it is compared with.
 METRICS = ("quality", "cosine", "chrf", "bleu", "rare_words", "reference_words")
+WIDTH = 13  # of a number column in the text table
 STATISTICS = {
     "kendall": "Kendall tau-b",
     "pearson": "Pearson r",
@@ -64,8 +65,8 @@ class Agreement:
     def to_text(self) -> str:
         """A fixed-width table: one row per metric, both WMT views side by side."""
         views = [("no grouping", "")] + ([("group by item", "item_")] if self.items else [])
-        head = f"{'metric':16s}" + "".join(f" | {title:^51s}" for title, _ in views)
-        sub = f"{'':16s}" + "".join(" | " + " ".join(f"{s:>12s}" for s in STATISTICS.values()) for _ in views)
+        head = f"{'metric':16s}" + "".join(f" | {title:^{4 * WIDTH + 3}s}" for title, _ in views)
+        sub = f"{'':16s}" + "".join(" | " + " ".join(f"{s:>{WIDTH}s}" for s in STATISTICS.values()) for _ in views)
         lines = [head, sub, "-" * len(sub)]
         for metric, row in self.table.iterrows():
             cells = []
@@ -83,7 +84,7 @@ class Agreement:
 
 
 def _cell(value: float) -> str:
-    return f"{'nan':>12s}" if np.isnan(value) else f"{value:12.4f}"
+    return f"{'nan':>{WIDTH}s}" if np.isnan(value) else f"{value:{WIDTH}.4f}"
 
 
 def agree_with_humans(

@@ -33,6 +33,7 @@ from mtqa.align import AlignParams
 from mtqa.detectors.base import LOW_COVERAGE, coverage
 from mtqa.labels import thresholds
 from mtqa.language import MIN_ENGLISH_SHARE
+from mtqa.outputs import publish_mode
 from mtqa.quality import quality_signature
 from mtqa.scorers import BleuScorer, ChrfScorer
 from mtqa.types import LABELS, Alignment, Document, Flag, UnitScores
@@ -106,6 +107,7 @@ class Report:
                 (staging / f"{name}.json").write_text(json.dumps(data[name], ensure_ascii=False, indent=2) + "\n")
             if target.exists():
                 shutil.rmtree(target) if target.is_dir() else target.unlink()
+            publish_mode(staging)
             staging.rename(target)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pandas as pd
@@ -123,7 +124,8 @@ def test_score_refuses_a_ragged_tsv(tmp_path: Path) -> None:
     tsv = write(tmp_path / "t.tsv", "reference\thypothesis\nA cat.\tA cat.\tstray\n")
     result = runner.invoke(app, ["score", "--tsv", tsv])
     assert result.exit_code == 2
-    assert "line 2 does not have the header's 2 tab-separated fields" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "line 2 does not have the header's 2 tab-separated fields" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_correlate_prints_both_views_and_writes_json(tmp_path: Path) -> None:
@@ -173,3 +175,12 @@ def test_score_refuses_a_tsv_with_a_blank_line(tmp_path: Path) -> None:
     result = runner.invoke(app, ["score", "--tsv", tsv])
     assert result.exit_code == 2
     assert "line 3 is empty" in result.stderr
+
+
+def test_output_files_get_the_usual_mode_not_a_private_one(tmp_path: Path) -> None:
+    output = tmp_path / "scores.csv"
+    result = runner.invoke(app, ["score", "--tsv", str(RATINGS), "-f", "csv", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    umask = os.umask(0)
+    os.umask(umask)
+    assert output.stat().st_mode & 0o777 == 0o666 & ~umask
