@@ -40,6 +40,21 @@ class OutputFormat(StrEnum):
     csv = "csv"
 
 
+class Backend(StrEnum):
+    """Which runtime embeds: an int8 ONNX export (fast, no torch) or torch fp32."""
+
+    onnx = "onnx"
+    torch = "torch"
+
+
+BackendOption = Annotated[
+    Backend,
+    typer.Option(
+        help="onnx (int8, no torch; built on first use) or torch (fp32). Same units and flags on the fixtures."
+    ),
+]
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"mtqa {__version__}")
@@ -74,6 +89,7 @@ def audit(
         ),
     ] = None,
     encoding: Annotated[str, typer.Option(help="Encoding of both input files.")] = "utf-8",
+    backend: BackendOption = Backend.onnx,
     fail_under: Annotated[
         float | None,
         typer.Option(
@@ -95,7 +111,7 @@ def audit(
         resolve_model(model)  # a bad model path fails before any work
         from mtqa.pipeline import audit as run_audit
 
-        report = run_audit(reference_text, copy_text, model=model)
+        report = run_audit(reference_text, copy_text, model=model, backend=backend.value)
         if output_format is OutputFormat.csv and output is not None:
             report.to_csv(output)
         else:
@@ -160,4 +176,5 @@ def run() -> None:
 
 
 # The corpus commands register themselves on ``app``.
+import mtqa.cli_batch  # noqa: E402
 import mtqa.cli_corpus  # noqa: E402, F401

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
-from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from mtqa.cli import EXIT_BAD_INPUT, app, emit
+from mtqa.cli import EXIT_BAD_INPUT, Backend, BackendOption, app, emit
 from mtqa.errors import MtqaError
-from mtqa.scoring import Progress
+from mtqa.progress import progress_bar
 
 
 class ScoreFormat(StrEnum):
@@ -40,40 +38,6 @@ ProgressOption = Annotated[
 ]
 
 
-@contextlib.contextmanager
-def progress_bar(enabled: bool | None, label: str) -> Iterator[Progress | None]:
-    """A rich progress bar on stderr with throughput and ETA, as a ``(done, total)`` callback."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        ProgressColumn,
-        Task,
-        TextColumn,
-        TimeRemainingColumn,
-    )
-    from rich.text import Text
-
-    console = Console(stderr=True)
-    if not (console.is_terminal if enabled is None else enabled):
-        yield None
-        return
-
-    class Speed(ProgressColumn):
-        def render(self, task: Task) -> Text:
-            return Text(f"{task.speed:,.0f} texts/s" if task.speed else "")
-
-    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), Speed(), TimeRemainingColumn())
-    with Progress(*columns, console=console, transient=False) as bar:
-        task = bar.add_task(label, total=None)
-
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total)
-
-        yield update
-
-
 @app.command()
 def score(
     reference: Annotated[
@@ -96,6 +60,7 @@ def score(
     ] = None,
     explain: Annotated[bool, typer.Option(help="Add each feature's contribution to log(expected_errors).")] = False,
     model: ModelOption = None,
+    backend: BackendOption = Backend.onnx,
     encoding: EncodingOption = "utf-8",
     progress: ProgressOption = None,
 ) -> None:
@@ -122,8 +87,8 @@ def score(
         else:
             raise MtqaError("give --reference and --hypothesis files, or --tsv")
         resolve_model(model)
-        with progress_bar(progress, "embedding") as callback:
-            scores = score_segments(refs, hyps, model=model, explain=explain, progress=callback)
+        with progress_bar(progress, "embedding", "texts") as callback:
+            scores = score_segments(refs, hyps, model=model, backend=backend.value, explain=explain, progress=callback)
         figures = corpus_figures(refs, hyps, scores)
         emit(render_scores(scores, figures, output_format.value), output)
         if output_format is not ScoreFormat.table or output is not None:
@@ -154,6 +119,7 @@ def correlate(
         Path | None, typer.Option("--output", "-o", help="Also write the figures as JSON here.", show_default=False)
     ] = None,
     model: ModelOption = None,
+    backend: BackendOption = Backend.onnx,
     encoding: EncodingOption = "utf-8",
     progress: ProgressOption = None,
 ) -> None:
@@ -173,9 +139,16 @@ def correlate(
         human = numeric_column(frame, tsv, human_column)
         items = item_column if item_column is not None else default_items(list(frame.columns))
         resolve_model(model)
-        with progress_bar(progress, "embedding") as callback:
+        with progress_bar(progress, "embedding", "texts") as callback:
             result = agree_with_humans(
-                frame, human, reference_column, hypothesis_column, items, model=model, progress=callback
+                frame,
+                human,
+                reference_column,
+                hypothesis_column,
+                items,
+                model=model,
+                backend=backend.value,
+                progress=callback,
             )
         sys.stdout.write(result.to_text())
         if output is not None:

@@ -93,6 +93,7 @@ class SentenceTransformerEmbedder:
     def __init__(self, model: str | None = None) -> None:
         self.path = resolve_model(model)
         self.name = PACKAGED_MODEL if model in (None, PACKAGED_MODEL) else str(self.path)
+        self.backend = "torch fp32"
         self._model: SentenceTransformer | None = None
 
     def _load(self) -> SentenceTransformer:
@@ -125,3 +126,22 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+
+BACKENDS = ("onnx", "torch")
+DEFAULT_BACKEND = "onnx"
+
+
+def make_embedder(model: str | None = None, backend: str = DEFAULT_BACKEND) -> Embedder:
+    """The embedder for ``model`` on ``backend``: ``"onnx"`` (int8, no torch) or ``"torch"`` (fp32).
+
+    Raises:
+        MtqaError: For an unknown backend or a model that is not a local folder.
+    """
+    if backend == "torch":
+        return SentenceTransformerEmbedder(model)
+    if backend == "onnx":
+        from mtqa.onnx_embed import OnnxEmbedder
+
+        return OnnxEmbedder(model)
+    raise MtqaError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")

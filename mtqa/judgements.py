@@ -11,7 +11,7 @@ import pandas as pd
 
 from mtqa import __version__
 from mtqa.correlation import MAX_PAIRS, agreement
-from mtqa.embed import Embedder
+from mtqa.embed import DEFAULT_BACKEND, Embedder
 from mtqa.quality import quality_signature
 from mtqa.scorers import BleuScorer, ChrfScorer
 from mtqa.scoring import Progress, score
@@ -95,6 +95,7 @@ def agree_with_humans(
     items: Sequence[str] = (),
     *,
     model: str | None = None,
+    backend: str = DEFAULT_BACKEND,
     embedder: Embedder | None = None,
     progress: Progress | None = None,
 ) -> Agreement:
@@ -107,6 +108,7 @@ def agree_with_humans(
         hypothesis: The hypothesis column.
         items: Columns identifying an item, for the group-by-item view.
         model: A local sentence-transformers model folder; default the packaged one.
+        backend: ``"onnx"`` or ``"torch"``; see ``mtqa.audit``.
         embedder: Any ``Embedder``; overrides ``model``.
         progress: Optional ``(done, total)`` callback during embedding.
 
@@ -117,6 +119,7 @@ def agree_with_humans(
         list(frame[reference]),
         list(frame[hypothesis]),
         model=model,
+        backend=backend,
         embedder=embedder,
         allow_empty=True,
         progress=progress,
@@ -134,6 +137,7 @@ def agree_with_humans(
         signature={
             "mtqa": __version__,
             "model": name,
+            "backend": str(getattr(embedder, "backend", "")) if embedder is not None else backend,
             "bleu": BleuScorer().signature() + "|sentence:effective-order",
             "chrf": ChrfScorer().signature(),
             "quality": quality_signature(),

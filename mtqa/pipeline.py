@@ -10,7 +10,7 @@ import numpy as np
 
 from mtqa.align import AlignParams, align
 from mtqa.detectors import DETECTORS, AuditContext
-from mtqa.embed import Embedder, SentenceTransformerEmbedder
+from mtqa.embed import DEFAULT_BACKEND, Embedder, make_embedder
 from mtqa.errors import MtqaError
 from mtqa.labels import label_unit
 from mtqa.language import MIN_ENGLISH_SHARE, english_share
@@ -31,9 +31,9 @@ from mtqa.types import Alignment, Document, Flag, Unit, UnitScores
 
 
 @lru_cache(maxsize=4)
-def default_embedder(model: str | None = None) -> SentenceTransformerEmbedder:
-    """One embedder per model for the process, so repeated audits load it once."""
-    return SentenceTransformerEmbedder(model)
+def default_embedder(model: str | None = None, backend: str = DEFAULT_BACKEND) -> Embedder:
+    """One embedder per model and backend for the process, so repeated audits load it once."""
+    return make_embedder(model, backend)
 
 
 def embed_document(embedder: Embedder, document: Document) -> UnitVectors:
@@ -48,6 +48,7 @@ def audit(
     copy: str,
     *,
     model: str | None = None,
+    backend: str = DEFAULT_BACKEND,
     embedder: Embedder | None = None,
     align_params: AlignParams | None = None,
     lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
@@ -60,6 +61,8 @@ def audit(
         copy: The copy to audit.
         model: A local sentence-transformers model folder; default the packaged
             all-MiniLM-L6-v2. Ignored when ``embedder`` is given.
+        backend: ``"onnx"`` (int8 export, default; no torch) or ``"torch"`` (fp32).
+            Both give the same alignment units and flags on every fixture pair.
         embedder: Any ``Embedder``; mainly for tests and reuse across audits.
         align_params: Aligner thresholds; default the calibrated ones.
         lexical_weight: Share of the character-trigram score in the similarity.
@@ -79,7 +82,7 @@ def audit(
     if unknown:
         raise MtqaError(f"unknown detector(s) {unknown}; choose from {sorted(DETECTORS)}")
     params = align_params or AlignParams()
-    embedder = embedder or default_embedder(model)
+    embedder = embedder or default_embedder(model, backend)
 
     reference_doc, copy_doc = segment(reference), segment(copy)
     english = {"reference": english_share(reference), "copy": english_share(copy)}
@@ -101,6 +104,7 @@ def audit(
         scores,
         flags,
         model=getattr(embedder, "name", type(embedder).__name__),
+        backend=str(getattr(embedder, "backend", "")),
         align_params=params,
         lexical_weight=lexical_weight,
         detectors={d.name: d.params() for d in instances},

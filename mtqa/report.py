@@ -129,6 +129,7 @@ def build_report(
     flags: list[Flag],
     *,
     model: str,
+    backend: str,
     align_params: AlignParams,
     lexical_weight: float,
     detectors: dict[str, dict[str, object]],
@@ -171,6 +172,7 @@ def build_report(
     signature = {
         "mtqa": __version__,
         "model": model,
+        "backend": backend,
         "segmenter": "mtqa.segment rules",
         "similarity": {"lexical": "char-trigram dice", "lexical_weight": lexical_weight},
         "aligner": align_params.as_dict(),

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mtqa.embed import Embedder
+from mtqa.embed import DEFAULT_BACKEND, Embedder
 from mtqa.errors import MtqaError
 from mtqa.quality import QualityModel, quality_features, shipped_model
 from mtqa.scorers import BleuScorer, ChrfScorer
@@ -65,6 +65,7 @@ def score(
     hypotheses: Sequence[str],
     *,
     model: str | None = None,
+    backend: str = DEFAULT_BACKEND,
     embedder: Embedder | None = None,
     quality_model: QualityModel | None = None,
     explain: bool = False,
@@ -81,6 +82,7 @@ def score(
         hypotheses: The hypothesis of each segment.
         model: A local sentence-transformers model folder; default the packaged
             all-MiniLM-L6-v2. Ignored when ``embedder`` is given.
+        backend: ``"onnx"`` (default) or ``"torch"``; see ``mtqa.audit``.
         embedder: Any ``Embedder``.
         quality_model: Parameters of ``quality``; default the shipped ones.
         explain: Add ``contribution_<feature>`` columns: each feature's additive
@@ -102,7 +104,7 @@ def score(
     if embedder is None:
         from mtqa.pipeline import default_embedder
 
-        embedder = default_embedder(model)
+        embedder = default_embedder(model, backend)
     frame = segment_features(references, hypotheses, embedder, progress)
     return add_quality(frame, quality_model or shipped_model(), explain)
 

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from mtqa.detectors import AuditContext
-from mtqa.embed import SentenceTransformerEmbedder
+from mtqa.embed import Embedder, SentenceTransformerEmbedder
+from mtqa.onnx_embed import OnnxEmbedder
 from mtqa.segment import segment
 from mtqa.types import Alignment, Unit
 
@@ -75,3 +76,11 @@ def make_context(original: str, copy: str, units: list[Unit] | None = None) -> A
         units += [Unit((k,), ()) for k in range(n, len(reference))]
         units += [Unit((), (k,)) for k in range(n, len(copied))]
     return AuditContext(reference, copied, Alignment(tuple(units)))
+
+
+@pytest.fixture(scope="session")
+def onnx_embedder() -> Embedder:
+    """The int8 ONNX export of the packaged model (built into the cache on first use), loaded once."""
+    embedder = OnnxEmbedder()
+    embedder.encode(["warm up"])
+    return embedder

@@ -1,0 +1,114 @@
+"""``mtqa audit-batch``: audit every copy of a manifest into a resumable Parquet dataset."""
+
+from __future__ import annotations
+
+import os
+import time
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mtqa.cli import EXIT_BAD_INPUT, Backend, BackendOption, app
+from mtqa.errors import MtqaError
+from mtqa.progress import progress_bar
+
+
+class Engine(StrEnum):
+    """Where audit-batch runs its jobs."""
+
+    local = "local"
+    dask = "dask"
+
+
+@app.command("audit-batch")
+def audit_batch(
+    manifest: Annotated[Path, typer.Argument(help="CSV with columns original, copy and optionally id.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the Parquet results.")] = Path(
+        "mtqa-batch"
+    ),
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes [default: the number of cores].", show_default=False)
+    ] = None,
+    backend: BackendOption = Backend.onnx,
+    model: Annotated[
+        str | None, typer.Option(help="A local sentence-transformers model folder.", show_default=False)
+    ] = None,
+    cache_file: Annotated[
+        Path | None,
+        typer.Option(help="Embedding cache file [default: embeddings.sqlite in the mtqa cache].", show_default=False),
+    ] = None,
+    use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Use the embedding cache.")] = True,
+    engine: Annotated[Engine, typer.Option(help="local (process workers) or dask.")] = Engine.local,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, for --engine dask.", show_default=False)
+    ] = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress", help="Show a progress bar [default: on a terminal].", show_default=False
+        ),
+    ] = None,
+) -> None:
+    """Audit every (original, copy) row of MANIFEST; results stream to OUTPUT/{pairs,flags,summary}/.
+
+    A re-run with the same OUTPUT skips the copies already done. A bad row (a
+    missing file, an empty text) is recorded in the summary with its error and
+    does not stop the batch.
+    """
+    from mtqa.batch import EngineOptions, prepare, read_manifest, run_local
+    from mtqa.batch_output import BatchWriter
+    from mtqa.embed import resolve_model
+    from mtqa.onnx_embed import cache_dir
+
+    try:
+        if engine is Engine.dask and not scheduler:
+            raise MtqaError("--engine dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+        if scheduler and engine is not Engine.dask:
+            raise MtqaError("--scheduler is for --engine dask")
+        jobs = read_manifest(manifest)
+        resolve_model(model)
+        writer = BatchWriter(output)
+        done = writer.done()
+        todo = [job for job in jobs if job.id not in done]
+        cores = os.cpu_count() or 1
+        count = min(workers or cores, max(len(todo), 1))
+        options = EngineOptions(
+            model=model,
+            backend=backend.value,
+            cache=(cache_file or cache_dir() / "embeddings.sqlite") if use_cache else None,
+            threads=max(1, cores // count),
+        )
+        prepare(options)
+        if done:
+            typer.echo(f"mtqa: resuming: {len(done)} of {len(jobs)} copies already in {output}", err=True)
+        started, errors = time.perf_counter(), 0
+        with progress_bar(progress, "auditing", "pairs") as callback:
+            finished = 0
+
+            def record(result: object) -> None:
+                nonlocal finished, errors
+                writer.add(result)  # type: ignore[arg-type]
+                finished += 1
+                errors += getattr(result, "summary", {}).get("status") == "error"
+                if callback is not None:
+                    callback(finished, len(todo))
+
+            if engine is Engine.dask:
+                from mtqa.batch_dask import run_dask
+
+                run_dask(todo, options, scheduler or "", record)
+            else:
+                run_local(todo, options, count, record)
+            writer.flush()
+        seconds = time.perf_counter() - started
+        rate = len(todo) / seconds if seconds > 0 and todo else 0.0
+        typer.echo(
+            f"mtqa: {len(todo)} copies audited in {seconds:.1f} s ({rate:.2f} pairs/s), {errors} with errors; "
+            f"results in {output}",
+            err=True,
+        )
+    except MtqaError as error:
+        typer.echo(f"mtqa: error: {error}", err=True)
+        raise typer.Exit(EXIT_BAD_INPUT) from None

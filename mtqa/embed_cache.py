@@ -1,0 +1,73 @@
+"""An on-disk embedding cache shared by processes: an original shared by 500 copies is embedded once.
+
+Vectors are keyed by the embedder's name (model and backend) and the SHA-256
+of the text, in one SQLite file (WAL mode, so worker processes can read while
+one writes). The cache wraps any ``Embedder`` and is one itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+from mtqa.embed import Embedder
+from mtqa.errors import MtqaError
+
+# Keys per SELECT; SQLite allows 32,766 parameters.
+LOOKUP_CHUNK = 900
+
+
+class CachedEmbedder:
+    """``inner`` with a disk cache at ``path``; an ``Embedder``.
+
+    Attributes:
+        hits: Texts served from the cache so far.
+        misses: Texts embedded by ``inner`` so far (each distinct text once).
+    """
+
+    def __init__(self, inner: Embedder, path: Path) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self.backend = str(getattr(inner, "backend", ""))
+        self.path = path
+        self.hits = 0
+        self.misses = 0
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(str(path), timeout=60, isolation_level=None)
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+        except (OSError, sqlite3.Error) as error:
+            raise MtqaError(f"cannot open the embedding cache {path}: {error}") from error
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.name}\x00{self.backend}\x00{text}".encode()).hexdigest()
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        """Embed ``texts``, reading what the cache has and storing what it lacks; see ``Embedder.encode``."""
+        keys = [self._key(t) for t in texts]
+        found: dict[str, np.ndarray] = {}
+        distinct = list(dict.fromkeys(keys))
+        for start in range(0, len(distinct), LOOKUP_CHUNK):
+            chunk = distinct[start : start + LOOKUP_CHUNK]
+            query = f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})"
+            for key, blob in self._db.execute(query, chunk):
+                found[key] = np.frombuffer(blob, dtype=np.float32)
+        missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
+        if missing:
+            vectors = self.inner.encode(list(missing.values()))
+            rows = [(key, vector.astype(np.float32).tobytes()) for key, vector in zip(missing, vectors, strict=True)]
+            self._db.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?)", rows)
+            found.update(zip(missing, vectors.astype(np.float32), strict=True))
+        self.hits += len(texts) - len(missing)
+        self.misses += len(missing)
+        if not texts:
+            return self.inner.encode([])
+        return np.stack([found[key] for key in keys])
+
+    def close(self) -> None:
+        """Close the database."""
+        self._db.close()
