@@ -9,6 +9,7 @@ each original is embedded once however many copies it has. Results go to a
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -112,37 +113,56 @@ def worker_embedder(options: EngineOptions) -> Embedder:
 
 
 def run_job(job: Job, options: EngineOptions) -> JobResult:
-    """Audit one job; a bad input becomes an error row, never an exception."""
-    from mtqa.pipeline import audit
+    """Audit one job; a bad input becomes an error row, never an exception.
 
+    With a cache, an audit of the same two texts by the same mtqa, model and
+    backend is read back instead of redone.
+    """
     base = {"id": job.id, "original": str(job.original), "copy": str(job.copy)}
     try:
-        report = audit(read_text(job.original), read_text(job.copy), embedder=worker_embedder(options))
+        original, copy = read_text(job.original), read_text(job.copy)
+        embedder = worker_embedder(options)
+        cache = getattr(embedder, "results", None)
+        key = audit_key(original, copy, embedder)
+        found = cache.get(key) if cache is not None else None
+        pairs, flags, figures = found if found is not None else _audit(original, copy, embedder)
+        if cache is not None and found is None:
+            cache.put(key, (pairs, flags, figures))
     except MtqaError as error:
         return JobResult(job.id, pd.DataFrame(), pd.DataFrame(), {**base, "status": "error", "error": str(error)})
+    return JobResult(job.id, pairs.assign(id=job.id), flags.assign(id=job.id), {**base, **figures})
+
+
+def audit_key(original: str, copy: str, embedder: Embedder) -> str:
+    """What an audit's result depends on: mtqa's version, the model, the backend and the two texts."""
+    from mtqa import __version__
+
+    parts = [__version__, embedder.name, str(getattr(embedder, "backend", "")), original, copy]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+def _audit(original: str, copy: str, embedder: Embedder) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    from mtqa.pipeline import audit
+
+    report = audit(original, copy, embedder=embedder)
     summary = report.summary
-    return JobResult(
-        job.id,
-        report.pairs.assign(id=job.id),
-        report.flags.assign(id=job.id),
-        {
-            **base,
-            "status": "ok",
-            "error": None,
-            "coverage": summary["coverage"],
-            "copy_coverage": summary["copy_coverage"],
-            "mean_cosine": summary["mean_cosine"],
-            "mean_quality": summary["mean_quality"],
-            "corpus_bleu": summary["corpus_bleu"],
-            "corpus_chrf": summary["corpus_chrf"],
-            "units": summary["units"],
-            "aligned_units": summary["aligned_units"],
-            "flags": summary["flags"],
-            "major_flags": summary["flags_by_severity"]["major"],
-            **{f"label_{k}": v for k, v in summary["labels"].items()},
-            "verdict": summary["verdict"],
-        },
-    )
+    figures = {
+        "status": "ok",
+        "error": None,
+        "coverage": summary["coverage"],
+        "copy_coverage": summary["copy_coverage"],
+        "mean_cosine": summary["mean_cosine"],
+        "mean_quality": summary["mean_quality"],
+        "corpus_bleu": summary["corpus_bleu"],
+        "corpus_chrf": summary["corpus_chrf"],
+        "units": summary["units"],
+        "aligned_units": summary["aligned_units"],
+        "flags": summary["flags"],
+        "major_flags": summary["flags_by_severity"]["major"],
+        **{f"label_{k}": v for k, v in summary["labels"].items()},
+        "verdict": summary["verdict"],
+    }
+    return report.pairs, report.flags, figures
 
 
 def prepare(options: EngineOptions) -> None:

@@ -1,15 +1,18 @@
-"""An on-disk embedding cache shared by processes: an original shared by 500 copies is embedded once.
+"""An on-disk cache shared by processes: an original shared by 500 copies is embedded once.
 
 Vectors are keyed by the embedder's name (model and backend) and the SHA-256
 of the text, in one SQLite file (WAL mode, so worker processes can read while
-one writes). The cache wraps any ``Embedder`` and is one itself.
+one writes). The cache wraps any ``Embedder`` and is one itself. The same file
+keeps whole audit results (``ResultStore``), so a re-run of a batch is nearly free.
 """
 
 from __future__ import annotations
 
 import hashlib
+import pickle
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -35,11 +38,13 @@ class CachedEmbedder:
         self.path = path
         self.hits = 0
         self.misses = 0
+        self.results = ResultStore(self)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self._db = sqlite3.connect(str(path), timeout=60, isolation_level=None)
             self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+            self._db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, result BLOB NOT NULL)")
         except (OSError, sqlite3.Error) as error:
             raise MtqaError(f"cannot open the embedding cache {path}: {error}") from error
 
@@ -68,6 +73,30 @@ class CachedEmbedder:
             return self.inner.encode([])
         return np.stack([found[key] for key in keys])
 
+    def execute(self, query: str, parameters: tuple[object, ...] = ()) -> sqlite3.Cursor:
+        """Run one statement on the cache database."""
+        return self._db.execute(query, parameters)
+
     def close(self) -> None:
         """Close the database."""
         self._db.close()
+
+
+class ResultStore:
+    """Whole audit results in the same cache file, keyed by ``mtqa.batch.audit_key``.
+
+    Values are pickles: the cache is the user's own file, written by mtqa.
+    """
+
+    def __init__(self, cache: CachedEmbedder) -> None:
+        self._cache = cache
+
+    def get(self, key: str) -> Any | None:
+        """The stored result, or None."""
+        row = self._cache.execute("SELECT result FROM results WHERE key = ?", (key,)).fetchone()
+        return pickle.loads(row[0]) if row else None
+
+    def put(self, key: str, result: Any) -> None:
+        """Store ``result`` under ``key`` (the first writer wins)."""
+        blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
+        self._cache.execute("INSERT OR IGNORE INTO results VALUES (?, ?)", (key, blob))
