@@ -9,7 +9,8 @@ Measured in one run, on this machine:
    (a new process each time; median of 3);
 3. ``mtqa audit-batch`` on 200 and 1,000 synthetic pairs built from the
    fixture pairs (each original with many copies: the fixture copy with its
-   paragraphs shuffled, one dropped or two swapped, by a seeded generator),
+   paragraphs shuffled, one dropped or two swapped, by a seeded generator, and
+   a closing line that makes every copy distinct),
    cold (empty cache), with the peak memory of the whole process tree, then
    warm (same cache, new output folder);
 4. the baseline: ``mtqa.audit`` called in a loop in one process with the torch
@@ -107,7 +108,9 @@ def build_manifest(folder: Path, count: int) -> Path:
         if not original.exists():
             original.write_text((pair / "original.txt").read_text(encoding="utf-8"), encoding="utf-8")
         copy = texts / f"{k:05d}.{pair.name}.copy.txt"
-        copy.write_text(variant((pair / "copy.txt").read_text(encoding="utf-8"), rng), encoding="utf-8")
+        # The closing line makes every copy distinct, so no audit is a cache hit within the cold run.
+        text = variant((pair / "copy.txt").read_text(encoding="utf-8"), rng) + f"\nReposted by reader {k}.\n"
+        copy.write_text(text, encoding="utf-8")
         rows.append({"id": f"{k:05d}", "original": original.relative_to(folder), "copy": copy.relative_to(folder)})
     manifest = folder / "manifest.csv"
     pd.DataFrame(rows).to_csv(manifest, index=False)
