@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -197,3 +199,16 @@ def test_the_dask_engine_gives_the_same_parquet_content_as_the_local_engine(tmp_
     for table in TABLES:
         assert len(local[table]) > 0
         pd.testing.assert_frame_equal(local[table], remote[table])
+
+
+def test_the_local_engine_never_imports_dask(tmp_path: Path) -> None:
+    manifest = write_manifest(tmp_path, ROWS[:2])
+    code = (
+        "import sys\nfrom typer.testing import CliRunner\nfrom mtqa.cli import app\n"
+        f"result = CliRunner().invoke(app, ['audit-batch', {str(manifest)!r}, '-o', {str(tmp_path / 'out')!r}, "
+        f"'--cache-file', {str(tmp_path / 'c.sqlite')!r}, '--workers', '1'])\n"
+        "assert result.exit_code == 0, result.output\n"
+        "print(sorted(m for m in ('dask', 'distributed', 'torch') if m in sys.modules))"
+    )
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
+    assert output.stdout.strip().splitlines()[-1] == "[]"
