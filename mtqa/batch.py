@@ -15,6 +15,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -134,11 +135,19 @@ def run_job(job: Job, options: EngineOptions) -> JobResult:
 
 
 def audit_key(original: str, copy: str, embedder: Embedder) -> str:
-    """What an audit's result depends on: mtqa's version, the model, the backend and the two texts."""
-    from mtqa import __version__
-
-    parts = [__version__, embedder.name, str(getattr(embedder, "backend", "")), original, copy]
+    """What an audit's result depends on: mtqa's code and data, the model, the backend and the two texts."""
+    parts = [code_fingerprint(), embedder.name, str(getattr(embedder, "backend", "")), original, copy]
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of mtqa's own source and data files, so a changed rule or threshold never reuses an old result."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for file in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json") and p.is_file()):
+        digest.update(str(file.relative_to(package)).encode() + b"\x00" + file.read_bytes())
+    return digest.hexdigest()
 
 
 def _audit(original: str, copy: str, embedder: Embedder) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:

@@ -15,6 +15,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,11 +35,19 @@ EXPORT_TIMEOUT = 600
 
 
 def cache_dir() -> Path:
-    """Where mtqa keeps built artefacts: ``$MTQA_CACHE``, else the XDG cache folder."""
+    """Where mtqa keeps built artefacts: ``$MTQA_CACHE``, else the XDG cache folder.
+
+    When the home cache cannot be created (a read-only home), a folder in the
+    system's temporary directory is used instead.
+    """
     if os.environ.get("MTQA_CACHE"):
         return Path(os.environ["MTQA_CACHE"]).expanduser()
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
-    return Path(base) / "mtqa"
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mtqa"
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return Path(tempfile.gettempdir()) / f"mtqa-cache-{os.getuid()}"
+    return base
 
 
 def _fingerprint(model_dir: Path) -> str:

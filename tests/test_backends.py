@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -57,3 +58,17 @@ def test_an_onnx_audit_never_imports_torch() -> None:
 def test_an_unknown_backend_is_refused() -> None:
     with pytest.raises(MtqaError, match="unknown backend 'tensorflow'; choose from onnx, torch"):
         make_embedder(None, "tensorflow")
+
+
+def test_the_cache_falls_back_to_a_temporary_folder_when_home_is_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mtqa.onnx_embed import cache_dir
+
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would go")
+    monkeypatch.delenv("MTQA_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocked))
+    assert cache_dir().parent == Path(tempfile.gettempdir())
+    monkeypatch.setenv("MTQA_CACHE", str(tmp_path / "mine"))
+    assert cache_dir() == tmp_path / "mine"

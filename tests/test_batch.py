@@ -212,3 +212,15 @@ def test_the_local_engine_never_imports_dask(tmp_path: Path) -> None:
     )
     output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300, check=True)
     assert output.stdout.strip().splitlines()[-1] == "[]"
+
+
+def test_the_audit_key_changes_with_mtqa_code_or_either_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    from mtqa import batch
+
+    embedder = FakeEmbedder()
+    key = batch.audit_key("a", "b", embedder)
+    assert key == batch.audit_key("a", "b", embedder)
+    assert key != batch.audit_key("a", "c", embedder)
+    assert key != batch.audit_key("ab", "", embedder)
+    monkeypatch.setattr(batch, "code_fingerprint", lambda: "edited rules")
+    assert key != batch.audit_key("a", "b", embedder)
