@@ -38,6 +38,7 @@ class OutputFormat(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
+    html = "html"
 
 
 class Backend(StrEnum):
@@ -76,7 +77,11 @@ def audit(
     copy: Annotated[Path, typer.Argument(help="The copy to audit (UTF-8).", show_default=False)],
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", "-f", help="table, json, or csv (the pairs table; all tables with --output DIR)."),
+        typer.Option(
+            "--format",
+            "-f",
+            help="table, json, csv (the pairs table; all tables with --output DIR), or html (one self-contained page).",
+        ),
     ] = OutputFormat.table,
     output: Annotated[
         Path | None,
@@ -117,6 +122,8 @@ def audit(
         else:
             if output_format is OutputFormat.json:
                 rendered = report.to_json() + "\n"
+            elif output_format is OutputFormat.html:
+                rendered = report.to_html(title=f"mtqa audit: {copy.name} against {original.name}")
             elif output_format is OutputFormat.csv:
                 rendered = report.pairs.assign(
                     reference_ids=report.pairs.reference_ids.map(str), copy_ids=report.pairs.copy_ids.map(str)

@@ -114,6 +114,12 @@ class Report:
             raise
         return target
 
+    def to_html(self, title: str = "mtqa audit") -> str:
+        """Return one self-contained HTML page: both texts side by side, units linked, flags marked in place."""
+        from mtqa.render_html import render_html
+
+        return render_html(self.to_dict(), title)
+
     def to_table(self, color: bool = False, width: int = 120) -> str:
         """Render the report for a terminal; see ``mtqa.render_table``."""
         from mtqa.render_table import render_table

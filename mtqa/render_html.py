@@ -1,0 +1,218 @@
+"""Render a report as one self-contained HTML page: the two texts side by side, units linked, flags in place.
+
+Everything is inline (CSS, JS, no fonts or images), so the file works opened
+from disk with no network. Every piece of text goes through ``html.escape``.
+The script only toggles classes and scrolls; the page reads fine without it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections import defaultdict
+from html import escape
+from typing import Any
+
+from mtqa.render_html_assets import SCRIPT, STYLE
+
+SEVERITY_RANK = {"major": 0, "minor": 1}
+
+
+def _number(value: Any, pattern: str) -> str:
+    return "n/a" if value is None or value != value else pattern.format(value)
+
+
+def _short_signature(signature: dict[str, Any]) -> str:
+    """The signature's headline: mtqa's version, the model and backend, and sacrebleu's metric signatures."""
+    scorers = signature.get("scorers", {})
+    parts = [
+        f"mtqa {signature.get('mtqa', '?')}",
+        f"{signature.get('model', '?')} ({signature.get('backend', '?')})",
+        f"BLEU {scorers.get('bleu', '?')}",
+        f"chrF {scorers.get('chrf', '?')}",
+    ]
+    return " · ".join(parts)
+
+
+def _units(data: dict[str, Any]) -> tuple[dict[tuple[str, int], int], list[dict[str, Any]]]:
+    """Map (side, sentence id) to its unit number."""
+    owner: dict[tuple[str, int], int] = {}
+    for number, unit in enumerate(data["pairs"]):
+        for i in unit["reference_ids"]:
+            owner["reference", i] = number
+        for j in unit["copy_ids"]:
+            owner["copy", j] = number
+    return owner, data["pairs"]
+
+
+def _tip(flags: list[tuple[int, dict[str, Any]]]) -> str:
+    parts = []
+    for number, flag in flags:
+        suggestion = flag["suggestion"]
+        parts.append(
+            f'<span class="tip-flag"><b>{escape(flag["kind"])} · {escape(flag["severity"])}</b> (#{number + 1})'
+            + (f'<br>suggest: <q class="suggestion">{escape(suggestion)}</q>' if suggestion else "")
+            + f"<br>{escape(flag['message'])}</span>"
+        )
+    return f'<span class="tip" role="tooltip">{"".join(parts)}</span>'
+
+
+def _mark(text: str, flags: list[tuple[int, dict[str, Any]]], first_of: set[int]) -> str:
+    """One highlighted stretch of copy text covered by ``flags`` (the first element of a flag gets its id)."""
+    worst = min(flags, key=lambda f: SEVERITY_RANK.get(f[1]["severity"], 9))[1]
+    ids = " ".join(str(n) for n, _ in flags)
+    anchors = [n for n, _ in flags if n in first_of]
+    attributes = f' id="flag-{anchors[0]}"' if anchors else ""
+    # a flag that starts where another does gets an empty anchor, so #flag-N reaches every flag
+    before = "".join(f'<span class="anchor" id="flag-{n}"></span>' for n in anchors[1:])
+    label = "; ".join(f"{f['kind']} {f['severity']}: {f['suggestion'] or f['message']}" for _, f in flags)
+    shown = escape(text) if text else "&#8248;"  # an insertion point (an omission) shows a caret
+    return before + (
+        f'<mark class="flag kind-{escape(worst["kind"])} sev-{escape(worst["severity"])}'
+        f'{" insertion" if not text else ""}" data-flags="{ids}"{attributes} tabindex="0" '
+        f'aria-label="{escape(label)}">{shown}{_tip(flags)}</mark>'
+    )
+
+
+def _sentence_body(sentence: dict[str, Any], flags: list[tuple[int, dict[str, Any]]], placed: set[int]) -> str:
+    """The sentence text with its flagged spans marked; overlapping flags share the stretches they cover."""
+    start, end, text = sentence["start"], sentence["end"], sentence["text"]
+    spans = [(max(f["start"], start), min(f["end"], end), n, f) for n, f in flags]
+    cuts = sorted({start, end, *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
+    out, first_of = [], {n for n, _ in flags if n not in placed}
+    for left, right in itertools.pairwise(cuts):
+        covering = [(n, f) for s, e, n, f in spans if s <= left and right <= e and s < e]
+        inserted = [(n, f) for s, e, n, f in spans if s == e == left]
+        if inserted:
+            out.append(_mark("", inserted, first_of))
+            first_of -= {n for n, _ in inserted}
+        piece = text[left - start : right - start]
+        if covering:
+            out.append(_mark(piece, covering, first_of))
+            first_of -= {n for n, _ in covering}
+        else:
+            out.append(escape(piece))
+    trailing = [(n, f) for s, e, n, f in spans if s == e == end]
+    if trailing and any(n in first_of for n, _ in trailing):
+        out.append(_mark("", [(n, f) for n, f in trailing if n in first_of], first_of))
+    placed.update(n for n, _ in flags)
+    return "".join(out)
+
+
+def _side(data: dict[str, Any], side: str, owner: dict[tuple[str, int], int], flags_by_sentence: Any) -> str:
+    pairs = data["pairs"]
+    omitted = {
+        f["reference_id"]: n
+        for n, f in enumerate(data["flags"])
+        if f["kind"] == "omission" and f["reference_id"] is not None
+    }
+    other = "copy" if side == "reference" else "reference"
+    paragraphs: dict[int, list[str]] = defaultdict(list)
+    placed: set[int] = set()
+    for sentence in (s for s in data["sentences"] if s["side"] == side):
+        sid = sentence["id"]
+        unit = owner.get((side, sid))
+        counterpart = pairs[unit][f"{other}_ids"] if unit is not None else []
+        label = pairs[unit]["label"] if unit is not None else ""
+        classes = ["sent", f"label-{escape(label)}"]
+        if not counterpart:
+            classes.append("unaligned")
+        if counterpart:
+            badge = " ".join(f'<a class="link" href="#{other[0]}{k}">{other[0]}{k}</a>' for k in counterpart)
+            if side == "copy" and label:
+                badge += f' <span class="unit-label">{escape(label)}</span>'
+        elif side == "reference" and sid in omitted:
+            badge = f'<a class="badge" href="#flag-{omitted[sid]}">omitted</a>'
+        else:
+            badge = f'<span class="badge">{"omitted" if side == "reference" else "added"}</span>'
+        body = (
+            _sentence_body(sentence, flags_by_sentence.get(sid, []), placed)
+            if side == "copy"
+            else escape(sentence["text"])
+        )
+        hue = (unit or 0) * 137 % 360
+        paragraphs[sentence["paragraph"]].append(
+            f'<span class="{" ".join(classes)}" id="{side[0]}{sid}" data-unit="{unit}" data-side="{side}" '
+            f'style="--hue:{hue}" tabindex="0" title="{side} {sid} · unit {unit} · {escape(label)}">'
+            f'<sup class="sid">{side[0]}{sid}</sup>{body} <sup class="links">{badge}</sup></span>'
+        )
+    return "\n".join(f'<p data-paragraph="{p}">{" ".join(items)}</p>' for p, items in sorted(paragraphs.items()))
+
+
+def _flag_list(flags: list[dict[str, Any]]) -> str:
+    kinds = sorted({f["kind"] for f in flags})
+    boxes = "".join(
+        f'<label><input type="checkbox" class="kind-filter" value="{escape(k)}" checked> {escape(k)}</label> '
+        for k in kinds
+    )
+    rows = "".join(
+        f'<tr class="flag-row sev-{escape(f["severity"])}" data-kind="{escape(f["kind"])}" '
+        f'data-severity="{escape(f["severity"])}" data-flag="{n}" tabindex="0">'
+        f"<td>{n + 1}</td><td>{escape(f['kind'])}</td><td>{escape(f['severity'])}</td>"
+        f"<td>{escape(f['text']) or '<i>(insertion)</i>'}</td><td>{escape(f['suggestion'] or '')}</td>"
+        f"<td>{escape(f['message'])}</td></tr>"
+        for n, f in enumerate(flags)
+    )
+    return (
+        '<section id="flags"><h2>Flags</h2><div class="filters">'
+        f'{boxes}<select id="severity-filter"><option value="">any severity</option>'
+        '<option value="major">major</option><option value="minor">minor</option></select> '
+        '<input id="text-filter" type="search" placeholder="filter text"></div>'
+        "<table><thead><tr><th>#</th><th>kind</th><th>severity</th><th>copy text</th><th>suggestion</th>"
+        f"<th>evidence</th></tr></thead><tbody>{rows}</tbody></table></section>"
+    )
+
+
+def render_html(data: dict[str, Any], title: str = "mtqa audit") -> str:
+    """Return the page for ``Report.to_dict()`` output.
+
+    Args:
+        data: ``Report.to_dict()``.
+        title: The page title.
+
+    Returns:
+        A complete HTML document.
+    """
+    summary, signature = data["summary"], data["signature"]
+    owner, _ = _units(data)
+    flags = data["flags"]
+    by_sentence: dict[int, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
+    for number, flag in enumerate(flags):
+        if flag["copy_id"] is not None:
+            by_sentence[flag["copy_id"]].append((number, flag))
+    unplaced = [(n, f) for n, f in enumerate(flags) if f["copy_id"] is None]
+    kinds = ", ".join(f"{escape(k)} {v}" for k, v in summary["flags_by_kind"].items()) or "none"
+    figures = [
+        ("coverage", _number(summary["coverage"], "{:.0%}")),
+        ("copy coverage", _number(summary["copy_coverage"], "{:.0%}")),
+        ("mean cosine", _number(summary["mean_cosine"], "{:.3f}")),
+        ("mean quality", _number(summary.get("mean_quality"), "{:.2f}")),
+        ("corpus BLEU", _number(summary["corpus_bleu"], "{:.1f}")),
+        ("corpus chrF", _number(summary["corpus_chrf"], "{:.1f}")),
+        ("flags", f"{summary['flags']} ({kinds})"),
+    ]
+    header = "".join(f'<div class="figure"><span>{escape(k)}</span><b>{v}</b></div>' for k, v in figures)
+    start_marks = (
+        '<p class="start-flags">' + "".join(_mark("", [flag], {flag[0]}) for flag in unplaced) + "</p>"
+        if unplaced
+        else ""
+    )
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "script-src 'unsafe-inline'; img-src data:\">"
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
+        f"<style>{STYLE}</style></head><body>"
+        f'<header><h1>{escape(title)}</h1><p class="verdict">{escape(summary["verdict"])}</p>'
+        f'<div class="figures">{header}</div>'
+        f'<details><summary>signature: <code class="signature">{escape(_short_signature(signature))}</code>'
+        f"</summary><pre>{escape(json.dumps(signature, indent=2))}</pre></details>"
+        '<p class="legend">Hover, focus or click a sentence to light up its counterpart; the small links jump to it. '
+        "Marked spans are flags: hover or focus one for the suggestion and the evidence.</p></header>"
+        '<main class="texts"><section class="side" id="original"><h2>Original</h2>'
+        f"{_side(data, 'reference', owner, {})}</section>"
+        f'<section class="side" id="copy"><h2>Copy</h2>{start_marks}'
+        f"{_side(data, 'copy', owner, by_sentence)}</section></main>"
+        f"{_flag_list(flags)}<script>{SCRIPT}</script></body></html>\n"
+    )

@@ -1,0 +1,113 @@
+"""The inline stylesheet and script of the HTML report (no external resources)."""
+
+from __future__ import annotations
+
+STYLE = """
+:root { --major: #c62828; --minor: #b26a00; --ink: #1d1d1f; --muted: #666; }
+* { box-sizing: border-box; }
+body { font: 15px/1.55 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); margin: 0 1.5rem 3rem; }
+header { border-bottom: 1px solid #ddd; padding: .6rem 0; margin-bottom: .6rem; }
+h1 { font-size: 1.25rem; margin: .2rem 0; }
+h2 { font-size: 1.05rem; margin: .6rem 0; }
+.verdict { margin: .2rem 0 .5rem; font-weight: 600; }
+.figures { display: flex; flex-wrap: wrap; gap: .4rem 1.2rem; }
+.figure span { color: var(--muted); margin-right: .35rem; font-size: .85rem; }
+.legend { color: var(--muted); font-size: .85rem; margin: .4rem 0 0; }
+details pre { max-height: 16rem; overflow: auto; font-size: .75rem; background: #f6f6f6; padding: .5rem; }
+.texts { display: grid; grid-template-columns: 1fr 1fr; gap: 2rem; }
+.side p { margin: 0 0 .8rem; }
+.sent { border-radius: 3px; padding: 1px 2px; background: hsl(var(--hue) 70% 94%);
+  border-bottom: 2px solid hsl(var(--hue) 55% 70%); cursor: pointer; outline: none; }
+.sent.unaligned { background: #f1f1f1; border-bottom: 2px dashed #999; }
+.sent.active, .sent.pinned, .sent:focus { background: hsl(var(--hue) 85% 80%);
+  box-shadow: 0 0 0 2px hsl(var(--hue) 60% 45%); }
+.unit-label { color: var(--muted); font-style: italic; }
+.sent.label-garbled .unit-label { color: var(--major); font-weight: 600; }
+.sid { color: var(--muted); font-size: .65rem; margin-right: 1px; }
+.links { font-size: .65rem; }
+.links a { color: hsl(var(--hue) 60% 30%); margin-left: 2px; }
+.badge { background: #555; color: #fff; border-radius: 3px; padding: 0 3px; text-decoration: none; }
+a.badge { background: var(--minor); }
+mark.flag { position: relative; background: transparent; color: inherit; border-bottom: 3px solid; outline: none; }
+mark.sev-major { border-color: var(--major); background: #ffdede; }
+mark.sev-minor { border-color: var(--minor); background: #fff0cc; }
+mark.kind-addition, mark.kind-boilerplate { background: transparent; border-bottom: 2px dotted; }
+.signature { font-size: .75rem; color: var(--muted); }
+mark.insertion { font-weight: 700; color: var(--major); padding: 0 2px; }
+mark.flag.pulse { box-shadow: 0 0 0 3px #1565c0; }
+.tip { display: none; position: absolute; left: 0; top: 1.6em; z-index: 10; width: 24rem; max-width: 80vw;
+  background: #222; color: #fff; padding: .45rem .6rem; border-radius: 4px; font-size: .8rem; font-weight: 400; }
+.tip-flag { display: block; margin-bottom: .3rem; }
+.tip q { color: #9fe09f; }
+mark.flag:hover > .tip, mark.flag:focus > .tip { display: block; }
+#flags table { border-collapse: collapse; width: 100%; font-size: .85rem; }
+#flags th, #flags td { text-align: left; border-bottom: 1px solid #e3e3e3; padding: .25rem .4rem; vertical-align: top; }
+#flags tr.flag-row { cursor: pointer; }
+#flags tr.flag-row:hover, #flags tr.flag-row:focus { background: #eef4ff; }
+#flags tr.sev-major td:nth-child(3) { color: var(--major); font-weight: 600; }
+.filters { display: flex; flex-wrap: wrap; gap: .3rem .9rem; margin-bottom: .5rem; font-size: .85rem; }
+@media (max-width: 900px) { .texts { grid-template-columns: 1fr; } }
+"""
+
+SCRIPT = """
+(function () {
+  function members(unit) {
+    return document.querySelectorAll('.sent[data-unit="' + unit + '"]');
+  }
+  function light(sentence, on) {
+    if (sentence.dataset.unit === 'None') { sentence.classList.toggle('active', on); return; }
+    members(sentence.dataset.unit).forEach(function (s) { s.classList.toggle('active', on); });
+  }
+  function pin(sentence) {
+    var group = sentence.dataset.unit === 'None' ? [sentence] : members(sentence.dataset.unit);
+    group.forEach(function (s) { s.classList.add('pinned'); });
+  }
+  document.addEventListener('keydown', function (event) {
+    if (event.key === 'Escape') {
+      document.querySelectorAll('.sent.pinned').forEach(function (s) { s.classList.remove('pinned'); });
+    }
+  });
+  document.querySelectorAll('.sent').forEach(function (sentence) {
+    sentence.addEventListener('mouseenter', function () { light(sentence, true); });
+    sentence.addEventListener('mouseleave', function () { light(sentence, false); });
+    sentence.addEventListener('focus', function () { light(sentence, true); });
+    sentence.addEventListener('blur', function () { light(sentence, false); });
+    sentence.addEventListener('click', function (event) {
+      if (event.target.closest('a')) { return; }
+      var wasPinned = sentence.classList.contains('pinned');
+      document.querySelectorAll('.sent.pinned').forEach(function (s) { s.classList.remove('pinned'); });
+      if (wasPinned) { return; }
+      pin(sentence);
+      var other = sentence.dataset.side === 'copy' ? 'reference' : 'copy';
+      var twin = document.querySelector('.sent[data-side="' + other + '"][data-unit="' + sentence.dataset.unit + '"]');
+      if (twin && sentence.dataset.unit !== 'None') { twin.scrollIntoView({block: 'center'}); }
+    });
+  });
+  function applyFilters() {
+    var kinds = Array.from(document.querySelectorAll('.kind-filter:checked')).map(function (b) { return b.value; });
+    var severity = document.getElementById('severity-filter').value;
+    var text = document.getElementById('text-filter').value.toLowerCase();
+    document.querySelectorAll('tr.flag-row').forEach(function (row) {
+      var shown = kinds.indexOf(row.dataset.kind) >= 0 && (!severity || row.dataset.severity === severity) &&
+        (!text || row.textContent.toLowerCase().indexOf(text) >= 0);
+      row.hidden = !shown;
+    });
+  }
+  document.querySelectorAll('.kind-filter, #severity-filter, #text-filter').forEach(function (control) {
+    control.addEventListener('input', applyFilters);
+    control.addEventListener('change', applyFilters);
+  });
+  function jump(row) {
+    var target = document.querySelector('mark.flag[data-flags~="' + row.dataset.flag + '"]');
+    if (!target) { return; }
+    target.scrollIntoView({block: 'center'});
+    target.focus({preventScroll: true});
+    target.classList.add('pulse');
+    setTimeout(function () { target.classList.remove('pulse'); }, 1500);
+  }
+  document.querySelectorAll('tr.flag-row').forEach(function (row) {
+    row.addEventListener('click', function () { jump(row); });
+    row.addEventListener('keydown', function (event) { if (event.key === 'Enter') { jump(row); } });
+  });
+})();
+"""

@@ -1,0 +1,250 @@
+"""The HTML report of the seed pair, opened from disk in headless Chromium and checked in the live DOM.
+
+Chromium is Debian's ``chromium`` package (``.ci/run`` installs it), driven by
+Playwright. Without it these tests fail, unless ``MTQA_SKIP_BROWSER=1`` says to
+skip them. The screenshot goes to ``artifacts/report.png`` (or
+``$MTQA_ARTIFACTS/report.png``), with the page beside it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mtqa import audit
+from mtqa.embed import Embedder
+from tests.conftest import read_pair
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# As root in a container Chromium needs --no-sandbox; the rest keep it off this machine's closed network.
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def artifacts() -> Path:
+    folder = Path(os.environ.get("MTQA_ARTIFACTS") or ROOT / "artifacts")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("MTQA_SKIP_BROWSER") == "1":
+            pytest.skip("no Chromium; MTQA_SKIP_BROWSER=1")
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium, or set MTQA_SKIP_BROWSER=1")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield launched
+        launched.close()
+
+
+class Page:
+    """A report opened from disk, with every request and script error it made."""
+
+    def __init__(self, browser: Any, path: Path) -> None:
+        self.url = path.resolve().as_uri()
+        self.requests: list[str] = []
+        self.errors: list[str] = []
+        self.page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        self.page.set_default_timeout(10_000)
+        self.page.on("request", lambda request: self.requests.append(request.url))
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        self.page.goto(self.url, wait_until="load")
+
+    def js(self, expression: str, argument: Any = None) -> Any:
+        return self.page.evaluate(expression, argument)
+
+    def active(self, state: str = "active") -> set[str]:
+        """The sentences lit by hover or focus (``active``) or by a click (``pinned``)."""
+        return set(self.js(f"Array.from(document.querySelectorAll('.sent.{state}')).map(e => e.id)"))
+
+    def lit(self, selector: str) -> bool:
+        """Whether the sentence is drawn highlighted (the ring that hover, focus and a click give)."""
+        return self.js("s => getComputedStyle(document.querySelector(s)).boxShadow", selector) != "none"
+
+    def in_view(self, selector: str) -> bool:
+        return bool(
+            self.js(
+                """s => { const r = document.querySelector(s).getBoundingClientRect();
+                         return r.bottom > 0 && r.top < window.innerHeight; }""",
+                selector,
+            )
+        )
+
+
+@pytest.fixture(scope="module")
+def seed(browser: Any, onnx_embedder: Embedder) -> Iterator[tuple[Page, dict[str, Any]]]:
+    report = audit(*read_pair("seed"), embedder=onnx_embedder)
+    path = artifacts() / "report.html"
+    path.write_text(report.to_html("mtqa audit: seed copy against the original"), encoding="utf-8")
+    page = Page(browser, path)
+    yield page, report.to_dict()
+    page.page.close()
+
+
+def test_every_flag_is_a_highlighted_span_with_its_suggestion(seed: tuple[Page, dict[str, Any]]) -> None:
+    page, data = seed
+    assert len(data["flags"]) >= 40
+    marks = page.js(
+        """() => Array.from(document.querySelectorAll('mark.flag')).map(m => ({
+             flags: m.dataset.flags.split(' ').map(Number),
+             text: Array.from(m.childNodes).filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.data).join(''),
+             tip: m.querySelector('.tip').textContent,
+             border: parseFloat(getComputedStyle(m).borderBottomWidth),
+             width: m.getBoundingClientRect().width }))"""
+    )
+    for number, flag in enumerate(data["flags"]):
+        mine = [m for m in marks if number in m["flags"]]
+        assert mine, f"flag {number} ({flag['kind']}) has no mark"
+        assert all(m["border"] >= 2 and m["width"] > 0 for m in mine), f"flag {number} is not highlighted"
+        shown = "".join(m["text"] for m in mine)
+        assert shown == (flag["text"] or "\u2038"), f"flag {number} marks {shown!r}, not {flag['text']!r}"
+        if flag["suggestion"]:
+            assert all(flag["suggestion"] in m["tip"] for m in mine), f"flag {number} lacks its suggestion"
+        assert all(flag["message"] in m["tip"] for m in mine)
+
+
+def test_a_flag_shows_its_suggestion_on_hover_and_on_keyboard_focus(seed: tuple[Page, dict[str, Any]]) -> None:
+    page, data = seed
+    number = next(n for n, f in enumerate(data["flags"]) if f["kind"] == "name" and f["suggestion"])
+    tip = f"#flag-{number} > .tip"
+    assert not page.page.is_visible(tip)
+    page.page.hover(f"#flag-{number}")
+    assert page.page.is_visible(tip)
+    assert data["flags"][number]["suggestion"] in page.page.inner_text(tip)
+    page.page.mouse.move(0, 0)
+    assert not page.page.is_visible(tip)
+    page.page.focus(f"#flag-{number}")
+    assert page.page.is_visible(tip)
+    page.js("() => document.activeElement.blur()")
+
+
+def test_hovering_or_clicking_a_copy_sentence_lights_its_original_counterparts(
+    seed: tuple[Page, dict[str, Any]],
+) -> None:
+    page, data = seed
+    aligned = [u for u in data["pairs"] if u["reference_ids"] and u["copy_ids"]]
+    moved = [u for u in aligned if any(abs(i - j) > 5 for i in u["reference_ids"] for j in u["copy_ids"])]
+    assert len(aligned) >= 10 and moved, "the seed has moved paragraphs"
+    for unit in aligned:
+        expected = {f"r{i}" for i in unit["reference_ids"]} | {f"c{j}" for j in unit["copy_ids"]}
+        page.page.hover(f"#c{unit['copy_ids'][0]} > .sid")
+        assert page.active() == expected
+    page.page.mouse.move(0, 0)
+    assert page.active() == set()
+
+    unit = moved[0]
+    twin = f"#r{unit['reference_ids'][0]}"
+    page.js("() => window.scrollTo(0, document.body.scrollHeight)")
+    assert not page.lit(twin)
+    page.page.click(f"#c{unit['copy_ids'][0]} > .sid")
+    page.page.mouse.move(0, 0)
+    page.js("() => document.activeElement.blur()")
+    # a click pins the unit, so it stays lit after the pointer and focus go, and brings the twin into view
+    assert page.active("pinned") == {f"r{i}" for i in unit["reference_ids"]} | {f"c{j}" for j in unit["copy_ids"]}
+    assert page.lit(twin) and page.in_view(twin)
+    page.page.keyboard.press("Escape")
+    assert page.active("pinned") == set() and not page.lit(twin)
+
+
+def test_unaligned_sentences_are_marked_added_or_omitted(seed: tuple[Page, dict[str, Any]]) -> None:
+    page, data = seed
+    badges = page.js(
+        """() => Object.fromEntries(Array.from(document.querySelectorAll('.sent')).map(
+             s => [s.id, (s.querySelector(':scope > .links .badge') || {}).textContent || null]))"""
+    )
+    for unit in data["pairs"]:
+        if not unit["copy_ids"]:
+            assert all(badges[f"r{i}"] == "omitted" for i in unit["reference_ids"])
+        if not unit["reference_ids"]:
+            assert all(badges[f"c{j}"] == "added" for j in unit["copy_ids"])
+        if unit["reference_ids"] and unit["copy_ids"]:
+            assert all(badges[f"c{j}"] is None for j in unit["copy_ids"])
+
+
+def test_the_flag_list_filters_and_scrolls_to_the_span(seed: tuple[Page, dict[str, Any]]) -> None:
+    page, data = seed
+    rows = page.page.locator("tr.flag-row")
+    assert rows.count() == len(data["flags"])
+    page.page.uncheck(".kind-filter[value=addition]")
+    additions = sum(f["kind"] == "addition" for f in data["flags"])
+    assert page.js("() => document.querySelectorAll('tr.flag-row:not([hidden])').length") == len(rows.all()) - additions
+    page.page.check(".kind-filter[value=addition]")
+    page.page.fill("#text-filter", "Alwarae")
+    visible = page.page.locator("tr.flag-row:not([hidden])")
+    assert 0 < visible.count() < len(data["flags"])
+    target = f'mark.flag[data-flags~="{visible.first.get_attribute("data-flag")}"]'
+    page.js("() => window.scrollTo(0, document.body.scrollHeight)")
+    assert not page.in_view(target)
+    visible.first.focus()
+    page.page.keyboard.press("Enter")
+    assert page.in_view(target)
+    assert page.js("s => document.activeElement === document.querySelector(s)", target)
+    page.page.fill("#text-filter", "")
+    for row in rows.all()[::7]:  # a click does the same, for any flag, including ones that share a stretch
+        page.js("() => window.scrollTo(0, 0)")
+        row.click()
+        assert page.in_view(f'mark.flag[data-flags~="{row.get_attribute("data-flag")}"]')
+
+
+def test_the_page_makes_no_network_request_and_no_script_error(seed: tuple[Page, dict[str, Any]]) -> None:
+    page, _ = seed
+    assert page.requests == [page.url]
+    assert page.errors == []
+
+
+def test_screenshot_of_the_report(seed: tuple[Page, dict[str, Any]]) -> None:
+    """Saved as a test artefact: the header, and the top of both texts with a flag's tip open over its unit."""
+    page, data = seed
+    page.js("() => { document.activeElement.blur(); window.scrollTo(0, 0); }")
+    page.js("() => document.querySelectorAll('.pulse').forEach(m => m.classList.remove('pulse'))")
+    aligned = {j: u for u in data["pairs"] if u["reference_ids"] for j in u["copy_ids"]}
+    number, flag = next(
+        (n, f) for n, f in enumerate(data["flags"]) if f["kind"] == "syntax" and f["copy_id"] in aligned and f["text"]
+    )
+    page.page.hover(f"#flag-{number}")
+    assert page.page.is_visible(f"#flag-{number} > .tip")
+    assert all(page.lit(f"#r{i}") for i in aligned[flag["copy_id"]]["reference_ids"])
+    shot = artifacts() / "report.png"
+    page.page.screenshot(path=str(shot))
+    assert shot.stat().st_size > 50_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_copy_that_carries_markup_shows_it_as_text(browser: Any, tmp_path: Path, onnx_embedder: Embedder) -> None:
+    original = "The mayor opened the new bridge on Monday. Traffic will flow from next week."
+    hostile = (
+        'The mayor opened the new bridge on Monday. <script>window.pwned = 1</script> "><img src=x '
+        'onerror="window.pwned = 2"> Traffic will flow from next week. <style>body{display:none}</style>'
+    )
+    path = tmp_path / "hostile.html"
+    path.write_text(audit(original, hostile, embedder=onnx_embedder).to_html("<b>title</b>"), encoding="utf-8")
+    page = Page(browser, path)
+    try:
+        assert page.js("() => window.pwned") is None
+        copy_text = page.js("() => document.getElementById('copy').textContent")
+        assert "<script>window.pwned = 1</script>" in copy_text
+        assert "<style>body{display:none}</style>" in copy_text
+        assert page.js("() => document.querySelectorAll('script').length") == 1
+        assert page.js("() => document.querySelectorAll('img, style').length") == 1  # the report's own style
+        assert page.js("() => document.title") == "<b>title</b>"
+        assert page.requests == [page.url]
+        assert page.errors == []
+    finally:
+        page.page.close()
