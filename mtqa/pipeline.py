@@ -88,7 +88,8 @@ def audit(
     english = {"reference": english_share(reference), "copy": english_share(copy)}
     cosine = cosine_similarities(embed_document(embedder, reference_doc), embed_document(embedder, copy_doc))
     lexical = lexical_similarities([s.norm for s in reference_doc.sentences], [s.norm for s in copy_doc.sentences])
-    alignment = align(_without_debris(blend(cosine, lexical, lexical_weight), reference_doc, copy_doc), params)
+    blended = _without_debris(blend(cosine, lexical, lexical_weight), reference_doc, copy_doc)
+    alignment = align(blended, params)
     instances = [DETECTORS[name]() for name in chosen]
     skipped = [d.name for d in instances if d.english_only and english["copy"] < MIN_ENGLISH_SHARE]
     flags: list[Flag] = []
@@ -110,6 +111,7 @@ def audit(
         detectors={d.name: d.params() for d in instances},
         english=english,
         skipped_detectors=skipped,
+        matrices=(cosine.one_one, blended.one_one),
     )
 
 

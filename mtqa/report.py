@@ -12,6 +12,11 @@ Columns (the contract other tools build on):
   normalised texts (``mtqa.quality``); nan for an unaligned sentence.
 - ``flags``: kind, severity, copy_id, reference_id (nullable), start, end,
   text, suggestion, message. ``copy[start:end] == text``.
+
+Two matrices, for notebooks (not part of the JSON or CSV forms): ``cosine``,
+the embedding cosine of every original sentence (rows, by id) with every copy
+sentence (columns, by id), and ``similarity``, the blended score the aligner
+chose its units on (boilerplate sentences at -1).
 """
 
 from __future__ import annotations
@@ -22,10 +27,11 @@ import os
 import shutil
 import tempfile
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from mtqa import __version__
@@ -66,6 +72,8 @@ class Report:
     flags: pd.DataFrame
     summary: dict[str, Any]
     signature: dict[str, Any]
+    cosine: pd.DataFrame | None = field(default=None, repr=False)
+    similarity: pd.DataFrame | None = field(default=None, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as JSON-ready values, keyed ``sentences, pairs, flags, summary, signature``."""
@@ -141,6 +149,7 @@ def build_report(
     detectors: dict[str, dict[str, object]],
     english: dict[str, float],
     skipped_detectors: list[str],
+    matrices: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> Report:
     """Assemble the tables, the summary and the signature of one audit."""
     sentences = pd.DataFrame(
@@ -191,7 +200,19 @@ def build_report(
         "labels": thresholds(),
         "detectors": detectors,
     }
-    return Report(sentences, pairs, flag_frame, summary, signature)
+    cosine, similarity = (
+        (
+            pd.DataFrame(
+                m,
+                index=pd.RangeIndex(m.shape[0], name="reference_id"),
+                columns=pd.RangeIndex(m.shape[1], name="copy_id"),
+            )
+            for m in matrices
+        )
+        if matrices is not None
+        else (None, None)
+    )
+    return Report(sentences, pairs, flag_frame, summary, signature, cosine, similarity)
 
 
 def summarize(

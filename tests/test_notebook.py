@@ -19,3 +19,5 @@ def test_audit_notebook_executes() -> None:
     assert not [o for o in outputs if o.get("output_type") == "error"]
     text = "".join(str(o.get("text", "")) + str(o.get("data", {}).get("text/plain", "")) for o in outputs)
     assert "Alwarae" in text and "renders" in text
+    figures = [o for o in outputs if "image/png" in o.get("data", {})]
+    assert len(figures) == 2  # the similarity heatmap, then the unit and flag bars
