@@ -175,7 +175,11 @@ def _audit(original: str, copy: str, embedder: Embedder) -> tuple[pd.DataFrame, 
 
 
 def prepare(options: EngineOptions) -> None:
-    """Build what the workers share before they start (the ONNX export), so they do not race to build it."""
+    """Build what the workers share before they start (the cache file, the ONNX export), so they do not race."""
+    if options.cache is not None:
+        from mtqa.embed_cache import open_cache
+
+        open_cache(options.cache).close()
     if options.backend == "onnx":
         from mtqa.onnx_embed import onnx_model_path
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import pickle
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,38 @@ from mtqa.errors import MtqaError
 
 # Keys per SELECT; SQLite allows 32,766 parameters.
 LOOKUP_CHUNK = 900
+
+
+def open_cache(path: Path, attempts: int = 20) -> sqlite3.Connection:
+    """Open (creating if need be) the cache database in WAL mode with its two tables.
+
+    Switching a new file to WAL takes an exclusive lock that SQLite does not
+    wait for, so workers that open a new cache at the same moment can find it
+    locked; they retry. ``mtqa.batch.prepare`` also creates the file before
+    any worker starts.
+
+    Raises:
+        MtqaError: If the file cannot be opened or set up.
+    """
+    for attempt in range(attempts):
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(str(path), timeout=60, isolation_level=None)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
+                db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, result BLOB NOT NULL)")
+            except BaseException:
+                db.close()
+                raise
+            return db
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == attempts - 1:
+                raise MtqaError(f"cannot open the embedding cache {path}: {error}") from error
+            time.sleep(0.05 * (attempt + 1))
+        except (OSError, sqlite3.Error) as error:
+            raise MtqaError(f"cannot open the embedding cache {path}: {error}") from error
+    raise AssertionError("unreachable")
 
 
 class CachedEmbedder:
@@ -39,14 +72,7 @@ class CachedEmbedder:
         self.hits = 0
         self.misses = 0
         self.results = ResultStore(self)
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(str(path), timeout=60, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
-            self._db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, result BLOB NOT NULL)")
-        except (OSError, sqlite3.Error) as error:
-            raise MtqaError(f"cannot open the embedding cache {path}: {error}") from error
+        self._db = open_cache(path)
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.name}\x00{self.backend}\x00{text}".encode()).hexdigest()

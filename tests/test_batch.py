@@ -7,6 +7,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -224,3 +225,26 @@ def test_the_audit_key_changes_with_mtqa_code_or_either_text(monkeypatch: pytest
     assert key != batch.audit_key("ab", "", embedder)
     monkeypatch.setattr(batch, "code_fingerprint", lambda: "edited rules")
     assert key != batch.audit_key("a", "b", embedder)
+
+
+def _open_at_once(args: tuple[str, Any]) -> str:
+    from mtqa.embed_cache import open_cache
+
+    path, barrier = args
+    barrier.wait()
+    try:
+        open_cache(Path(path)).close()
+    except MtqaError as error:
+        return str(error)
+    return "ok"
+
+
+def test_workers_that_open_a_new_cache_at_the_same_moment_all_succeed(tmp_path: Path) -> None:
+    import multiprocessing
+
+    context = multiprocessing.get_context("spawn")
+    with context.Manager() as manager, context.Pool(6) as pool:
+        for attempt in range(4):
+            barrier = manager.Barrier(6)
+            path = str(tmp_path / f"cache{attempt}.sqlite")
+            assert pool.map(_open_at_once, [(path, barrier)] * 6) == ["ok"] * 6
