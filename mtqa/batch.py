@@ -9,6 +9,7 @@ each original is embedded once however many copies it has. Results go to a
 from __future__ import annotations
 
 import csv
+import dataclasses
 import hashlib
 import io
 import os
@@ -18,13 +19,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from mtqa.embed import DEFAULT_BACKEND, Embedder, make_embedder, resolve_model
 from mtqa.errors import MtqaError
 from mtqa.inputs import read_text
+
+if TYPE_CHECKING:
+    from mtqa.report import Report
 
 MANIFEST_COLUMNS = ("original", "copy")
 
@@ -46,6 +50,7 @@ class EngineOptions:
     backend: str = DEFAULT_BACKEND
     cache: Path | None = None
     threads: int = 1
+    html: bool = False
 
 
 @dataclass
@@ -56,6 +61,7 @@ class JobResult:
     pairs: pd.DataFrame
     flags: pd.DataFrame
     summary: dict[str, Any] = field(default_factory=dict)
+    html: str | None = None
 
 
 def read_manifest(path: Path) -> list[Job]:
@@ -125,13 +131,20 @@ def run_job(job: Job, options: EngineOptions) -> JobResult:
         embedder = worker_embedder(options)
         cache = getattr(embedder, "results", None)
         key = audit_key(original, copy, embedder)
-        found = cache.get(key) if cache is not None else None
-        pairs, flags, figures = found if found is not None else _audit(original, copy, embedder)
-        if cache is not None and found is None:
-            cache.put(key, (pairs, flags, figures))
+        report = cache.get(key) if cache is not None else None
+        if report is None:
+            report = _audit(original, copy, embedder)
+            if cache is not None:
+                cache.put(key, report)
     except MtqaError as error:
         return JobResult(job.id, pd.DataFrame(), pd.DataFrame(), {**base, "status": "error", "error": str(error)})
-    return JobResult(job.id, pairs.assign(id=job.id), flags.assign(id=job.id), {**base, **figures})
+    page = None
+    if options.html:
+        title = f"mtqa audit {job.id}: {job.copy.name} against {job.original.name}"
+        page = report.to_html(title, index_href="../index.html")
+    return JobResult(
+        job.id, report.pairs.assign(id=job.id), report.flags.assign(id=job.id), {**base, **summary_row(report)}, page
+    )
 
 
 def audit_key(original: str, copy: str, embedder: Embedder) -> str:
@@ -150,12 +163,17 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def _audit(original: str, copy: str, embedder: Embedder) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+def _audit(original: str, copy: str, embedder: Embedder) -> Report:
+    """The audit, without its similarity matrices (a batch keeps only the tables)."""
     from mtqa.pipeline import audit
 
-    report = audit(original, copy, embedder=embedder)
+    return dataclasses.replace(audit(original, copy, embedder=embedder), cosine=None, similarity=None)
+
+
+def summary_row(report: Report) -> dict[str, Any]:
+    """The figures of one audit for the batch's summary table."""
     summary = report.summary
-    figures = {
+    return {
         "status": "ok",
         "error": None,
         "coverage": summary["coverage"],
@@ -171,7 +189,6 @@ def _audit(original: str, copy: str, embedder: Embedder) -> tuple[pd.DataFrame, 
         **{f"label_{k}": v for k, v in summary["labels"].items()},
         "verdict": summary["verdict"],
     }
-    return report.pairs, report.flags, figures
 
 
 def prepare(options: EngineOptions) -> None:

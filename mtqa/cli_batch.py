@@ -44,6 +44,13 @@ def audit_batch(
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address, for --engine dask.", show_default=False)
     ] = None,
+    html: Annotated[
+        bool,
+        typer.Option(
+            "--html",
+            help="Also write a report page per copy under OUTPUT/html/copies/ and OUTPUT/html/index.html.",
+        ),
+    ] = False,
     progress: Annotated[
         bool | None,
         typer.Option(
@@ -57,8 +64,9 @@ def audit_batch(
     missing file, an empty text) is recorded in the summary with its error and
     does not stop the batch.
     """
-    from mtqa.batch import EngineOptions, prepare, read_manifest, run_local
-    from mtqa.batch_output import BatchWriter
+    from mtqa.batch import EngineOptions, JobResult, prepare, read_manifest, run_local
+    from mtqa.batch_html import PageWriter
+    from mtqa.batch_output import BatchWriter, read_table
     from mtqa.embed import resolve_model
     from mtqa.onnx_embed import cache_dir
 
@@ -70,6 +78,7 @@ def audit_batch(
         jobs = read_manifest(manifest)
         resolve_model(model)
         writer = BatchWriter(output)
+        pages = PageWriter(output) if html else None
         done = writer.done()
         todo = [job for job in jobs if job.id not in done]
         cores = os.cpu_count() or 1
@@ -79,6 +88,7 @@ def audit_batch(
             backend=backend.value,
             cache=(cache_file or cache_dir() / "embeddings.sqlite") if use_cache else None,
             threads=max(1, cores // count),
+            html=html,
         )
         prepare(options)
         if done:
@@ -87,11 +97,13 @@ def audit_batch(
         with progress_bar(progress, "auditing", "pairs") as callback:
             finished = 0
 
-            def record(result: object) -> None:
+            def record(result: JobResult) -> None:
                 nonlocal finished, errors
-                writer.add(result)  # type: ignore[arg-type]
+                writer.add(result)
+                if pages is not None:
+                    pages.add(result)
                 finished += 1
-                errors += getattr(result, "summary", {}).get("status") == "error"
+                errors += result.summary.get("status") == "error"
                 if callback is not None:
                     callback(finished, len(todo))
 
@@ -109,6 +121,9 @@ def audit_batch(
             f"results in {output}",
             err=True,
         )
+        if pages is not None:
+            index = pages.write_index(read_table(output, "summary"))
+            typer.echo(f"mtqa: index of {len(jobs)} copies in {index}", err=True)
     except MtqaError as error:
         typer.echo(f"mtqa: error: {error}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None

@@ -163,12 +163,13 @@ def _flag_list(flags: list[dict[str, Any]]) -> str:
     )
 
 
-def render_html(data: dict[str, Any], title: str = "mtqa audit") -> str:
+def render_html(data: dict[str, Any], title: str = "mtqa audit", index_href: str | None = None) -> str:
     """Return the page for ``Report.to_dict()`` output.
 
     Args:
         data: ``Report.to_dict()``.
         title: The page title.
+        index_href: A link back to a batch's index page, if any.
 
     Returns:
         A complete HTML document.
@@ -197,14 +198,9 @@ def render_html(data: dict[str, Any], title: str = "mtqa audit") -> str:
         if unplaced
         else ""
     )
-    return (
-        "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8">'
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
-        "script-src 'unsafe-inline'; img-src data:\">"
-        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
-        f"<style>{STYLE}</style></head><body>"
-        f'<header><h1>{escape(title)}</h1><p class="verdict">{escape(summary["verdict"])}</p>'
+    nav = f'<nav><a href="{escape(index_href)}">&larr; all copies</a></nav>' if index_href else ""
+    body = (
+        f'<header>{nav}<h1>{escape(title)}</h1><p class="verdict">{escape(summary["verdict"])}</p>'
         f'<div class="figures">{header}</div>'
         f'<details><summary>signature: <code class="signature">{escape(_short_signature(signature))}</code>'
         f"</summary><pre>{escape(json.dumps(signature, indent=2))}</pre></details>"
@@ -214,5 +210,18 @@ def render_html(data: dict[str, Any], title: str = "mtqa audit") -> str:
         f"{_side(data, 'reference', owner, {})}</section>"
         f'<section class="side" id="copy"><h2>Copy</h2>{start_marks}'
         f"{_side(data, 'copy', owner, by_sentence)}</section></main>"
-        f"{_flag_list(flags)}<script>{SCRIPT}</script></body></html>\n"
+        f"{_flag_list(flags)}"
+    )
+    return document(title, body, STYLE, SCRIPT)
+
+
+def document(title: str, body: str, style: str, script: str) -> str:
+    """A complete page with inline ``style`` and ``script``, whose policy forbids loading anything."""
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8">'
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "script-src 'unsafe-inline'; img-src data:\">"
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
+        f"<style>{style}</style></head><body>{body}<script>{script}</script></body></html>\n"
     )

@@ -122,11 +122,14 @@ class Report:
             raise
         return target
 
-    def to_html(self, title: str = "mtqa audit") -> str:
-        """Return one self-contained HTML page: both texts side by side, units linked, flags marked in place."""
+    def to_html(self, title: str = "mtqa audit", index_href: str | None = None) -> str:
+        """Return one self-contained HTML page: both texts side by side, units linked, flags marked in place.
+
+        ``index_href``, when given, adds a link back to a batch's index page.
+        """
         from mtqa.render_html import render_html
 
-        return render_html(self.to_dict(), title)
+        return render_html(self.to_dict(), title, index_href)
 
     def to_table(self, color: bool = False, width: int = 120) -> str:
         """Render the report for a terminal; see ``mtqa.render_table``."""

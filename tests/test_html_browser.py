@@ -248,3 +248,32 @@ def test_a_copy_that_carries_markup_shows_it_as_text(browser: Any, tmp_path: Pat
         assert page.errors == []
     finally:
         page.page.close()
+
+
+def test_the_batch_index_sorts_by_a_clicked_column(browser: Any, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from mtqa.batch_html import render_index
+
+    summary = pd.DataFrame(
+        {
+            "id": ["a", "b", "c", "bad"],
+            "status": ["ok", "ok", "ok", "error"],
+            "error": [None, None, None, "no such file"],
+            "coverage": [0.9, 0.2, 0.5, None],
+            "mean_quality": [0.1, 0.6, 0.3, None],
+        }
+    )
+    path = tmp_path / "index.html"
+    path.write_text(render_index(summary, set()), encoding="utf-8")
+    page = Page(browser, path)
+    try:
+        order = "() => Array.from(document.querySelectorAll('#copies tbody tr')).map(r => r.cells[0].textContent)"
+        assert page.js(order) == ["b", "c", "a", "bad"]  # by coverage, lowest first
+        page.page.click("th:has-text('mean quality')")
+        assert page.js(order) == ["a", "c", "b", "bad"]
+        page.page.click("th:has-text('mean quality')")
+        assert page.js(order) == ["b", "c", "a", "bad"]  # descending; the error row stays last
+        assert page.requests == [page.url] and page.errors == []
+    finally:
+        page.page.close()

@@ -1,0 +1,71 @@
+"""audit-batch --html: a report page per copy and an index of all copies, worst coverage first."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from mtqa.batch_html import page_name, render_index
+from mtqa.batch_output import read_table
+from tests.test_batch import ROWS, run_batch, write_manifest
+
+
+def index_ids(page: str) -> list[str]:
+    return re.findall(r'<tr class="[^"]*"><td data-value="([^"]*)"', page)
+
+
+def test_each_copy_gets_a_page_and_the_index_lists_all_worst_first(tmp_path: Path) -> None:
+    output, cache = tmp_path / "out", tmp_path / "cache.sqlite"
+    stderr = run_batch(write_manifest(tmp_path, ROWS), output, cache, "--workers", "2", "--html")
+    assert "index of 7 copies" in stderr
+    pages = sorted(p.name for p in (output / "html" / "copies").iterdir())
+    assert pages == sorted(f"{r[0]}.html" for r in ROWS if r[0] not in ("missing", "empty"))
+    seed = (output / "html" / "copies" / "seed-a.html").read_text(encoding="utf-8")
+    assert "Alwarae" in seed and 'href="../index.html"' in seed and "mtqa audit seed-a" in seed
+    index = (output / "html" / "index.html").read_text(encoding="utf-8")
+    summary = read_table(output, "summary").set_index("id")
+    listed = index_ids(index)
+    assert sorted(listed) == sorted(r[0] for r in ROWS)
+    coverage = list(summary.coverage[listed[:5]])
+    assert coverage == sorted(coverage) and coverage[0] < coverage[-1]  # lowest coverage first
+    assert set(listed[5:]) == {"missing", "empty"}  # errors after
+    assert 'href="copies/seed-a.html"' in index and 'href="copies/missing.html"' not in index
+    assert "no such file" in index
+
+
+def test_a_resumed_run_indexes_every_copy_and_keeps_earlier_pages(tmp_path: Path) -> None:
+    output, cache = tmp_path / "out", tmp_path / "cache.sqlite"
+    run_batch(write_manifest(tmp_path, ROWS[:2]), output, cache, "--workers", "1", "--html")
+    first = (output / "html" / "copies" / "seed-a.html").stat().st_mtime_ns
+    run_batch(write_manifest(tmp_path, ROWS), output, cache, "--workers", "1", "--html")
+    assert (output / "html" / "copies" / "seed-a.html").stat().st_mtime_ns == first
+    assert sorted(index_ids((output / "html" / "index.html").read_text(encoding="utf-8"))) == sorted(r[0] for r in ROWS)
+    assert not list((output / "html").rglob(".*.tmp"))
+
+
+def test_without_html_no_pages_are_written(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    run_batch(write_manifest(tmp_path, ROWS[:1]), output, tmp_path / "cache.sqlite", "--workers", "1")
+    assert not (output / "html").exists()
+
+
+def test_page_names_are_safe_and_distinct() -> None:
+    assert page_name("story-12_b.v2") == "story-12_b.v2.html"
+    odd = ["../etc/passwd", "a/b", "a_b", "a b", ".hidden", "", "ü"]
+    names = [page_name(i) for i in odd]
+    assert len(set(names)) == len(names)
+    assert all(re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9._-]*\.html", n) for n in names)
+
+
+def test_the_index_escapes_ids_and_errors() -> None:
+    evil = "<img src=x onerror=alert(1)>"
+    summary = pd.DataFrame(
+        [
+            {"id": evil, "status": "error", "error": evil, "coverage": None, "mean_quality": None},
+            {"id": "ok", "status": "ok", "error": None, "coverage": 0.5, "mean_quality": 0.3, "verdict": evil},
+        ]
+    )
+    page = render_index(summary, {page_name(evil)})
+    assert "<img" not in page and page.count("&lt;img src=x onerror=alert(1)&gt;") >= 3
