@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from collections import defaultdict
 from html import escape
 from typing import Any
@@ -16,6 +17,11 @@ from typing import Any
 from mtqa.render_html_assets import SCRIPT, STYLE
 
 SEVERITY_RANK = {"major": 0, "minor": 1}
+
+
+def _token(value: object) -> str:
+    """A value made safe as one CSS class token."""
+    return re.sub(r"[^A-Za-z0-9_-]", "_", str(value))
 
 
 def _number(value: Any, pattern: str) -> str:
@@ -68,10 +74,47 @@ def _mark(text: str, flags: list[tuple[int, dict[str, Any]]], first_of: set[int]
     label = "; ".join(f"{f['kind']} {f['severity']}: {f['suggestion'] or f['message']}" for _, f in flags)
     shown = escape(text) if text else "&#8248;"  # an insertion point (an omission) shows a caret
     return before + (
-        f'<mark class="flag kind-{escape(worst["kind"])} sev-{escape(worst["severity"])}'
+        f'<mark class="flag kind-{_token(worst["kind"])} sev-{_token(worst["severity"])}'
         f'{" insertion" if not text else ""}" data-flags="{ids}"{attributes} tabindex="0" '
         f'aria-label="{escape(label)}">{shown}{_tip(flags)}</mark>'
     )
+
+
+Placed = dict[int, list[tuple[int, dict[str, Any]]]]
+
+
+def _place_flags(
+    sentences: list[dict[str, Any]], flags: list[dict[str, Any]]
+) -> tuple[Placed, list[tuple[int, dict[str, Any]]]]:
+    """Give each flag to every copy sentence its span overlaps, and list the flags no sentence holds.
+
+    A flag over several sentences (an unclosed quote runs to the paragraph's
+    end) is marked in each. An insertion point goes to the sentence named by
+    its ``copy_id`` if that sentence holds the point, else to the sentence
+    holding it, else to the end of the last sentence before it.
+    """
+    placed: Placed = defaultdict(list)
+    unplaced = []
+    for number, flag in enumerate(flags):
+        start, end = flag["start"], flag["end"]
+        if start < end:
+            holders = [s["id"] for s in sentences if s["start"] < end and start < s["end"]]
+            for sid in holders:
+                placed[sid].append((number, flag))
+            if not holders:
+                unplaced.append((number, flag))
+            continue
+        inside = [s for s in sentences if s["start"] <= start <= s["end"]]
+        named = [s for s in inside if s["id"] == flag["copy_id"]]
+        before = [s for s in sentences if s["end"] <= start]
+        if named or inside:
+            placed[(named or inside)[0]["id"]].append((number, flag))
+        elif before:
+            last = before[-1]
+            placed[last["id"]].append((number, {**flag, "start": last["end"], "end": last["end"]}))
+        else:
+            unplaced.append((number, flag))
+    return placed, unplaced
 
 
 def _sentence_body(sentence: dict[str, Any], flags: list[tuple[int, dict[str, Any]]], placed: set[int]) -> str:
@@ -114,15 +157,15 @@ def _side(data: dict[str, Any], side: str, owner: dict[tuple[str, int], int], fl
         unit = owner.get((side, sid))
         counterpart = pairs[unit][f"{other}_ids"] if unit is not None else []
         label = pairs[unit]["label"] if unit is not None else ""
-        classes = ["sent", f"label-{escape(label)}"]
+        classes = ["sent", f"label-{_token(label)}"]
         if not counterpart:
             classes.append("unaligned")
         if counterpart:
-            badge = " ".join(f'<a class="link" href="#{other[0]}{k}">{other[0]}{k}</a>' for k in counterpart)
+            badge = " ".join(f'<a class="link" href="#{other[0]}{k:d}">{other[0]}{k:d}</a>' for k in counterpart)
             if side == "copy" and label:
                 badge += f' <span class="unit-label">{escape(label)}</span>'
         elif side == "reference" and sid in omitted:
-            badge = f'<a class="badge" href="#flag-{omitted[sid]}">omitted</a>'
+            badge = f'<a class="badge" href="#flag-{omitted[sid]:d}">omitted</a>'
         else:
             badge = f'<span class="badge">{"omitted" if side == "reference" else "added"}</span>'
         body = (
@@ -130,13 +173,16 @@ def _side(data: dict[str, Any], side: str, owner: dict[tuple[str, int], int], fl
             if side == "copy"
             else escape(sentence["text"])
         )
-        hue = (unit or 0) * 137 % 360
+        hue = int(unit or 0) * 137 % 360
+        ident = escape(f"{side[0]}{sid}")
         paragraphs[sentence["paragraph"]].append(
-            f'<span class="{" ".join(classes)}" id="{side[0]}{sid}" data-unit="{unit}" data-side="{side}" '
-            f'style="--hue:{hue}" tabindex="0" title="{side} {sid} · unit {unit} · {escape(label)}">'
-            f'<sup class="sid">{side[0]}{sid}</sup>{body} <sup class="links">{badge}</sup></span>'
+            f'<span class="{" ".join(classes)}" id="{ident}" data-unit="{escape(str(unit))}" data-side="{side}" '
+            f'style="--hue:{hue}" tabindex="0"><sup class="sid">{ident}</sup>{body} '
+            f'<sup class="links">{badge}</sup></span>'
         )
-    return "\n".join(f'<p data-paragraph="{p}">{" ".join(items)}</p>' for p, items in sorted(paragraphs.items()))
+    return "\n".join(
+        f'<p data-paragraph="{escape(str(p))}">{" ".join(items)}</p>' for p, items in sorted(paragraphs.items())
+    )
 
 
 def _flag_list(flags: list[dict[str, Any]]) -> str:
@@ -146,7 +192,7 @@ def _flag_list(flags: list[dict[str, Any]]) -> str:
         for k in kinds
     )
     rows = "".join(
-        f'<tr class="flag-row sev-{escape(f["severity"])}" data-kind="{escape(f["kind"])}" '
+        f'<tr class="flag-row sev-{_token(f["severity"])}" data-kind="{escape(f["kind"])}" '
         f'data-severity="{escape(f["severity"])}" data-flag="{n}" tabindex="0">'
         f"<td>{n + 1}</td><td>{escape(f['kind'])}</td><td>{escape(f['severity'])}</td>"
         f"<td>{escape(f['text']) or '<i>(insertion)</i>'}</td><td>{escape(f['suggestion'] or '')}</td>"
@@ -177,12 +223,8 @@ def render_html(data: dict[str, Any], title: str = "mtqa audit", index_href: str
     summary, signature = data["summary"], data["signature"]
     owner, _ = _units(data)
     flags = data["flags"]
-    by_sentence: dict[int, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
-    for number, flag in enumerate(flags):
-        if flag["copy_id"] is not None:
-            by_sentence[flag["copy_id"]].append((number, flag))
-    unplaced = [(n, f) for n, f in enumerate(flags) if f["copy_id"] is None]
-    kinds = ", ".join(f"{escape(k)} {v}" for k, v in summary["flags_by_kind"].items()) or "none"
+    by_sentence, unplaced = _place_flags([s for s in data["sentences"] if s["side"] == "copy"], flags)
+    kinds = ", ".join(f"{escape(str(k))} {escape(str(v))}" for k, v in summary["flags_by_kind"].items()) or "none"
     figures = [
         ("coverage", _number(summary["coverage"], "{:.0%}")),
         ("copy coverage", _number(summary["copy_coverage"], "{:.0%}")),
@@ -190,11 +232,11 @@ def render_html(data: dict[str, Any], title: str = "mtqa audit", index_href: str
         ("mean quality", _number(summary.get("mean_quality"), "{:.2f}")),
         ("corpus BLEU", _number(summary["corpus_bleu"], "{:.1f}")),
         ("corpus chrF", _number(summary["corpus_chrf"], "{:.1f}")),
-        ("flags", f"{summary['flags']} ({kinds})"),
+        ("flags", f"{escape(str(summary['flags']))} ({kinds})"),
     ]
     header = "".join(f'<div class="figure"><span>{escape(k)}</span><b>{v}</b></div>' for k, v in figures)
     start_marks = (
-        '<p class="start-flags">' + "".join(_mark("", [flag], {flag[0]}) for flag in unplaced) + "</p>"
+        '<p class="start-flags">' + "".join(_mark(f["text"], [(n, f)], {n}) for n, f in unplaced) + "</p>"
         if unplaced
         else ""
     )
@@ -204,7 +246,8 @@ def render_html(data: dict[str, Any], title: str = "mtqa audit", index_href: str
         f'<div class="figures">{header}</div>'
         f'<details><summary>signature: <code class="signature">{escape(_short_signature(signature))}</code>'
         f"</summary><pre>{escape(json.dumps(signature, indent=2))}</pre></details>"
-        '<p class="legend">Hover, focus or click a sentence to light up its counterpart; the small links jump to it. '
+        '<p class="legend">Hover or focus a sentence to light up its counterpart; a click pins it and brings the '
+        "counterpart into view (Escape unpins); the small links jump to it. "
         "Marked spans are flags: hover or focus one for the suggestion and the evidence.</p></header>"
         '<main class="texts"><section class="side" id="original"><h2>Original</h2>'
         f"{_side(data, 'reference', owner, {})}</section>"

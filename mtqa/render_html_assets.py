@@ -51,45 +51,71 @@ mark.flag:hover > .tip, mark.flag:focus > .tip { display: block; }
 
 SCRIPT = """
 (function () {
-  function members(unit) {
-    return document.querySelectorAll('.sent[data-unit="' + unit + '"]');
+  function members(sentence) {
+    if (sentence.dataset.unit === 'None') { return [sentence]; }
+    return Array.from(document.querySelectorAll('.sent[data-unit="' + sentence.dataset.unit + '"]'));
   }
   function light(sentence, on) {
-    if (sentence.dataset.unit === 'None') { sentence.classList.toggle('active', on); return; }
-    members(sentence.dataset.unit).forEach(function (s) { s.classList.toggle('active', on); });
+    members(sentence).forEach(function (s) { s.classList.toggle('active', on); });
   }
+  function inView(element) {
+    var box = element.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight;
+  }
+  function unpin() {
+    document.querySelectorAll('.sent.pinned').forEach(function (s) { s.classList.remove('pinned'); });
+  }
+  // A click (or Enter, Space) pins the unit and brings the counterpart into view if it is off screen;
+  // on the counterpart it brings the first sentence back. Escape unpins.
   function pin(sentence) {
-    var group = sentence.dataset.unit === 'None' ? [sentence] : members(sentence.dataset.unit);
-    group.forEach(function (s) { s.classList.add('pinned'); });
+    unpin();
+    members(sentence).forEach(function (s) { s.classList.add('pinned'); });
+    var other = sentence.dataset.side === 'copy' ? 'reference' : 'copy';
+    var twin = members(sentence).filter(function (s) { return s.dataset.side === other; })[0];
+    if (twin && !inView(twin)) { twin.scrollIntoView({block: 'center'}); }
   }
-  document.addEventListener('keydown', function (event) {
-    if (event.key === 'Escape') {
-      document.querySelectorAll('.sent.pinned').forEach(function (s) { s.classList.remove('pinned'); });
-    }
-  });
+  document.addEventListener('keydown', function (event) { if (event.key === 'Escape') { unpin(); } });
   document.querySelectorAll('.sent').forEach(function (sentence) {
     sentence.addEventListener('mouseenter', function () { light(sentence, true); });
     sentence.addEventListener('mouseleave', function () { light(sentence, false); });
-    sentence.addEventListener('focus', function () { light(sentence, true); });
-    sentence.addEventListener('blur', function () { light(sentence, false); });
-    sentence.addEventListener('click', function (event) {
-      if (event.target.closest('a')) { return; }
-      var wasPinned = sentence.classList.contains('pinned');
-      document.querySelectorAll('.sent.pinned').forEach(function (s) { s.classList.remove('pinned'); });
-      if (wasPinned) { return; }
-      pin(sentence);
-      var other = sentence.dataset.side === 'copy' ? 'reference' : 'copy';
-      var twin = document.querySelector('.sent[data-side="' + other + '"][data-unit="' + sentence.dataset.unit + '"]');
-      if (twin && sentence.dataset.unit !== 'None') { twin.scrollIntoView({block: 'center'}); }
+    sentence.addEventListener('focusin', function () { light(sentence, true); });
+    sentence.addEventListener('focusout', function (event) {
+      if (!sentence.contains(event.relatedTarget)) { light(sentence, false); }
     });
+    sentence.addEventListener('click', function (event) {
+      if (event.target.closest('a, mark.flag')) { return; }  // links jump; a flag shows its tip
+      pin(sentence);
+    });
+    sentence.addEventListener('keydown', function (event) {
+      if (event.target === sentence && (event.key === 'Enter' || event.key === ' ')) {
+        event.preventDefault();
+        pin(sentence);
+      }
+    });
+  });
+  // Keep a flag's tip inside the window: shift it left when it would run past the right edge.
+  function placeTip(mark) {
+    var tip = mark.querySelector(':scope > .tip');
+    if (!tip) { return; }
+    tip.style.left = '0px';
+    var box = tip.getBoundingClientRect();
+    var limit = document.documentElement.clientWidth - 8;
+    var shift = Math.max(0, box.right - limit);
+    shift = Math.min(shift, box.left - 8);
+    if (shift > 0) { tip.style.left = (-shift) + 'px'; }
+  }
+  document.querySelectorAll('mark.flag').forEach(function (mark) {
+    mark.addEventListener('mouseenter', function () { placeTip(mark); });
+    mark.addEventListener('focus', function () { placeTip(mark); });
   });
   function applyFilters() {
     var kinds = Array.from(document.querySelectorAll('.kind-filter:checked')).map(function (b) { return b.value; });
     var severity = document.getElementById('severity-filter').value;
     var text = document.getElementById('text-filter').value.toLowerCase();
     document.querySelectorAll('tr.flag-row').forEach(function (row) {
+      var words = Array.from(row.cells).slice(1).map(function (c) { return c.textContent; }).join(' ');
       var shown = kinds.indexOf(row.dataset.kind) >= 0 && (!severity || row.dataset.severity === severity) &&
-        (!text || row.textContent.toLowerCase().indexOf(text) >= 0);
+        (!text || words.toLowerCase().indexOf(text) >= 0);
       row.hidden = !shown;
     });
   }

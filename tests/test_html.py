@@ -5,6 +5,7 @@ What it does in a browser is in ``test_html_browser.py``.
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -151,10 +152,18 @@ def test_every_piece_of_text_is_escaped() -> None:
         }
     )
     data["signature"]["model"] = evil
+    data["pairs"][0]["label"] = evil
+    data["summary"]["flags_by_kind"] = {evil: evil}
     page = render_html(data, title=evil)
     assert "<b " not in page and "&amp;</b>" not in page
-    assert page.count("&lt;b onmouseover=&quot;x()&quot;&gt;&amp;amp;&lt;/b&gt;") >= 6
-    assert Page(page).open == []
+    parsed = Page(page)
+    assert parsed.open == [] and not [a for t, a in parsed.tags if t == "b" and a]  # the page's own <b> are bare
+    # nothing broke out of an attribute: every attribute name is one the renderer writes
+    names = {name for _, attrs in parsed.tags for name in attrs}
+    assert not [n for n in names if n.startswith("on") or "(" in n or '"' in n], names
+    # the hostile text is in the aria-label and the tip of the flag's mark, whole
+    marks = [a for a in parsed.having("mark") if evil in (a.get("aria-label") or "")]
+    assert marks and all(" " not in (a.get("class") or "").split("kind-")[1].split()[0] for a in marks)
 
 
 def test_overlapping_flags_share_the_stretch_they_both_cover() -> None:
@@ -188,3 +197,41 @@ def test_audit_format_html_writes_one_page(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
     printed = CliRunner().invoke(app, ["audit", *seed, "-f", "html"])
     assert printed.exit_code == 0 and printed.stdout.startswith("<!DOCTYPE html>")
+
+
+def test_a_flag_over_several_sentences_is_marked_in_each(onnx_embedder: Embedder) -> None:
+    original = (
+        'The minister said: "We will not raise taxes this year. The budget is balanced and the debt is falling." '
+        "Opposition leaders disagreed with her on Monday."
+    )
+    copy = (
+        'The minister said: "We will raise taxes this year. The budget is balanced and the debt is rising. '
+        "Opposition leaders disagreed with her on Monday."
+    )
+    report = audit(original, copy, embedder=onnx_embedder)
+    data = report.to_dict()
+    wide = [(n, f) for n, f in enumerate(data["flags"]) if f["text"].count(".") >= 2]
+    assert wide, "the unclosed quote runs over several sentences"
+    page = render_html(data)
+    for number, flag in wide:
+        pieces = re.findall(rf'<mark class="flag[^"]*" data-flags="(?:\d+ )*{number}(?: \d+)*"[^>]*>([^<]*)', page)
+        assert len(pieces) >= 2
+        assert re.sub(r"\s+", "", html.unescape("".join(pieces))) == re.sub(r"\s+", "", flag["text"])
+
+
+def test_flags_are_placed_by_their_offsets() -> None:
+    copy = "First sentence here. Second one follows.  Third comes last."
+    data = audit(copy, copy, embedder=FakeEmbedder(), detectors=[]).to_dict()
+    assert [s["start"] for s in data["sentences"] if s["side"] == "copy"] == [0, 21, 42]
+    flag = {"kind": "name", "severity": "minor", "reference_id": None, "suggestion": "s", "message": "m"}
+    data["flags"] = [
+        {**flag, "copy_id": 0, "start": 28, "end": 31, "text": "one"},  # copy_id names the wrong sentence
+        {**flag, "copy_id": None, "start": 6, "end": 14, "text": "sentence"},  # no copy_id
+        {**flag, "copy_id": None, "start": 41, "end": 41, "text": ""},  # a point between two sentences
+    ]
+    page = render_html(data)
+    marks = re.findall(r'<mark class="flag[^"]*" data-flags="(\d)"[^>]*>([^<]*)', page)
+    assert sorted(marks) == [("0", "one"), ("1", "sentence"), ("2", "&#8248;")]
+    second = page[page.index('id="c1"') : page.index('id="c2"')]
+    assert 'data-flags="2"' in second  # the point between sentences sits at the end of the one before
+    assert 'class="start-flags"' not in page

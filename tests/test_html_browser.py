@@ -99,6 +99,17 @@ def seed(browser: Any, onnx_embedder: Embedder) -> Iterator[tuple[Page, dict[str
     page.page.close()
 
 
+def marked_text(sentences: list[dict[str, Any]], flag: dict[str, Any]) -> str:
+    """What a flag's marks should show: its span within each copy sentence it overlaps (a caret for a point)."""
+    if flag["start"] == flag["end"]:
+        return "\u2038"
+    return "".join(
+        s["text"][max(flag["start"], s["start"]) - s["start"] : min(flag["end"], s["end"]) - s["start"]]
+        for s in sentences
+        if s["side"] == "copy" and s["start"] < flag["end"] and flag["start"] < s["end"]
+    )
+
+
 def test_every_flag_is_a_highlighted_span_with_its_suggestion(seed: tuple[Page, dict[str, Any]]) -> None:
     page, data = seed
     assert len(data["flags"]) >= 40
@@ -115,7 +126,8 @@ def test_every_flag_is_a_highlighted_span_with_its_suggestion(seed: tuple[Page, 
         assert mine, f"flag {number} ({flag['kind']}) has no mark"
         assert all(m["border"] >= 2 and m["width"] > 0 for m in mine), f"flag {number} is not highlighted"
         shown = "".join(m["text"] for m in mine)
-        assert shown == (flag["text"] or "\u2038"), f"flag {number} marks {shown!r}, not {flag['text']!r}"
+        expected = marked_text(data["sentences"], flag)
+        assert shown == expected, f"flag {number} marks {shown!r}, not {expected!r}"
         if flag["suggestion"]:
             assert all(flag["suggestion"] in m["tip"] for m in mine), f"flag {number} lacks its suggestion"
         assert all(flag["message"] in m["tip"] for m in mine)
@@ -187,6 +199,12 @@ def test_the_flag_list_filters_and_scrolls_to_the_span(seed: tuple[Page, dict[st
     additions = sum(f["kind"] == "addition" for f in data["flags"])
     assert page.js("() => document.querySelectorAll('tr.flag-row:not([hidden])').length") == len(rows.all()) - additions
     page.page.check(".kind-filter[value=addition]")
+    page.page.select_option("#severity-filter", "major")
+    majors = sum(f["severity"] == "major" for f in data["flags"])
+    assert page.js("() => document.querySelectorAll('tr.flag-row:not([hidden])').length") == majors
+    page.page.select_option("#severity-filter", "")
+    page.page.fill("#text-filter", "1")  # the row number column is not searched
+    assert page.js("() => document.querySelectorAll('tr.flag-row:not([hidden])').length") < len(data["flags"]) // 2
     page.page.fill("#text-filter", "Alwarae")
     visible = page.page.locator("tr.flag-row:not([hidden])")
     assert 0 < visible.count() < len(data["flags"])
@@ -277,3 +295,53 @@ def test_the_batch_index_sorts_by_a_clicked_column(browser: Any, tmp_path: Path)
         assert page.requests == [page.url] and page.errors == []
     finally:
         page.page.close()
+
+
+def test_every_tip_stays_inside_the_window_at_wide_and_narrow_widths(seed: tuple[Page, dict[str, Any]]) -> None:
+    page, _ = seed
+    count = page.js("() => document.querySelectorAll('mark.flag').length")
+    try:
+        for width in (1400, 700):
+            page.page.set_viewport_size({"width": width, "height": 1000})
+            for k in range(count):
+                page.page.mouse.move(0, 0)
+                page.page.locator("mark.flag").nth(k).scroll_into_view_if_needed()
+                x, y = page.js(
+                    """k => { const r = document.querySelectorAll('mark.flag')[k].getClientRects()[0];
+                             return [r.left + Math.min(r.width / 2, 3), r.top + r.height / 2]; }""",
+                    k,
+                )
+                page.page.mouse.move(x, y)  # onto the mark's first line: a wrapped mark's box is not all mark
+                box = page.js(
+                    """k => { const t = document.querySelectorAll('mark.flag')[k].querySelector('.tip');
+                             const r = t.getBoundingClientRect();
+                             return [r.left, r.right, document.documentElement.clientWidth,
+                                     getComputedStyle(t).display]; }""",
+                    k,
+                )
+                assert box[3] == "block", f"mark {k} shows no tip at {width}px"
+                assert box[0] >= 0 and box[1] <= box[2], f"mark {k}'s tip runs off the window at {width}px: {box}"
+    finally:
+        page.page.set_viewport_size({"width": 1400, "height": 1000})
+        page.page.mouse.move(0, 0)
+
+
+def test_clicking_a_flag_keeps_it_in_place_and_the_keyboard_pins_a_unit(seed: tuple[Page, dict[str, Any]]) -> None:
+    page, data = seed
+    aligned = {j: u for u in data["pairs"] if u["reference_ids"] for j in u["copy_ids"]}
+    number = next(n for n, f in enumerate(data["flags"]) if f["copy_id"] in aligned and f["text"])
+    mark = f'mark.flag[data-flags~="{number}"]'
+    page.page.click(mark, position={"x": 1, "y": 1})
+    assert page.in_view(mark) and page.active("pinned") == set()
+    assert page.page.is_visible(f"{mark} > .tip")
+    # keyboard: focus the sentence, Enter pins its unit; focus moving into a flag keeps the unit lit
+    unit = aligned[data["flags"][number]["copy_id"]]
+    sentence = f"#c{data['flags'][number]['copy_id']}"
+    page.page.focus(sentence)
+    page.page.keyboard.press("Enter")
+    assert page.active("pinned") == {f"r{i}" for i in unit["reference_ids"]} | {f"c{j}" for j in unit["copy_ids"]}
+    page.page.focus(mark)
+    assert {f"r{i}" for i in unit["reference_ids"]} <= page.active()
+    page.page.keyboard.press("Escape")
+    page.js("() => document.activeElement.blur()")
+    assert page.active("pinned") == set() and page.active() == set()
