@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from mtqa.batch import JobResult
+from mtqa.batch import Job, JobResult
 from mtqa.errors import MtqaError
 from mtqa.outputs import publish_mode
 from mtqa.render_html import document
@@ -53,6 +53,7 @@ INDEX_SCRIPT = """
   var table = document.getElementById('copies');
   var body = table.tBodies[0];
   table.querySelectorAll('th').forEach(function (th, column) {
+    var numeric = th.dataset.type === 'number';
     function sort() {
       var ascending = th.getAttribute('aria-sort') !== 'ascending';
       table.querySelectorAll('th').forEach(function (other) { other.removeAttribute('aria-sort'); });
@@ -60,10 +61,9 @@ INDEX_SCRIPT = """
       var rows = Array.from(body.rows);
       rows.sort(function (a, b) {
         var x = a.cells[column].dataset.value, y = b.cells[column].dataset.value;
-        var nx = parseFloat(x), ny = parseFloat(y);
         var missing = (x === '') - (y === '');
         if (missing) { return missing; }  // errors and blanks stay at the bottom either way
-        var order = (isNaN(nx) || isNaN(ny)) ? x.localeCompare(y) : nx - ny;
+        var order = numeric ? Number(x) - Number(y) : x.localeCompare(y, undefined, {numeric: true});
         return ascending ? order : -order;
       });
       rows.forEach(function (row) { body.appendChild(row); });
@@ -94,6 +94,11 @@ class PageWriter:
         except OSError as error:
             raise MtqaError(f"cannot write to {self.folder}: {error.strerror}") from error
 
+    def missing(self, jobs: list[Job], summary: pd.DataFrame) -> list[Job]:
+        """The jobs audited without error (per ``summary``) whose page is not written yet."""
+        ok = set(summary.id[summary.status == "ok"]) if len(summary) else set()
+        return [job for job in jobs if job.id in ok and not (self.folder / "copies" / page_name(job.id)).exists()]
+
     def add(self, result: JobResult) -> None:
         """Write the result's page, if it has one (an error row has none)."""
         if result.html is not None:
@@ -108,9 +113,13 @@ class PageWriter:
 
 def render_index(summary: pd.DataFrame, pages: set[str]) -> str:
     """The index page: one row per copy, lowest coverage first, linked to its page when there is one."""
-    rows = summary.sort_values(["coverage", "mean_quality"], na_position="last", kind="stable")
+    keys = [c for c in ("coverage", "mean_quality") if c in summary]
+    rows = summary.sort_values(keys, na_position="last", kind="stable") if keys else summary
     ok = int((rows.status == "ok").sum()) if len(rows) else 0
-    head = "".join(f'<th scope="col">{escape(label)}</th>' for _, label, _ in INDEX_COLUMNS)
+    head = "".join(
+        f'<th scope="col" data-type="{"number" if pattern else "text"}">{escape(label)}</th>'
+        for _, label, pattern in INDEX_COLUMNS
+    )
     body = "".join(_index_row(row, pages) for row in rows.to_dict("records"))
     title = "mtqa audit-batch"
     content = (

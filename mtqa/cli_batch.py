@@ -81,8 +81,10 @@ def audit_batch(
         pages = PageWriter(output) if html else None
         done = writer.done()
         todo = [job for job in jobs if job.id not in done]
+        # copies audited by an earlier run without --html get their pages now (from the result cache if warm)
+        repaint = pages.missing([job for job in jobs if job.id in done], read_table(output, "summary")) if pages else []
         cores = os.cpu_count() or 1
-        count = min(workers or cores, max(len(todo), 1))
+        count = min(workers or cores, max(len(todo) + len(repaint), 1))
         options = EngineOptions(
             model=model,
             backend=backend.value,
@@ -99,20 +101,21 @@ def audit_batch(
 
             def record(result: JobResult) -> None:
                 nonlocal finished, errors
-                writer.add(result)
                 if pages is not None:
                     pages.add(result)
+                if result.id not in done:
+                    writer.add(result)
+                    errors += result.summary.get("status") == "error"
                 finished += 1
-                errors += result.summary.get("status") == "error"
                 if callback is not None:
-                    callback(finished, len(todo))
+                    callback(finished, len(todo) + len(repaint))
 
             if engine is Engine.dask:
                 from mtqa.batch_dask import run_dask
 
-                run_dask(todo, options, scheduler or "", record)
+                run_dask(todo + repaint, options, scheduler or "", record)
             else:
-                run_local(todo, options, count, record)
+                run_local(todo + repaint, options, count, record)
             writer.flush()
         seconds = time.perf_counter() - started
         rate = len(todo) / seconds if seconds > 0 and todo else 0.0
@@ -123,7 +126,8 @@ def audit_batch(
         )
         if pages is not None:
             index = pages.write_index(read_table(output, "summary"))
-            typer.echo(f"mtqa: index of {len(jobs)} copies in {index}", err=True)
+            again = f"; pages written for {len(repaint)} copies audited earlier" if repaint else ""
+            typer.echo(f"mtqa: index of {len(jobs)} copies in {index}{again}", err=True)
     except MtqaError as error:
         typer.echo(f"mtqa: error: {error}", err=True)
         raise typer.Exit(EXIT_BAD_INPUT) from None

@@ -45,10 +45,19 @@ def test_a_resumed_run_indexes_every_copy_and_keeps_earlier_pages(tmp_path: Path
     assert not list((output / "html").rglob(".*.tmp"))
 
 
-def test_without_html_no_pages_are_written(tmp_path: Path) -> None:
-    output = tmp_path / "out"
-    run_batch(write_manifest(tmp_path, ROWS[:1]), output, tmp_path / "cache.sqlite", "--workers", "1")
-    assert not (output / "html").exists()
+def test_html_on_a_finished_output_writes_the_missing_pages_without_touching_the_tables(tmp_path: Path) -> None:
+    output, cache = tmp_path / "out", tmp_path / "cache.sqlite"
+    manifest = write_manifest(tmp_path, ROWS)
+    run_batch(manifest, output, cache, "--workers", "2")
+    assert not (output / "html").exists()  # no pages without --html
+    before = read_table(output, "summary")
+    stderr = run_batch(manifest, output, cache, "--workers", "2", "--html")
+    assert "0 copies audited" in stderr and "pages written for 5 copies audited earlier" in stderr
+    assert sorted(p.name for p in (output / "html" / "copies").iterdir()) == sorted(
+        f"{r[0]}.html" for r in ROWS if r[0] not in ("missing", "empty")
+    )
+    pd.testing.assert_frame_equal(read_table(output, "summary"), before)
+    assert "pages written" not in run_batch(manifest, output, cache, "--html")  # nothing left to write
 
 
 def test_page_names_are_safe_and_distinct() -> None:

@@ -292,7 +292,29 @@ def test_the_batch_index_sorts_by_a_clicked_column(browser: Any, tmp_path: Path)
         assert page.js(order) == ["a", "c", "b", "bad"]
         page.page.click("th:has-text('mean quality')")
         assert page.js(order) == ["b", "c", "a", "bad"]  # descending; the error row stays last
+        page.page.click("th:has-text('id')")
+        assert page.js(order) == ["a", "b", "bad", "c"]
         assert page.requests == [page.url] and page.errors == []
+    finally:
+        page.page.close()
+
+
+def test_the_batch_index_sorts_text_columns_as_text(browser: Any, tmp_path: Path) -> None:
+    import pandas as pd
+
+    from mtqa.batch_html import render_index
+
+    ids = ["2024-03-01", "2024-01-15", "item10", "2023-12-31", "item2"]
+    summary = pd.DataFrame({"id": ids, "status": ["ok"] * 5, "error": [None] * 5, "coverage": [0.5] * 5})
+    path = tmp_path / "index.html"
+    path.write_text(render_index(summary, set()), encoding="utf-8")
+    page = Page(browser, path)
+    try:
+        page.page.click("th:has-text('id')")
+        order = page.js(
+            "() => Array.from(document.querySelectorAll('#copies tbody tr')).map(r => r.cells[0].textContent)"
+        )
+        assert order == ["2023-12-31", "2024-01-15", "2024-03-01", "item2", "item10"]
     finally:
         page.page.close()
 
