@@ -57,13 +57,13 @@ def similarity_heatmap(report: Report, ax: Axes | None = None, matrix: str = "si
     Returns:
         The axes. Omitted original sentences have red row labels; added copy sentences, amber column labels.
     """
-    from matplotlib.patches import Rectangle
-
     values = getattr(report, matrix, None) if matrix in ("similarity", "cosine") else None
     if values is None:
         raise MtqaError(f"no {matrix!r} matrix in this report; choose 'similarity' or 'cosine' from mtqa.audit")
     n_ref, n_copy = values.shape
     ax = _axes(ax, (max(6.0, n_copy * 0.28 + 2), max(3.0, n_ref * 0.28 + 1.5)))
+    from matplotlib.patches import Rectangle  # after _axes, which says how to install matplotlib
+
     image = ax.imshow(np.clip(values.to_numpy(), 0, 1), cmap="Blues", vmin=0, vmax=1, aspect="auto")
     ax.figure.colorbar(image, ax=ax, fraction=0.03, label=matrix)
     for left, top, width, height in unit_outlines(report):

@@ -93,3 +93,19 @@ def test_a_report_without_matrices_is_refused_with_a_message(seed: Report) -> No
         similarity_heatmap(bare)
     with pytest.raises(MtqaError, match="no 'blended' matrix"):
         similarity_heatmap(seed, matrix="blended")
+
+
+def test_without_matplotlib_every_plot_says_how_to_install_it(seed: Report, monkeypatch: pytest.MonkeyPatch) -> None:
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_matplotlib(name: str, *args: object, **kwargs: object) -> object:
+        if name.split(".")[0] == "matplotlib":
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(builtins, "__import__", no_matplotlib)
+    for plot in (similarity_heatmap, unit_scores, flag_counts):
+        with pytest.raises(MtqaError, match=r"pip install 'mtqa\[plots\]'"):
+            plot(seed)
