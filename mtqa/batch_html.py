@@ -19,7 +19,7 @@ import pandas as pd
 
 from mtqa.batch import Job, JobResult
 from mtqa.errors import MtqaError
-from mtqa.outputs import publish_mode
+from mtqa.outputs import write_text_atomic
 from mtqa.render_html import document
 
 INDEX_COLUMNS = [
@@ -102,12 +102,12 @@ class PageWriter:
     def add(self, result: JobResult) -> None:
         """Write the result's page, if it has one (an error row has none)."""
         if result.html is not None:
-            _publish(self.folder / "copies" / page_name(result.id), result.html)
+            write_text_atomic(self.folder / "copies" / page_name(result.id), result.html)
 
     def write_index(self, summary: pd.DataFrame) -> Path:
         """Write the index of every copy in ``summary`` (the batch's whole summary table); return its path."""
         target = self.folder / "index.html"
-        _publish(target, render_index(summary, {p.name for p in (self.folder / "copies").glob("*.html")}))
+        write_text_atomic(target, render_index(summary, {p.name for p in (self.folder / "copies").glob("*.html")}))
         return target
 
 
@@ -154,10 +154,3 @@ def _index_row(row: dict[Any, Any], pages: set[str]) -> str:
             cells.append(f'<td class="num" data-value="{escape(number)}">{escape(shown)}</td>')
     status = escape(str(row.get("status") or ""))
     return f'<tr class="{status}">{"".join(cells)}</tr>'
-
-
-def _publish(target: Path, text: str) -> None:
-    staged = target.with_name(f".{target.name}.tmp")
-    staged.write_text(text, encoding="utf-8")
-    publish_mode(staged)
-    staged.rename(target)

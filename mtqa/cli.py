@@ -5,10 +5,8 @@ Exit codes: 0 ok, 1 a ``--fail-under`` gate failed, 2 bad input or options.
 
 from __future__ import annotations
 
-import os
 import shutil
 import sys
-import tempfile
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -17,7 +15,7 @@ import typer
 
 from mtqa import __version__
 from mtqa.errors import MtqaError
-from mtqa.outputs import publish_mode
+from mtqa.outputs import write_text_atomic
 
 EXIT_GATE = 1
 EXIT_BAD_INPUT = 2
@@ -148,16 +146,7 @@ def emit(text: str, output: Path | None) -> None:
         return
     if output.is_dir():
         raise MtqaError(f"{output}: is a directory; give a file name")
-    output.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=".mtqa-", dir=output.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        publish_mode(Path(temporary))
-        os.replace(temporary, output)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    write_text_atomic(output, text)
 
 
 def run() -> None:

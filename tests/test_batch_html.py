@@ -42,7 +42,7 @@ def test_a_resumed_run_indexes_every_copy_and_keeps_earlier_pages(tmp_path: Path
     run_batch(write_manifest(tmp_path, ROWS), output, cache, "--workers", "1", "--html")
     assert (output / "html" / "copies" / "seed-a.html").stat().st_mtime_ns == first
     assert sorted(index_ids((output / "html" / "index.html").read_text(encoding="utf-8"))) == sorted(r[0] for r in ROWS)
-    assert not list((output / "html").rglob(".*.tmp"))
+    assert not list((output / "html").rglob(".*"))  # no staged file left behind
 
 
 def test_html_on_a_finished_output_writes_the_missing_pages_without_touching_the_tables(tmp_path: Path) -> None:
