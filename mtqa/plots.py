@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mtqa.errors import MtqaError
+from mtqa.report import linked_pairs
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -34,11 +35,8 @@ def _axes(ax: Axes | None, size: tuple[float, float]) -> Axes:
 
 def linked_units(report: Report) -> list[tuple[list[int], list[int]]]:
     """The ``(original ids, copy ids)`` of each unit that has both sides."""
-    return [
-        (list(r), list(c))
-        for r, c in zip(report.pairs.reference_ids, report.pairs.copy_ids, strict=True)
-        if len(r) and len(c)
-    ]
+    linked = linked_pairs(report.pairs)
+    return [(list(r), list(c)) for r, c in zip(linked.reference_ids, linked.copy_ids, strict=True)]
 
 
 def unit_outlines(report: Report) -> list[tuple[int, int, int, int]]:
@@ -87,7 +85,7 @@ def similarity_heatmap(report: Report, ax: Axes | None = None, matrix: str = "si
 
 def unit_scores(report: Report, ax: Axes | None = None) -> Axes:
     """Cosine, chrF (as a share of 100) and quality of every aligned unit, in original order."""
-    linked = report.pairs[report.pairs.reference_ids.map(len).gt(0) & report.pairs.copy_ids.map(len).gt(0)]
+    linked = linked_pairs(report.pairs)
     linked = linked.assign(first=linked.reference_ids.map(min)).sort_values("first")
     ax = _axes(ax, (max(6.0, len(linked) * 0.5), 3.5))
     x = np.arange(len(linked))

@@ -14,9 +14,8 @@ from collections import defaultdict
 from html import escape
 from typing import Any
 
+from mtqa.analysis import SEVERITY_RANK
 from mtqa.render_html_assets import SCRIPT, STYLE
-
-SEVERITY_RANK = {"major": 0, "minor": 1}
 
 
 def _token(value: object) -> str:
@@ -40,7 +39,7 @@ def _short_signature(signature: dict[str, Any]) -> str:
     return " · ".join(parts)
 
 
-def _units(data: dict[str, Any]) -> tuple[dict[tuple[str, int], int], list[dict[str, Any]]]:
+def _units(data: dict[str, Any]) -> dict[tuple[str, int], int]:
     """Map (side, sentence id) to its unit number."""
     owner: dict[tuple[str, int], int] = {}
     for number, unit in enumerate(data["pairs"]):
@@ -48,7 +47,7 @@ def _units(data: dict[str, Any]) -> tuple[dict[tuple[str, int], int], list[dict[
             owner["reference", i] = number
         for j in unit["copy_ids"]:
             owner["copy", j] = number
-    return owner, data["pairs"]
+    return owner
 
 
 def _tip(flags: list[tuple[int, dict[str, Any]]]) -> str:
@@ -65,7 +64,7 @@ def _tip(flags: list[tuple[int, dict[str, Any]]]) -> str:
 
 def _mark(text: str, flags: list[tuple[int, dict[str, Any]]], first_of: set[int]) -> str:
     """One highlighted stretch of copy text covered by ``flags`` (the first element of a flag gets its id)."""
-    worst = min(flags, key=lambda f: SEVERITY_RANK.get(f[1]["severity"], 9))[1]
+    worst = max(flags, key=lambda f: SEVERITY_RANK.get(f[1]["severity"], 0))[1]
     ids = " ".join(str(n) for n, _ in flags)
     anchors = [n for n, _ in flags if n in first_of]
     attributes = f' id="flag-{anchors[0]}"' if anchors else ""
@@ -221,7 +220,7 @@ def render_html(data: dict[str, Any], title: str = "mtqa audit", index_href: str
         A complete HTML document.
     """
     summary, signature = data["summary"], data["signature"]
-    owner, _ = _units(data)
+    owner = _units(data)
     flags = data["flags"]
     by_sentence, unplaced = _place_flags([s for s in data["sentences"] if s["side"] == "copy"], flags)
     kinds = ", ".join(f"{escape(str(k))} {escape(str(v))}" for k, v in summary["flags_by_kind"].items()) or "none"

@@ -218,6 +218,11 @@ def build_report(
     return Report(sentences, pairs, flag_frame, summary, signature, cosine, similarity)
 
 
+def linked_pairs(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``pairs`` whose unit has both an original and a copy side (neither omitted nor added)."""
+    return pairs[(pairs.reference_ids.map(len) > 0) & (pairs.copy_ids.map(len) > 0)]
+
+
 def summarize(
     reference: Document,
     copy: Document,
@@ -231,7 +236,7 @@ def summarize(
 
     Page debris (boilerplate sentences) counts in neither coverage.
     """
-    linked = pairs[(pairs.reference_ids.map(len) > 0) & (pairs.copy_ids.map(len) > 0)]
+    linked = linked_pairs(pairs)
     sourced = sum(len(ids) for ids in linked.copy_ids)
     story_reference = sum(s.kind != "boilerplate" for s in reference.sentences)
     story_copy = sum(s.kind != "boilerplate" for s in copy.sentences)
