@@ -15,7 +15,7 @@ import typer
 
 from mtqa import __version__
 from mtqa.errors import MtqaError
-from mtqa.outputs import write_text_atomic
+from mtqa.outputs import check_file_target, check_folder_target, write_text_atomic
 
 EXIT_GATE = 1
 EXIT_BAD_INPUT = 2
@@ -107,11 +107,17 @@ def audit(
     """Audit COPY against ORIGINAL, sentence by sentence."""
     from mtqa.embed import resolve_model
     from mtqa.inputs import read_text
+    from mtqa.report import CSV_FILES, CSV_KIND
 
     try:
         reference_text = read_text(original, encoding)
         copy_text = read_text(copy, encoding)
         resolve_model(model)  # a bad model path fails before any work
+        if output is not None:  # and so does an output that would destroy something
+            if output_format is OutputFormat.csv:
+                check_folder_target(output, CSV_KIND, inputs=(original, copy), owned=CSV_FILES)
+            else:
+                check_file_target(output, inputs=(original, copy))
         from mtqa.pipeline import audit as run_audit
 
         report = run_audit(reference_text, copy_text, model=model, backend=backend.value)
@@ -144,8 +150,7 @@ def emit(text: str, output: Path | None) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    if output.is_dir():
-        raise MtqaError(f"{output}: is a directory; give a file name")
+    check_file_target(output)
     write_text_atomic(output, text)
 
 

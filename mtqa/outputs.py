@@ -1,10 +1,30 @@
-"""Output files are staged in private temporary files and moved into place; this gives them normal modes."""
+"""Where mtqa writes: output targets are checked before any work, and nothing of the user's is ever touched.
+
+- A file output (``-o report.json``) may be new, or an existing regular file
+  that the user names as the output; it is written to a temporary file beside
+  it and moved into place. An input file, a folder or a special file is refused.
+- A folder output (``audit -f csv -o DIR``, ``audit-batch --output DIR``) may
+  be new, or a folder that mtqa wrote itself: such a folder holds a marker file,
+  ``.mtqa-output``, naming what wrote it. Anything else that exists (a file,
+  ``.``, a folder with other content, an input) is refused, and every byte of
+  it stays in place. mtqa removes only the files it wrote, by name.
+- Targets are checked before an audit starts, so a bad or read-only ``-o``
+  fails at once, not after minutes of work.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+
+from mtqa.errors import MtqaError
+
+MARKER = ".mtqa-output"
 
 
 def publish_mode(path: Path) -> None:
@@ -26,3 +46,156 @@ def write_text_atomic(target: Path, text: str) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _same_file(path: Path, others: Iterable[Path]) -> Path | None:
+    """The first of ``others`` that is the file at ``path`` (the same inode, or the same resolved path)."""
+    for other in others:
+        with contextlib.suppress(OSError):
+            if path.resolve() == Path(other).resolve() or (path.exists() and os.path.samefile(path, other)):
+                return Path(other)
+    return None
+
+
+def _check_writable(folder: Path, target: Path) -> None:
+    """Refuse ``target`` unless its nearest existing ancestor is a folder we can create files in.
+
+    A probe file is created and removed at once: permission bits do not tell
+    about a read-only mount, and root passes every ``os.access`` test.
+    """
+    existing = folder
+    while not existing.exists():
+        if existing.parent == existing:
+            break
+        existing = existing.parent
+    if not existing.is_dir():
+        raise MtqaError(f"cannot write {target}: {existing} is not a folder")
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".mtqa-probe-", dir=existing)
+    except OSError as error:
+        raise MtqaError(f"cannot write {target}: {existing}: {error.strerror}") from error
+    os.close(handle)
+    os.unlink(probe)
+
+
+def check_file_target(target: Path, inputs: Iterable[Path] = ()) -> None:
+    """Refuse ``target`` as a file output unless writing it can destroy nothing but itself.
+
+    Args:
+        target: The ``--output`` file.
+        inputs: The command's input files; none of them may be the target.
+
+    Raises:
+        MtqaError: If the target is an input, a folder or a special file, or
+            its folder cannot be written.
+    """
+    if _same_file(target, inputs) is not None:
+        raise MtqaError(f"{target}: is an input of this command; give another output file")
+    if target.is_dir():
+        raise MtqaError(f"{target}: is a folder; give a file name")
+    if target.exists() and not stat.S_ISREG(target.stat().st_mode):
+        raise MtqaError(f"{target}: is not a regular file; give another output file")
+    _check_writable(target.parent, target)
+
+
+def check_folder_target(
+    target: Path, kind: str, inputs: Iterable[Path] = (), owned: Iterable[str] | None = None
+) -> bool:
+    """Refuse ``target`` as a folder output unless it is new, or a folder that mtqa wrote as ``kind``.
+
+    Args:
+        target: The output folder.
+        kind: What writes it (``"audit csv"``, ``"audit-batch"``); a folder
+            written by another kind of output is refused too.
+        inputs: The command's input files; none may be the folder or lie inside it.
+        owned: The names of the files this kind of output holds; when given,
+            a folder of ours holding anything else is refused (a user added it).
+
+    Returns:
+        Whether the folder exists already (and is mtqa's own).
+
+    Raises:
+        MtqaError: If the target exists and is not mtqa's output of this kind,
+            holds an input, or cannot be written.
+    """
+    inputs = list(inputs)
+    if _same_file(target, inputs) is not None:
+        raise MtqaError(f"{target}: is an input of this command; give a new output folder")
+    for path in inputs:
+        with contextlib.suppress(OSError):
+            if Path(path).resolve().is_relative_to(target.resolve()):
+                raise MtqaError(f"{target}: holds the input {path}; give a new output folder")
+    if not target.exists() and not target.is_symlink():
+        _check_writable(target.parent, target)
+        return False
+    if target.is_symlink() or not target.is_dir():
+        raise MtqaError(f"{target}: exists and is not a folder; give a new output folder")
+    written_by = marker_kind(target)
+    if written_by is None:
+        if any(target.iterdir()):
+            raise MtqaError(
+                f"{target}: exists and was not written by mtqa; give a new folder (mtqa replaces only its own output)"
+            )
+    elif written_by != kind:
+        raise MtqaError(f"{target}: holds mtqa {written_by} output, not {kind}; give another folder")
+    elif owned is not None:
+        _refuse_foreign(target, owned)
+    _check_writable(target, target)
+    return True
+
+
+def marker_kind(folder: Path) -> str | None:
+    """What wrote ``folder``, read from its marker file, or None when it has no valid marker."""
+    marker = folder / MARKER
+    try:
+        if marker.is_symlink() or not marker.is_file():
+            return None
+        kind = json.loads(marker.read_text(encoding="utf-8")).get("written_by")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return kind if isinstance(kind, str) else None
+
+
+def write_marker(folder: Path, kind: str) -> None:
+    """Mark ``folder`` as mtqa's ``kind`` output, so a later run may replace or resume it."""
+    write_text_atomic(folder / MARKER, json.dumps({"written_by": kind}) + "\n")
+
+
+def _refuse_foreign(folder: Path, owned: Iterable[str]) -> None:
+    """Refuse ``folder`` if it holds anything but the plain files named ``owned`` and the marker."""
+    names = {*owned, MARKER}
+    foreign = [p.name for p in folder.iterdir() if p.name not in names or p.is_symlink() or not p.is_file()]
+    if foreign:
+        raise MtqaError(
+            f"{folder}: holds files mtqa did not write ({', '.join(sorted(foreign)[:3])}); "
+            "give a new folder (mtqa replaces only its own output)"
+        )
+
+
+def replace_folder(staging: Path, target: Path, kind: str, owned: Iterable[str]) -> None:
+    """Move the finished folder ``staging`` to ``target``, replacing an older output of ``kind`` there.
+
+    The older folder is moved aside first and then emptied file by file, by
+    the names in ``owned``; a folder that holds anything else is refused (it
+    changed since it was checked) and left as it was.
+
+    Raises:
+        MtqaError: If ``target`` is no longer new nor mtqa's own output.
+    """
+    publish_mode(staging)
+    if not target.exists():
+        staging.rename(target)
+        return
+    owned = list(owned)
+    check_folder_target(target, kind, owned=owned)
+    aside = Path(tempfile.mkdtemp(prefix=".mtqa-old-", dir=target.parent))
+    aside.rmdir()
+    target.rename(aside)
+    try:
+        staging.rename(target)
+    except BaseException:
+        aside.rename(target)
+        raise
+    for name in [*owned, MARKER]:
+        (aside / name).unlink(missing_ok=True)
+    aside.rmdir()

@@ -39,7 +39,7 @@ from mtqa.align import AlignParams
 from mtqa.detectors.base import LOW_COVERAGE, coverage
 from mtqa.labels import thresholds
 from mtqa.language import MIN_ENGLISH_SHARE
-from mtqa.outputs import publish_mode
+from mtqa.outputs import check_folder_target, replace_folder, write_marker
 from mtqa.quality import quality_signature
 from mtqa.scorers import BleuScorer, ChrfScorer
 from mtqa.types import LABELS, Alignment, Document, Flag, UnitScores
@@ -61,6 +61,9 @@ PAIR_COLUMNS = [
 ]
 FLAG_COLUMNS = ["kind", "severity", "copy_id", "reference_id", "start", "end", "text", "suggestion", "message"]
 REPORT_KEYS = ("sentences", "pairs", "flags", "summary", "signature")
+# What ``Report.to_csv`` writes, and the kind its marker names.
+CSV_FILES = ("sentences.csv", "pairs.csv", "flags.csv", "summary.json", "signature.json")
+CSV_KIND = "audit csv"
 
 
 @dataclass(frozen=True)
@@ -93,14 +96,20 @@ class Report:
         """Write the three tables as CSV and the two dicts as JSON into ``directory``.
 
         Files: ``sentences.csv``, ``pairs.csv`` (id lists as JSON arrays),
-        ``flags.csv``, ``summary.json``, ``signature.json``. They are written
-        to a temporary folder first and moved into place, so a failure leaves
-        no half-written directory.
+        ``flags.csv``, ``summary.json``, ``signature.json``, and the marker
+        ``.mtqa-output``. They are written to a temporary folder first and
+        moved into place, so a failure leaves no half-written directory. The
+        directory must be new or an earlier ``to_csv`` output; anything else is
+        refused and left untouched (see ``mtqa.outputs``).
 
         Returns:
             The directory.
+
+        Raises:
+            MtqaError: If ``directory`` exists and is not mtqa's csv output.
         """
         target = Path(directory)
+        check_folder_target(target, CSV_KIND, owned=CSV_FILES)
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".mtqa-", dir=target.parent))
         try:
@@ -113,10 +122,8 @@ class Report:
                 frame.to_csv(staging / f"{table}.csv", index=False)
             for name in ("summary", "signature"):
                 (staging / f"{name}.json").write_text(json.dumps(data[name], ensure_ascii=False, indent=2) + "\n")
-            if target.exists():
-                shutil.rmtree(target) if target.is_dir() else target.unlink()
-            publish_mode(staging)
-            staging.rename(target)
+            write_marker(staging, CSV_KIND)
+            replace_folder(staging, target, CSV_KIND, CSV_FILES)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
