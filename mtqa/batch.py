@@ -12,12 +12,8 @@ import csv
 import dataclasses
 import hashlib
 import io
-import os
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from functools import lru_cache
-from multiprocessing import get_context
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,11 +31,16 @@ MANIFEST_COLUMNS = ("original", "copy")
 
 @dataclass(frozen=True)
 class Job:
-    """One copy to audit against its original; paths are absolute."""
+    """One copy to audit against its original; paths are absolute.
+
+    ``refused`` says why the job's paths are not audited (they lie outside
+    the manifest's folder); such a job becomes an error row.
+    """
 
     id: str
     original: Path
     copy: Path
+    refused: str | None = None
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,7 @@ class EngineOptions:
     cache: Path | None = None
     threads: int = 1
     html: bool = False
+    encoding: str = "utf-8"
 
 
 @dataclass
@@ -64,30 +66,53 @@ class JobResult:
     html: str | None = None
 
 
-def read_manifest(path: Path) -> list[Job]:
+def read_manifest(path: Path, allow_outside: bool = False) -> list[Job]:
     """Read a manifest CSV with columns ``original``, ``copy`` and optionally ``id``.
 
     Paths are taken relative to the manifest's folder. Without an ``id``
-    column, a job's id is its row number (from 1).
+    column, a job's id is its row number (from 1). A path that resolves
+    outside the manifest's folder (``../``, an absolute path, a symlink out)
+    makes its job an error row, unless ``allow_outside``: a manifest from
+    elsewhere must not make mtqa read, and publish, files it was never meant to.
 
     Raises:
-        MtqaError: If the manifest cannot be read, lacks a column, has no rows,
-            or repeats an id.
+        MtqaError: If the manifest cannot be read or parsed (an unterminated
+            quote, a blank or ragged row, an empty path), lacks a column, has
+            no rows, or repeats an id.
     """
     text = read_text(path, max_bytes=50_000_000)
-    reader = csv.DictReader(io.StringIO(text))
-    columns = reader.fieldnames or []
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as error:
+        raise MtqaError(f"{path}: not a well-formed CSV manifest: {error}") from error
+    columns = [c.strip() for c in rows[0]] if rows else []
     missing = [c for c in MANIFEST_COLUMNS if c not in columns]
     if missing:
         raise MtqaError(f"{path}: no column {', '.join(missing)}; a manifest has original, copy and optionally id")
     base = path.resolve().parent
     jobs, seen = [], set()
-    for number, row in enumerate(reader, start=1):
+    for number, cells in enumerate(rows[1:], start=1):
+        line = number + 1
+        if not any(cell.strip() for cell in cells):
+            raise MtqaError(f"{path}: row {line} is blank; remove it")
+        if len(cells) != len(columns):
+            raise MtqaError(f"{path}: row {line} has {len(cells)} fields, the header {len(columns)}")
+        row = dict(zip(columns, cells, strict=True))
+        for column in MANIFEST_COLUMNS:
+            if not row[column].strip():
+                raise MtqaError(f"{path}: row {line} has no {column} path")
         job_id = (row.get("id") or "").strip() or str(number)
         if job_id in seen:
             raise MtqaError(f"{path}: id {job_id!r} appears twice")
         seen.add(job_id)
-        jobs.append(Job(job_id, base / (row["original"] or "").strip(), base / (row["copy"] or "").strip()))
+        original, copy = (base / row[column].strip() for column in MANIFEST_COLUMNS)
+        outside = [p for p in (original, copy) if not allow_outside and not p.resolve().is_relative_to(base)]
+        refused = (
+            f"{outside[0]} lies outside the manifest's folder {base}; pass --allow-outside-paths to audit it"
+            if outside
+            else None
+        )
+        jobs.append(Job(job_id, original, copy, refused))
     if not jobs:
         raise MtqaError(f"{path}: the manifest has no rows")
     return jobs
@@ -120,14 +145,15 @@ def worker_embedder(options: EngineOptions) -> Embedder:
 
 
 def run_job(job: Job, options: EngineOptions) -> JobResult:
-    """Audit one job; a bad input becomes an error row, never an exception.
+    """Audit one job; whatever goes wrong becomes an error row, never an exception.
 
     With a cache, an audit of the same two texts by the same mtqa, model and
     backend is read back instead of redone.
     """
-    base = {"id": job.id, "original": str(job.original), "copy": str(job.copy)}
     try:
-        original, copy = read_text(job.original), read_text(job.copy)
+        if job.refused is not None:
+            raise MtqaError(job.refused)
+        original, copy = read_text(job.original, options.encoding), read_text(job.copy, options.encoding)
         embedder = worker_embedder(options)
         cache = getattr(embedder, "results", None)
         key = audit_key(original, copy, embedder)
@@ -136,15 +162,24 @@ def run_job(job: Job, options: EngineOptions) -> JobResult:
             report = _audit(original, copy, embedder)
             if cache is not None:
                 cache.put(key, report)
+        page = None
+        if options.html:
+            title = f"mtqa audit {job.id}: {job.copy.name} against {job.original.name}"
+            page = report.to_html(title, index_href="../index.html")
     except MtqaError as error:
-        return JobResult(job.id, pd.DataFrame(), pd.DataFrame(), {**base, "status": "error", "error": str(error)})
-    page = None
-    if options.html:
-        title = f"mtqa audit {job.id}: {job.copy.name} against {job.original.name}"
-        page = report.to_html(title, index_href="../index.html")
+        return error_result(job, str(error))
+    except Exception as error:  # one odd text must never stop the batch: it is this row's error
+        return error_result(job, f"internal error ({type(error).__name__}: {error}); please report it")
+    base = {"id": job.id, "original": str(job.original), "copy": str(job.copy)}
     return JobResult(
         job.id, report.pairs.assign(id=job.id), report.flags.assign(id=job.id), {**base, **summary_row(report)}, page
     )
+
+
+def error_result(job: Job, message: str) -> JobResult:
+    """The error row of ``job``: its summary says ``error`` with the message on one line."""
+    row = {"id": job.id, "original": str(job.original), "copy": str(job.copy), "status": "error"}
+    return JobResult(job.id, pd.DataFrame(), pd.DataFrame(), {**row, "error": " ".join(message.split())})
 
 
 def audit_key(original: str, copy: str, embedder: Embedder) -> str:
@@ -201,30 +236,3 @@ def prepare(options: EngineOptions) -> None:
         from mtqa.onnx_embed import onnx_model_path
 
         onnx_model_path(resolve_model(options.model))
-
-
-def _start_worker(options: EngineOptions) -> None:
-    # Each worker gets its share of the cores; torch reads these at import.
-    for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-        os.environ[variable] = str(options.threads)
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    worker_embedder(options)
-
-
-def run_local(jobs: list[Job], options: EngineOptions, workers: int, on_result: Callable[[JobResult], None]) -> None:
-    """Run ``jobs`` in ``workers`` processes (in this process when 1), wave by wave, reporting each result."""
-    if workers <= 1:
-        for wave in waves(jobs):
-            for job in wave:
-                on_result(run_job(job, options))
-        return
-    context = get_context("spawn")  # the parent may hold threads (the progress bar): never fork them
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(options,)) as pool:
-        for wave in waves(jobs):
-            for future in as_completed([pool.submit(run_job, job, options) for job in wave]):
-                on_result(future.result())
-
-
-def pending(jobs: Iterable[Job], done: set[str]) -> Iterator[Job]:
-    """The jobs whose id is not in ``done``."""
-    return (job for job in jobs if job.id not in done)

@@ -3,14 +3,16 @@
 Each worker process keeps one embedder (``mtqa.batch.worker_embedder`` holds it
 in the worker's module state), so the model is loaded once per worker.
 Results come back to the client, which writes them with the same writer as the
-local engine. Dask is imported only here.
+local engine. Dask is imported only here. A job whose worker dies is retried
+by Dask itself; one that keeps killing workers (``KilledWorker``) becomes an
+error row, and the batch goes on.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from mtqa.batch import EngineOptions, Job, JobResult, run_job, waves
+from mtqa.batch import EngineOptions, Job, JobResult, error_result, run_job, waves
 from mtqa.errors import MtqaError
 
 
@@ -33,5 +35,11 @@ def run_dask(jobs: list[Job], options: EngineOptions, scheduler: str, on_result:
             if not wave:
                 continue
             futures = client.map(run_job, wave, options=options, pure=False)
+            jobs_of = {future.key: job for future, job in zip(futures, wave, strict=True)}
             for future in as_completed(futures):  # type: ignore[no-untyped-call]
-                on_result(future.result())
+                try:
+                    result = future.result()
+                except Exception as error:  # a worker that died on this job (KilledWorker), or a lost result
+                    failure = f"the Dask worker failed: {type(error).__name__}: {error}"
+                    result = error_result(jobs_of[future.key], failure)
+                on_result(result)
