@@ -4,21 +4,31 @@ Vectors are keyed by the embedder's name (model and backend) and the SHA-256
 of the text, in one SQLite file (WAL mode, so worker processes can read while
 one writes). The cache wraps any ``Embedder`` and is one itself. The same file
 keeps whole audit results (``ResultStore``), so a re-run of a batch is nearly free.
+
+Nothing read from the cache can run code: vectors are raw float32 bytes, and
+results are Parquet tables and JSON, never pickles. Whatever fails to read
+(a truncated vector, a table of the wrong shape, a damaged file) is a miss.
 """
 
 from __future__ import annotations
 
 import hashlib
-import pickle
+import io
+import json
 import sqlite3
 import time
+from collections import Counter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
 
 from mtqa.embed import Embedder
 from mtqa.errors import MtqaError
+
+if TYPE_CHECKING:
+    from mtqa.report import Report
 
 # Keys per SELECT; SQLite allows 32,766 parameters.
 LOOKUP_CHUNK = 900
@@ -42,7 +52,12 @@ def open_cache(path: Path, attempts: int = 20) -> sqlite3.Connection:
             try:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("CREATE TABLE IF NOT EXISTS vectors (key TEXT PRIMARY KEY, vector BLOB NOT NULL)")
-                db.execute("CREATE TABLE IF NOT EXISTS results (key TEXT PRIMARY KEY, result BLOB NOT NULL)")
+                # Earlier versions kept pickled results here; a pickle can run code when read, so drop them.
+                db.execute("DROP TABLE IF EXISTS results")
+                db.execute(
+                    "CREATE TABLE IF NOT EXISTS reports (key TEXT PRIMARY KEY, summary TEXT NOT NULL, "
+                    "signature TEXT NOT NULL, sentences BLOB NOT NULL, pairs BLOB NOT NULL, flags BLOB NOT NULL)"
+                )
             except BaseException:
                 db.close()
                 raise
@@ -86,7 +101,9 @@ class CachedEmbedder:
             chunk = distinct[start : start + LOOKUP_CHUNK]
             query = f"SELECT key, vector FROM vectors WHERE key IN ({','.join('?' * len(chunk))})"
             for key, blob in self._db.execute(query, chunk):
-                found[key] = np.frombuffer(blob, dtype=np.float32)
+                if isinstance(blob, bytes) and blob and len(blob) % 4 == 0:
+                    found[key] = np.frombuffer(blob, dtype=np.float32)
+        found = _plausible(found)
         missing = {key: text for key, text in zip(keys, texts, strict=True) if key not in found}
         if missing:
             vectors = self.inner.encode(list(missing.values()))
@@ -108,21 +125,56 @@ class CachedEmbedder:
         self._db.close()
 
 
+def _plausible(vectors: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The cached vectors that can be right: finite, of unit length, all of one (the commonest) size."""
+    kept = {k: v for k, v in vectors.items() if np.isfinite(v).all() and abs(float(np.linalg.norm(v)) - 1.0) < 1e-2}
+    if not kept:
+        return kept
+    size = Counter(len(v) for v in kept.values()).most_common(1)[0][0]
+    return {k: v for k, v in kept.items() if len(v) == size}
+
+
 class ResultStore:
     """Whole audit results in the same cache file, keyed by ``mtqa.batch.audit_key``.
 
-    Values are pickles: the cache is the user's own file, written by mtqa.
+    A report is kept as its three tables in Parquet (which keeps their
+    dtypes) and its summary and signature in JSON; its similarity matrices
+    are not kept. A row that cannot be read back is a miss.
     """
+
+    ID_COLUMNS = ("reference_ids", "copy_ids")
 
     def __init__(self, cache: CachedEmbedder) -> None:
         self._cache = cache
 
-    def get(self, key: str) -> Any | None:
-        """The stored result, or None."""
-        row = self._cache.execute("SELECT result FROM results WHERE key = ?", (key,)).fetchone()
-        return pickle.loads(row[0]) if row else None
+    def get(self, key: str) -> Report | None:
+        """The stored report, or None when there is none or it cannot be read."""
+        from mtqa.report import Report
 
-    def put(self, key: str, result: Any) -> None:
-        """Store ``result`` under ``key`` (the first writer wins)."""
-        blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)
-        self._cache.execute("INSERT OR IGNORE INTO results VALUES (?, ?)", (key, blob))
+        try:
+            row = self._cache.execute(
+                "SELECT summary, signature, sentences, pairs, flags FROM reports WHERE key = ?", (key,)
+            ).fetchone()
+            if row is None:
+                return None
+            summary, signature = json.loads(row[0]), json.loads(row[1])
+            sentences, pairs, flags = (pd.read_parquet(io.BytesIO(blob)) for blob in row[2:])
+            for column in self.ID_COLUMNS:
+                pairs[column] = pairs[column].map(lambda ids: [int(i) for i in ids])
+            if not isinstance(summary, dict) or not isinstance(signature, dict):
+                return None
+            return Report(sentences, pairs, flags, summary, signature)
+        except Exception:  # a damaged or foreign row is a miss; the audit is simply redone
+            return None
+
+    def put(self, key: str, report: Report) -> None:
+        """Store ``report`` under ``key`` (the first writer wins)."""
+        tables = []
+        for frame in (report.sentences, report.pairs, report.flags):
+            buffer = io.BytesIO()
+            frame.to_parquet(buffer, index=False)
+            tables.append(buffer.getvalue())
+        self._cache.execute(
+            "INSERT OR IGNORE INTO reports VALUES (?, ?, ?, ?, ?, ?)",
+            (key, json.dumps(report.summary), json.dumps(report.signature), *tables),
+        )

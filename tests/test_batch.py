@@ -137,7 +137,7 @@ def test_a_warm_cache_embeds_nothing_new_and_changes_nothing(tmp_path: Path) -> 
     with sqlite3.connect(cache) as db:
         stored = db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0]
         # seed-a and seed-b, flood-a and flood-b are the same texts: three distinct audits are kept.
-        assert db.execute("SELECT COUNT(*) FROM results").fetchone()[0] == 3
+        assert db.execute("SELECT COUNT(*) FROM reports").fetchone()[0] == 3
     run_batch(manifest, tmp_path / "warm", cache, "--workers", "2")
     with sqlite3.connect(cache) as db:
         assert db.execute("SELECT COUNT(*) FROM vectors").fetchone()[0] == stored
