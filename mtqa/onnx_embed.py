@@ -10,9 +10,11 @@ token ids are the ones sentence-transformers would feed the model.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
+import stat
 import subprocess
 import sys
 import tempfile
@@ -24,7 +26,9 @@ import numpy as np
 
 from mtqa.embed import PACKAGED_MODEL, resolve_model
 from mtqa.errors import MtqaError
+from mtqa.offline import OFFLINE_ENVIRONMENT, go_offline
 from mtqa.onnx_export import RECIPE
+from mtqa.outputs import write_text_atomic
 
 if TYPE_CHECKING:
     import onnxruntime
@@ -38,29 +42,86 @@ def cache_dir() -> Path:
     """Where mtqa keeps built artefacts: ``$MTQA_CACHE``, else the XDG cache folder.
 
     When the home cache cannot be created (a read-only home), a folder in the
-    system's temporary directory is used instead.
+    system's temporary directory is used instead. The folder is created 0700;
+    whichever it is, it is used only if it is this user's own and no one else
+    can write to it, since the ONNX export and cached results are read back
+    from it.
+
+    Raises:
+        MtqaError: If the folder belongs to another user, can be written by
+            others, or cannot be created.
     """
     if os.environ.get("MTQA_CACHE"):
-        return Path(os.environ["MTQA_CACHE"]).expanduser()
+        return private_folder(Path(os.environ["MTQA_CACHE"]).expanduser())
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "mtqa"
     try:
-        base.mkdir(parents=True, exist_ok=True)
+        base.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError:
-        return Path(tempfile.gettempdir()) / f"mtqa-cache-{os.getuid()}"
-    return base
+        base = Path(tempfile.gettempdir()) / f"mtqa-cache-{os.getuid()}"
+    return private_folder(base)
+
+
+def private_folder(folder: Path) -> Path:
+    """Create ``folder`` (0700) if need be, and check that it is ours alone.
+
+    Raises:
+        MtqaError: If it is a symlink or not a folder, belongs to another
+            user, or is writable by the group or others.
+    """
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = folder.lstat()
+    except OSError as error:
+        raise MtqaError(f"cannot create the mtqa cache folder {folder}: {error.strerror}") from error
+    advice = "set MTQA_CACHE to a folder of your own"
+    if stat.S_ISLNK(info.st_mode) or not stat.S_ISDIR(info.st_mode):
+        raise MtqaError(f"the mtqa cache {folder} is not a plain folder; {advice}")
+    if info.st_uid != os.getuid():
+        raise MtqaError(f"the mtqa cache folder {folder} belongs to another user; {advice}")
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        raise MtqaError(f"the mtqa cache folder {folder} is writable by others; chmod go-w it or {advice}")
+    return folder
 
 
 def _fingerprint(model_dir: Path) -> str:
-    """Identify the model's weights and the export recipe, cheaply (sizes and mtimes, not contents)."""
+    """Identify the model's weights and config, by content, and the export recipe.
+
+    Two models whose files have equal sizes and times still get different
+    exports. Hashing 90 MB takes about 0.15 s, so each file's digest is kept
+    in the cache keyed by its inode, size, mtime and ctime: any write to the
+    file changes its ctime, which no user can set back.
+    """
     digest = hashlib.sha256(RECIPE.encode())
-    for file in sorted(model_dir.glob("*.safetensors")) + sorted(model_dir.glob("*.bin")):
-        stat = file.stat()
-        digest.update(f"{file.name}|{stat.st_size}|{stat.st_mtime_ns}".encode())
+    memo_file = cache_dir() / "onnx" / "digests.json"
+    try:
+        memo = json.loads(memo_file.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    if not isinstance(memo, dict):
+        memo = {}
+    changed = False
+    files = [model_dir / "config.json", *sorted(model_dir.glob("*.safetensors")), *sorted(model_dir.glob("*.bin"))]
+    for file in files:
+        if not file.is_file():
+            continue
+        info = file.stat()
+        key = f"{file.resolve()}|{info.st_dev}|{info.st_ino}|{info.st_size}|{info.st_mtime_ns}|{info.st_ctime_ns}"
+        if not isinstance(memo.get(key), str):
+            with file.open("rb") as stream:
+                memo[key] = hashlib.file_digest(stream, "sha256").hexdigest()
+            changed = True
+        digest.update(f"{file.name}|{memo[key]}".encode())
+    if changed:
+        with contextlib.suppress(OSError):
+            write_text_atomic(memo_file, json.dumps(memo, indent=0))
     return digest.hexdigest()[:16]
 
 
 def onnx_model_path(model_dir: Path) -> Path:
     """The cached int8 export of ``model_dir``, built now if it is missing.
+
+    The export runs in a subprocess whose working folder is the cache, so
+    nothing it writes can land in the user's folder.
 
     Raises:
         MtqaError: If the export fails (its last error line is given).
@@ -68,6 +129,7 @@ def onnx_model_path(model_dir: Path) -> Path:
     target = cache_dir() / "onnx" / f"{model_dir.name}-{_fingerprint(model_dir)}.int8.onnx"
     if target.is_file():
         return target
+    target.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         subprocess.run(
             [sys.executable, "-m", "mtqa.onnx_export", str(model_dir), str(target)],
@@ -75,6 +137,8 @@ def onnx_model_path(model_dir: Path) -> Path:
             capture_output=True,
             text=True,
             timeout=EXPORT_TIMEOUT,
+            cwd=target.parent,
+            env={**os.environ, **OFFLINE_ENVIRONMENT},
         )
     except subprocess.CalledProcessError as error:
         last = (error.stderr or "").strip().splitlines()[-1:] or ["no message"]
@@ -114,6 +178,7 @@ class OnnxEmbedder:
 
     def _load(self) -> tuple[Any, Any]:
         if self._session is None or self._tokenizer is None:
+            go_offline()  # before the import: onnxruntime starts its telemetry when imported
             import onnxruntime
             from tokenizers import Tokenizer
 

@@ -16,6 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from mtqa.offline import go_offline
+
 # Bump when the recipe changes, so cached exports are rebuilt.
 RECIPE = "mean-pool-normalize|opset17|int8-per-channel-matmul|v1"
 OPSET = 17
@@ -23,7 +25,7 @@ OPSET = 17
 
 def export(model_dir: Path, target: Path) -> None:
     """Write the int8 ONNX model of ``model_dir`` to ``target`` (atomically)."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    go_offline()
     import torch
     from onnxruntime.quantization import QuantType, quantize_dynamic
     from transformers import AutoModel, AutoTokenizer
@@ -50,6 +52,10 @@ def export(model_dir: Path, target: Path) -> None:
     names = ["input_ids", "attention_mask", "token_type_ids"]
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".export-") as folder:
+        # onnxruntime's quantiser writes scratch files (sym_shape_infer_temp.onnx and its
+        # external data) into the working folder: make that a folder of ours.
+        previous = os.getcwd()
+        os.chdir(folder)
         fp32, int8 = Path(folder) / "fp32.onnx", Path(folder) / "int8.onnx"
         torch.onnx.export(
             SentenceEncoder().eval(),
@@ -65,6 +71,7 @@ def export(model_dir: Path, target: Path) -> None:
             str(fp32), str(int8), per_channel=True, op_types_to_quantize=["MatMul"], weight_type=QuantType.QInt8
         )
         os.replace(int8, target)
+        os.chdir(previous)
 
 
 if __name__ == "__main__":
