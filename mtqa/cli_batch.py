@@ -93,7 +93,7 @@ def audit_batch(
         except LookupError:
             raise MtqaError(f"unknown encoding {encoding!r}") from None
         jobs = read_manifest(manifest, allow_outside=allow_outside_paths)
-        resolve_model(model)
+        resolve_model(model, backend.value)
         check_output(output, inputs=[manifest])  # before any work, and without creating anything
         cores = os.cpu_count() or 1
         options = EngineOptions(
