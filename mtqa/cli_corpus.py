@@ -59,6 +59,13 @@ def score(
         Path | None, typer.Option("--output", "-o", help="Write the scores here instead of stdout.", show_default=False)
     ] = None,
     explain: Annotated[bool, typer.Option(help="Add each feature's contribution to log(expected_errors).")] = False,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty/--refuse-empty",
+            help="Score an empty hypothesis as given (cosine, BLEU and chrF 0), as sacrebleu does, or refuse it.",
+        ),
+    ] = True,
     model: ModelOption = None,
     backend: BackendOption = Backend.onnx,
     encoding: EncodingOption = "utf-8",
@@ -67,7 +74,9 @@ def score(
     """Score segment-aligned hypotheses against references: cosine, BLEU, chrF and quality per segment.
 
     Corpus BLEU and chrF (with sacrebleu signatures), mean cosine and mean
-    quality follow the table; with csv or jsonl they go to stderr.
+    quality follow the table; with csv or jsonl they go to stderr. Empty
+    hypotheses are scored as given (--refuse-empty refuses them); an empty
+    reference is refused.
     """
     from mtqa.embed import resolve_model
     from mtqa.parallel import check_filled, read_line_pairs, read_tsv
@@ -80,15 +89,23 @@ def score(
             raise MtqaError("give either --tsv or --reference and --hypothesis, not both")
         if tsv is not None:
             frame = read_tsv(tsv, [reference_column, hypothesis_column], encoding)
-            check_filled(frame, tsv, [reference_column, hypothesis_column])
+            check_filled(frame, tsv, [reference_column] + ([] if allow_empty else [hypothesis_column]))
             refs, hyps = list(frame[reference_column]), list(frame[hypothesis_column])
         elif reference is not None and hypothesis is not None:
-            refs, hyps = read_line_pairs(reference, hypothesis, encoding)
+            refs, hyps = read_line_pairs(reference, hypothesis, encoding, allow_empty)
         else:
             raise MtqaError("give --reference and --hypothesis files, or --tsv")
-        resolve_model(model)
+        resolve_model(model, backend.value)  # a bad model folder fails before any work
         with progress_bar(progress, "embedding", "texts") as callback:
-            scores = score_segments(refs, hyps, model=model, backend=backend.value, explain=explain, progress=callback)
+            scores = score_segments(
+                refs,
+                hyps,
+                model=model,
+                backend=backend.value,
+                explain=explain,
+                allow_empty=allow_empty,
+                progress=callback,
+            )
         figures = corpus_figures(refs, hyps, scores)
         emit(render_scores(scores, figures, output_format.value), output)
         if output_format is not ScoreFormat.table or output is not None:
@@ -133,12 +150,12 @@ def correlate(
     from mtqa.parallel import check_filled, numeric_column, read_tsv, select_rows
 
     try:
-        frame = read_tsv(tsv, [human_column, reference_column, *(item_column or [])], encoding)
+        frame = read_tsv(tsv, [human_column, reference_column, hypothesis_column, *(item_column or [])], encoding)
         frame = select_rows(frame, tsv, only)
         check_filled(frame, tsv, [reference_column])
         human = numeric_column(frame, tsv, human_column)
         items = item_column if item_column is not None else default_items(list(frame.columns))
-        resolve_model(model)
+        resolve_model(model, backend.value)  # a bad model folder fails before any work
         with progress_bar(progress, "embedding", "texts") as callback:
             result = agree_with_humans(
                 frame,

@@ -21,7 +21,14 @@ MAX_INPUT_BYTES = 500_000
 # Share of control characters (other than tab, newline, carriage return,
 # form feed) above which a file is taken as binary.
 MAX_CONTROL_SHARE = 0.01
-_BOMS = {codecs.BOM_UTF16_LE: "utf-16", codecs.BOM_UTF16_BE: "utf-16", codecs.BOM_UTF32_LE: "utf-32"}
+# Byte order marks of the encodings a UTF-8 reader would misread. UTF-32-LE's
+# (FF FE 00 00) begins with UTF-16-LE's (FF FE), so the UTF-32 marks come first.
+_BOMS = {
+    codecs.BOM_UTF32_LE: "utf-32",
+    codecs.BOM_UTF32_BE: "utf-32",
+    codecs.BOM_UTF16_LE: "utf-16",
+    codecs.BOM_UTF16_BE: "utf-16",
+}
 
 
 def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_INPUT_BYTES) -> str:
@@ -55,23 +62,31 @@ def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_IN
         raise MtqaError(f"{path}: cannot read: {error.strerror}") from error
     if not data.strip():
         raise MtqaError(f"{path}: is empty")
-    if encoding.lower().replace("_", "-") in ("utf-8", "utf8"):
+    try:
+        codec = codecs.lookup(encoding).name
+    except LookupError as error:
+        raise MtqaError(f"unknown encoding {encoding!r}") from error
+    utf8 = codec in ("utf-8", "utf-8-sig")
+    if utf8:
         for bom, name in _BOMS.items():
             if data.startswith(bom):
                 raise MtqaError(f"{path}: is {name.upper()}, not UTF-8; pass --encoding {name}")
         if b"\x00" in data:
             raise MtqaError(f"{path}: looks binary (it contains NUL bytes), not a text file")
-        encoding = "utf-8-sig"
+    # A UTF-8 mark is cut from the bytes rather than by decoding with
+    # utf-8-sig, whose error offsets count from after the mark and so would
+    # name the wrong byte of the file.
+    skipped = len(codecs.BOM_UTF8) if utf8 and data.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = data.decode(encoding)
+        text = data[skipped:].decode("utf-8" if utf8 else encoding)
     except UnicodeDecodeError as error:
-        bad = data[error.start]
+        offset = skipped + error.start
         raise MtqaError(
-            f"{path}: not valid {error.encoding} (byte 0x{bad:02x} at offset {error.start}); "
+            f"{path}: not valid {error.encoding} (byte 0x{data[offset]:02x} at offset {offset}); "
             "re-encode the file as UTF-8 or pass its encoding, e.g. --encoding cp1252"
         ) from error
-    except LookupError as error:
-        raise MtqaError(f"unknown encoding {encoding!r}") from error
+    except LookupError as error:  # a codec that is not a text encoding, such as base64
+        raise MtqaError(f"{encoding!r} is not a text encoding") from error
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
     if controls > MAX_CONTROL_SHARE * len(text):
         raise MtqaError(f"{path}: looks binary ({controls} control characters), not a text file")

@@ -7,6 +7,7 @@ import io
 from collections.abc import Sequence
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from mtqa.errors import MtqaError
@@ -18,9 +19,18 @@ MAX_CORPUS_BYTES = 100_000_000
 SHOWN = 5
 
 
+def split_lines(text: str) -> list[str]:
+    """Split ``text`` at ``\\n`` and ``\\r\\n`` only, without the final line break.
+
+    ``str.splitlines`` also breaks at form feeds, vertical tabs, U+0085,
+    U+2028 and U+2029; in a segment or a TSV cell those are content, and
+    breaking there would shift every later segment (or make a row "ragged").
+    """
+    return text.replace("\r\n", "\n").removesuffix("\n").split("\n")
+
+
 def _lines(path: Path, encoding: str) -> list[str]:
-    text = read_text(path, encoding, max_bytes=MAX_CORPUS_BYTES)
-    return text.removesuffix("\n").removesuffix("\r").replace("\r\n", "\n").split("\n")
+    return split_lines(read_text(path, encoding, max_bytes=MAX_CORPUS_BYTES))
 
 
 def _where(numbers: Sequence[int]) -> str:
@@ -28,18 +38,35 @@ def _where(numbers: Sequence[int]) -> str:
     return shown + (f" and {len(numbers) - SHOWN} more" if len(numbers) > SHOWN else "")
 
 
-def read_line_pairs(references: Path, hypotheses: Path, encoding: str = "utf-8") -> tuple[list[str], list[str]]:
+def read_line_pairs(
+    references: Path, hypotheses: Path, encoding: str = "utf-8", allow_empty: bool = True
+) -> tuple[list[str], list[str]]:
     """Read two files with one segment per line, line k of each forming segment k.
 
+    Lines end at ``\\n`` or ``\\r\\n`` only (see ``split_lines``).
+
+    Args:
+        references: The reference file.
+        hypotheses: The hypothesis file.
+        encoding: The files' encoding.
+        allow_empty: Keep empty hypothesis lines (systems do output them; they
+            are scored as given). An empty reference line is always refused.
+
+    Returns:
+        The references and the hypotheses.
+
     Raises:
-        MtqaError: If a file cannot be read, the line counts differ, or a line is empty.
+        MtqaError: If a file cannot be read, the line counts differ, a
+            reference line is empty, or a hypothesis line is empty and
+            ``allow_empty`` is False.
     """
     refs, hyps = _lines(references, encoding), _lines(hypotheses, encoding)
     if len(refs) != len(hyps):
         raise MtqaError(
             f"{references} has {len(refs)} lines but {hypotheses} has {len(hyps)}; the files must be line-aligned"
         )
-    for path, lines in ((references, refs), (hypotheses, hyps)):
+    checked = [(references, refs)] + ([] if allow_empty else [(hypotheses, hyps)])
+    for path, lines in checked:
         empty = [k + 1 for k, line in enumerate(lines) if not line.strip()]
         if empty:
             raise MtqaError(f"{path}: line {_where(empty)} is empty; every line must hold a segment")
@@ -62,8 +89,9 @@ def read_tsv(path: Path, columns: Sequence[str], encoding: str = "utf-8") -> pd.
     Raises:
         MtqaError: If the file cannot be read or parsed, or lacks a column.
     """
-    text = read_text(path, encoding, max_bytes=MAX_CORPUS_BYTES)
-    lines = text.rstrip("\r\n").splitlines()
+    lines = split_lines(read_text(path, encoding, max_bytes=MAX_CORPUS_BYTES))
+    while len(lines) > 1 and not lines[-1]:  # blank lines at the end are harmless; those within are refused
+        lines.pop()
     blank = [k + 1 for k, line in enumerate(lines) if not line.strip()]
     if blank:
         raise MtqaError(f"{path}: line {_where(blank)} is empty; every row must hold a segment")
@@ -72,8 +100,15 @@ def read_tsv(path: Path, columns: Sequence[str], encoding: str = "utf-8") -> pd.
     if ragged:
         raise MtqaError(f"{path}: line {_where(ragged)} does not have the header's {fields + 1} tab-separated fields")
     try:
+        # Rows end at \n only, as split_lines has them: pandas would also end
+        # one at a lone \r, which is content here.
         frame = pd.read_csv(
-            io.StringIO(text), sep="\t", quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False
+            io.StringIO("\n".join(lines) + "\n"),
+            sep="\t",
+            quoting=csv.QUOTE_NONE,
+            lineterminator="\n",
+            dtype=str,
+            keep_default_na=False,
         ).fillna("")
     except (pd.errors.ParserError, ValueError) as error:
         raise MtqaError(f"{path}: not a valid TSV: {' '.join(str(error).split())}") from error
@@ -96,12 +131,19 @@ def check_filled(frame: pd.DataFrame, path: Path, columns: Sequence[str]) -> Non
 
 
 def numeric_column(frame: pd.DataFrame, path: Path, column: str) -> pd.Series:
-    """The column as floats; ``MtqaError`` naming the lines that are not numbers."""
-    values = pd.to_numeric(frame[column].str.strip(), errors="coerce")
+    """The column as floats; ``MtqaError`` naming the lines that are not finite numbers.
+
+    ``inf`` (or a value too large for a float) parses as a number, but a score
+    that is infinite cannot be ranked or correlated, so it is refused too.
+    """
+    values = pd.to_numeric(frame[column].str.strip(), errors="coerce").astype(float)
     bad = [int(k) + 2 for k in frame.index[values.isna()]]
     if bad:
         raise MtqaError(f"{path}: column {column!r} is not a number on line {_where(bad)}")
-    return values.astype(float)
+    infinite = [int(k) + 2 for k in frame.index[np.isinf(values)]]
+    if infinite:
+        raise MtqaError(f"{path}: column {column!r} is not a finite number on line {_where(infinite)}")
+    return values
 
 
 def select_rows(frame: pd.DataFrame, path: Path, only: str | None) -> pd.DataFrame:

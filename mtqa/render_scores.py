@@ -15,8 +15,10 @@ DECIMALS = 6
 
 def corpus_lines(figures: CorpusFigures) -> list[str]:
     """The corpus-level figures, one per line."""
+    count = figures.empty_hypotheses
+    empty = f" ({count} empty {'hypothesis' if count == 1 else 'hypotheses'}, scored as given)" if count else ""
     return [
-        f"segments      {figures.segments}",
+        f"segments      {figures.segments}{empty}",
         f"corpus BLEU   {figures.bleu:.2f}  {figures.bleu_signature}",
         f"corpus chrF   {figures.chrf:.2f}  {figures.chrf_signature}",
         f"mean cosine   {figures.mean_cosine:.4f}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from io import StringIO
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -38,8 +39,16 @@ def render_table(report: Report, color: bool = False, width: int = 120) -> str:
         The rendered text.
     """
     data = report.to_dict()
+    # Rendered into a buffer: a console on stdout (or one with record=True,
+    # which still prints) would write the table as a side effect, so the CLI
+    # showed it twice and wrote to stdout even with --output.
+    buffer = StringIO()
     console = Console(
-        width=width, record=True, force_terminal=color, no_color=not color, color_system="standard" if color else None
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
     )
     copy_sentences = {s["id"]: s for s in data["sentences"] if s["side"] == "copy"}
     table = Table(title="Alignment units (original ↔ copy)", show_lines=True, expand=True)
@@ -85,7 +94,7 @@ def render_table(report: Report, color: bool = False, width: int = 120) -> str:
             )
         console.print(flags)
     console.print(_summary(data))
-    return console.export_text(styles=color)
+    return buffer.getvalue()
 
 
 def _highlighted(sentence: dict[str, Any], flags: list[dict[str, Any]], color: bool) -> Text:

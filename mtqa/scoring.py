@@ -46,8 +46,18 @@ def embed_unique(embedder: Embedder, texts: Sequence[str], progress: Progress | 
     return vectors[[row[t] for t in texts]]
 
 
-def check_segments(references: Sequence[str], hypotheses: Sequence[str], allow_empty: bool = False) -> None:
-    """Raise ``MtqaError`` for mismatched lengths, non-strings, no segments, or (unless allowed) empty ones."""
+def check_segments(references: Sequence[str], hypotheses: Sequence[str], allow_empty: bool = True) -> None:
+    """Raise ``MtqaError`` for mismatched lengths, non-strings, no segments or empty references.
+
+    An empty hypothesis is a real output (systems do emit empty lines) and is
+    scored as given, as sacrebleu does, unless ``allow_empty`` is False. An
+    empty reference is always refused. sacrebleu scores it too, but there is
+    nothing to score against: its sentence BLEU and chrF are 0 whatever the
+    hypothesis, corpus chrF leaves the hypothesis out, and ``quality``, whose
+    expected errors grow with the reference's length, would rate it better
+    than a perfect long sentence. An empty reference line usually means that
+    the files are not aligned.
+    """
     if len(references) != len(hypotheses):
         raise MtqaError(f"{len(references)} references but {len(hypotheses)} hypotheses; they must pair up")
     if not references:
@@ -56,8 +66,11 @@ def check_segments(references: Sequence[str], hypotheses: Sequence[str], allow_e
         for k, text in enumerate(texts):
             if not isinstance(text, str):
                 raise MtqaError(f"{side} {k + 1} is not a string ({type(text).__name__})")
-            if not allow_empty and not text.strip():
-                raise MtqaError(f"{side} {k + 1} is empty")
+    for k, (reference, hypothesis) in enumerate(zip(references, hypotheses, strict=True)):
+        if not reference.strip():
+            raise MtqaError(f"reference {k + 1} is empty; there is nothing to score hypothesis {k + 1} against")
+        if not allow_empty and not hypothesis.strip():
+            raise MtqaError(f"hypothesis {k + 1} is empty")
 
 
 def score(
@@ -69,7 +82,7 @@ def score(
     embedder: Embedder | None = None,
     quality_model: QualityModel | None = None,
     explain: bool = False,
-    allow_empty: bool = False,
+    allow_empty: bool = True,
     progress: Progress | None = None,
 ) -> pd.DataFrame:
     """Score each hypothesis against its reference, segment by segment.
@@ -87,8 +100,10 @@ def score(
         quality_model: Parameters of ``quality``; default the shipped ones.
         explain: Add ``contribution_<feature>`` columns: each feature's additive
             share of ``log(expected_errors)``, from the training means.
-        allow_empty: Score empty segments (an empty hypothesis is a real, bad
-            output) instead of refusing them.
+        allow_empty: Score an empty hypothesis as given (an empty output is a
+            real, bad translation; it gets cosine, BLEU and chrF 0), as
+            sacrebleu does. False refuses it. An empty reference is always
+            refused: there is nothing to score against.
         progress: Optional ``(done, total)`` callback during embedding.
 
     Returns:
@@ -98,7 +113,8 @@ def score(
         ``expected_errors`` and ``quality`` (0-1).
 
     Raises:
-        MtqaError: For mismatched lengths, no segments, or empty segments.
+        MtqaError: For mismatched lengths, no segments, an empty reference, or
+            an empty hypothesis when ``allow_empty`` is False.
     """
     check_segments(references, hypotheses, allow_empty)
     if embedder is None:
@@ -149,6 +165,7 @@ class CorpusFigures:
     """Corpus-level figures of a scored set of segments."""
 
     segments: int
+    empty_hypotheses: int
     bleu: float
     chrf: float
     mean_cosine: float
@@ -167,6 +184,7 @@ def corpus_figures(references: Sequence[str], hypotheses: Sequence[str], scores:
     bleu, chrf = BleuScorer(), ChrfScorer()
     return CorpusFigures(
         segments=len(refs),
+        empty_hypotheses=sum(1 for hypothesis in hyps if not hypothesis.strip()),
         bleu=bleu.corpus_score(refs, hyps),
         chrf=chrf.corpus_score(refs, hyps),
         mean_cosine=float(scores["cosine"].mean()),

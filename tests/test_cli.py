@@ -130,3 +130,75 @@ def test_a_folder_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("not a model")
     result = mtqa("audit", *SEED, "--model", str(tmp_path))
     assert result.returncode == 2 and "not a sentence-transformers model folder" in result.stderr
+
+
+def test_table_output_appears_once_and_not_at_all_on_stdout_with_output(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["audit", *SEED])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count("Alignment units") == 1 and result.stdout.count("Summary") == 1
+    target = tmp_path / "report.txt"
+    result = runner.invoke(app, ["audit", *SEED, "--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    text = target.read_text(encoding="utf-8")
+    assert text.count("Alignment units") == 1 and text.count("Summary") == 1 and "[[Alwarae]]" in text
+
+
+@pytest.mark.parametrize("color", [False, True])
+def test_to_table_returns_the_text_and_prints_nothing(color: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    from mtqa import audit
+    from tests.conftest import FakeEmbedder, read_pair
+
+    report = audit(*read_pair("seed"), embedder=FakeEmbedder())
+    capsys.readouterr()
+    text = report.to_table(color=color)
+    assert capsys.readouterr().out == ""
+    assert "Summary" in text and ("\x1b[" in text) == color  # ANSI colours exactly when asked for
+
+
+def model_folder(folder: Path, files: list[str]) -> Path:
+    """A model folder holding only ``files`` of the packaged model (linked, not copied)."""
+    from mtqa.embed import packaged_model_path
+
+    folder.mkdir()
+    for name in files:
+        (folder / name).symlink_to(packaged_model_path() / name)
+    return folder
+
+
+MODEL_WITHOUT_TOKENIZER = ["config.json", "modules.json", "sentence_bert_config.json", "1_Pooling", "model.safetensors"]
+
+
+@pytest.mark.parametrize("backend", ["onnx", "torch"])
+def test_a_model_folder_without_a_tokenizer_is_refused_at_once(tmp_path: Path, backend: str) -> None:
+    # transformers would not fail here: it builds an empty tokenizer and every word becomes [UNK].
+    model = model_folder(tmp_path / "model", MODEL_WITHOUT_TOKENIZER)
+    output = tmp_path / "out.json"
+    result = runner.invoke(
+        app, ["audit", *SEED, "--model", str(model), "--backend", backend, "-f", "json", "-o", str(output)]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("mtqa: error:") and "has no tokenizer" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not output.exists()
+
+
+def test_the_onnx_backend_needs_tokenizer_json_and_torch_a_vocabulary(tmp_path: Path) -> None:
+    from mtqa.embed import make_embedder, resolve_model
+    from mtqa.errors import MtqaError
+
+    model = model_folder(tmp_path / "model", [*MODEL_WITHOUT_TOKENIZER, "vocab.txt", "tokenizer_config.json"])
+    assert resolve_model(str(model), "torch") == model.resolve()
+    with pytest.raises(MtqaError, match=r"has no tokenizer.json, which the onnx backend needs"):
+        make_embedder(str(model), "onnx")
+    result = runner.invoke(app, ["audit", *SEED, "--model", str(model)])
+    assert result.exit_code == 2 and "which the onnx backend needs" in result.stderr
+
+
+def test_a_model_the_torch_loader_cannot_read_is_one_error(tmp_path: Path) -> None:
+    from mtqa.errors import MtqaError
+
+    files = [name for name in MODEL_WITHOUT_TOKENIZER if name != "model.safetensors"]
+    model = model_folder(tmp_path / "model", [*files, "tokenizer.json"])
+    (model / "model.safetensors").write_bytes(b"not weights")  # safetensors raises its own error type
+    with pytest.raises(MtqaError, match=r"^cannot load model .*: \S"):
+        SentenceTransformerEmbedder(str(model)).encode(["A sentence."])

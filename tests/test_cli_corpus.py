@@ -12,7 +12,7 @@ from sacrebleu.metrics import BLEU, CHRF
 from typer.testing import CliRunner
 
 from mtqa.cli import app
-from mtqa.embed import SentenceTransformerEmbedder
+from mtqa.embed import SentenceTransformerEmbedder, packaged_model_path
 from tests.conftest import FIXTURES
 
 RATINGS = FIXTURES / "judgements" / "ratings.tsv"
@@ -116,7 +116,7 @@ def test_score_usage_errors_are_one_line(args: list[str], message: str) -> None:
 @pytest.mark.parametrize(
     ("body", "message"),
     [
-        ("A cat.\tA cat.\nA dog.\t \n", "column 'hypothesis' is empty on line 3"),
+        ("A cat.\tA cat.\n \tA dog.\n", "column 'reference' is empty on line 3"),
         ("A cat.\tA cat.\tstray\n", "line 2 does not have the header's 2 tab-separated fields"),
         ("A cat.\tA cat.\n\nA dog.\tA dog.\n", "line 3 is empty"),
     ],
@@ -161,7 +161,11 @@ def test_correlate_filters_rows_and_can_skip_items(tmp_path: Path) -> None:
         (["--only", "doc"], "expected COLUMN=VALUE"),
         (["--only", "doc=nowhere"], "no row of"),
         (["--only", "lang=en"], "no column 'lang'"),
+        (["--only", "nope=x"], "no column 'nope'"),
         (["--item-column", "talk"], "no column 'talk'"),
+        (["--hypothesis-column", "nope"], "no column 'nope'; its columns are doc, seg_id"),
+        (["--reference-column", "nope"], "no column 'nope'; its columns are doc, seg_id"),
+        (["--human-column", "nope"], "no column 'nope'; its columns are doc, seg_id"),
     ],
 )
 def test_correlate_errors_are_one_line(args: list[str], message: str, tmp_path: Path) -> None:
@@ -169,6 +173,7 @@ def test_correlate_errors_are_one_line(args: list[str], message: str, tmp_path: 
     result = runner.invoke(app, ["correlate", str(RATINGS), *args, "-o", str(output)])
     assert result.exit_code == 2
     assert message in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("mtqa: error:")
     assert not output.exists()
 
 
@@ -179,3 +184,113 @@ def test_output_files_get_the_usual_mode_not_a_private_one(tmp_path: Path) -> No
     umask = os.umask(0)
     os.umask(umask)
     assert output.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize(
+    ("scores", "message"),
+    [
+        (["0", "inf", "-2", "-inf"], "column 'mqm' is not a finite number on line 3, 5"),
+        (["0", "-1", "1e999", "-2"], "column 'mqm' is not a finite number on line 4"),
+        (["0", "nan", "-1", "-2"], "column 'mqm' is not a number on line 3"),
+    ],
+    ids=["inf", "overflow", "nan"],
+)
+def test_correlate_refuses_a_human_score_that_is_not_finite(tmp_path: Path, scores: list[str], message: str) -> None:
+    rows = [f"The council met.\tThe council met {k}.\t{value}" for k, value in enumerate(scores)]
+    tsv = write(tmp_path / "judged.tsv", "reference\thypothesis\tmqm\n" + "\n".join(rows) + "\n")
+    result = runner.invoke(app, ["correlate", tsv])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("mtqa: error:") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+# Characters that str.splitlines treats as line breaks; in a cell or a segment they are text.
+LINE_BREAKS_IN_TEXT = ["\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029", "\r"]
+
+
+def test_a_tsv_cell_may_hold_characters_that_splitlines_breaks_at(tmp_path: Path) -> None:
+    texts = [
+        f"The council{mark}approved the new budget on Tuesday after a long debate." for mark in LINE_BREAKS_IN_TEXT
+    ]
+    body = "".join(f"{text}\t{text}\t{-k}\r\n" for k, text in enumerate(texts))  # CRLF rows, as from Windows
+    tsv = write(tmp_path / "t.tsv", "reference\thypothesis\tmqm\r\n" + body)
+    result = runner.invoke(app, ["score", "--tsv", tsv, "-f", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == len(texts)
+    assert all(row["chrf"] == pytest.approx(100.0) for row in rows)  # each cell whole, the \r\n row end dropped
+    result = runner.invoke(app, ["correlate", tsv])
+    assert result.exit_code == 0, result.output
+    assert f"{len(texts)} segments" in result.stdout
+
+
+def test_a_line_file_segment_may_hold_characters_that_splitlines_breaks_at(tmp_path: Path) -> None:
+    segments = [
+        f"The council{mark}approved the new budget on Tuesday after a long debate." for mark in LINE_BREAKS_IN_TEXT
+    ]
+    reference = write(tmp_path / "r.txt", "\n".join(segments) + "\n")
+    hypothesis = write(tmp_path / "h.txt", "\r\n".join(segments) + "\r\n")
+    result = runner.invoke(app, ["score", "-r", reference, "-h", hypothesis, "-f", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == len(segments) and all(row["chrf"] == pytest.approx(100.0) for row in rows)
+
+
+def test_score_scores_an_empty_hypothesis_and_counts_it(tmp_path: Path) -> None:
+    reference = write(tmp_path / "r.txt", "The bridge reopened.\nThe mayor spoke.\nRain fell.\n")
+    hypothesis = write(tmp_path / "h.txt", "The bridge reopened.\n\nRain fell.\n")
+    result = runner.invoke(app, ["score", "-r", reference, "-h", hypothesis, "-f", "jsonl"])
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 3 and rows[1]["chrf"] == 0.0 and rows[1]["cosine"] == 0.0
+    assert "segments      3 (1 empty hypothesis, scored as given)" in result.stderr
+    tsv = write(tmp_path / "t.tsv", "reference\thypothesis\nThe bridge reopened.\t\nRain fell.\tRain fell.\n")
+    result = runner.invoke(app, ["score", "--tsv", tsv])
+    assert result.exit_code == 0, result.output
+    assert "segments      2 (1 empty hypothesis, scored as given)" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        ({"r": "A cat.\nA dog.\n", "h": "A cat.\n \n"}, "h.txt: line 2 is empty"),
+        ({"t": "reference\thypothesis\nA cat.\tA cat.\nA dog.\t\n"}, "column 'hypothesis' is empty on line 3"),
+    ],
+    ids=["line files", "tsv"],
+)
+def test_score_refuses_an_empty_hypothesis_on_request(tmp_path: Path, files: dict[str, str], message: str) -> None:
+    if "t" in files:
+        args = ["--tsv", write(tmp_path / "t.tsv", files["t"])]
+    else:
+        args = ["-r", write(tmp_path / "r.txt", files["r"]), "-h", write(tmp_path / "h.txt", files["h"])]
+    result = runner.invoke(app, ["score", *args, "--refuse-empty"])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("mtqa: error:") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def model_folder(folder: Path, files: list[str]) -> str:
+    """A model folder holding only ``files`` of the packaged model (linked, not copied)."""
+    folder.mkdir()
+    for name in files:
+        (folder / name).symlink_to(packaged_model_path() / name)
+    return str(folder)
+
+
+@pytest.mark.parametrize("backend", ["onnx", "torch"])
+@pytest.mark.parametrize(
+    ("files", "message"),
+    [
+        (["config.json", "modules.json", "1_Pooling", "model.safetensors"], "has no tokenizer"),
+        (["config.json", "modules.json", "tokenizer.json"], "has no weights"),
+    ],
+    ids=["no tokenizer", "no weights"],
+)
+def test_score_refuses_a_model_folder_that_lacks_what_the_backend_loads(
+    tmp_path: Path, files: list[str], message: str, backend: str
+) -> None:
+    model = model_folder(tmp_path / "model", files)
+    result = runner.invoke(app, ["score", "--tsv", str(RATINGS), "--model", model, "--backend", backend])
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith("mtqa: error:") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

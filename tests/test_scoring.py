@@ -81,24 +81,30 @@ def test_distinct_strings_are_embedded_in_batches_with_progress() -> None:
     [
         (["a"], ["a", "b"], "1 references but 2 hypotheses"),
         ([], [], "no segments"),
-        (["a", " "], ["a", "b"], "reference 2 is empty"),
-        (["a", "b"], ["a", ""], "hypothesis 2 is empty"),
+        (["a", " "], ["a", "b"], "reference 2 is empty; there is nothing to score hypothesis 2 against"),
+        (["a", ""], ["a", ""], "reference 2 is empty"),
     ],
 )
-def test_bad_segments_are_refused(refs: list[str], hyps: list[str], message: str) -> None:
+@pytest.mark.parametrize("allow_empty", [True, False])
+def test_bad_segments_are_refused(refs: list[str], hyps: list[str], message: str, allow_empty: bool) -> None:
     with pytest.raises(MtqaError, match=message):
-        score(refs, hyps, embedder=FakeEmbedder())
+        score(refs, hyps, embedder=FakeEmbedder(), allow_empty=allow_empty)
 
 
-def test_an_empty_hypothesis_can_be_scored_when_allowed() -> None:
-    scores = score(
-        ["The bridge reopened.", "The bridge reopened."],
-        ["", "The bridge reopened."],
-        embedder=FakeEmbedder(),
-        allow_empty=True,
-    )
-    assert scores.cosine[0] == 0.0 and scores.chrf[0] == 0.0
+def test_an_empty_hypothesis_is_scored_by_default_as_sacrebleu_does() -> None:
+    refs = ["The bridge reopened.", "The bridge reopened.", "The bridge reopened."]
+    hyps = ["", "The bridge reopened.", " "]
+    scores = score(refs, hyps, embedder=FakeEmbedder())
+    bleu, chrf = BLEU(effective_order=True), CHRF()
+    assert scores.bleu.tolist() == [bleu.sentence_score(h, [r]).score for r, h in zip(refs, hyps, strict=True)]
+    assert scores.chrf.tolist() == [chrf.sentence_score(h, [r]).score for r, h in zip(refs, hyps, strict=True)]
+    assert scores.cosine[0] == 0.0 and scores.cosine[2] == 0.0 and scores.chrf[0] == 0.0
     assert scores.quality[0] < scores.quality[1]
+
+
+def test_an_empty_hypothesis_is_refused_on_request() -> None:
+    with pytest.raises(MtqaError, match="hypothesis 2 is empty"):
+        score(["a", "b"], ["a", ""], embedder=FakeEmbedder(), allow_empty=False)
 
 
 def test_quality_is_a_probability_and_never_falls_when_cosine_or_chrf_rises() -> None:
