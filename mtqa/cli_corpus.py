@@ -12,6 +12,7 @@ import typer
 
 from mtqa.cli import EXIT_BAD_INPUT, Backend, BackendOption, app, emit
 from mtqa.errors import MtqaError
+from mtqa.outputs import check_file_target
 from mtqa.progress import progress_bar
 
 
@@ -96,6 +97,8 @@ def score(
         else:
             raise MtqaError("give --reference and --hypothesis files, or --tsv")
         resolve_model(model, backend.value)  # a bad model folder fails before any work
+        if output is not None:  # and so does an output that would destroy something
+            check_file_target(output, inputs=[p for p in (tsv, reference, hypothesis) if p is not None])
         with progress_bar(progress, "embedding", "texts") as callback:
             scores = score_segments(
                 refs,
@@ -156,6 +159,8 @@ def correlate(
         human = numeric_column(frame, tsv, human_column)
         items = item_column if item_column is not None else default_items(list(frame.columns))
         resolve_model(model, backend.value)  # a bad model folder fails before any work
+        if output is not None:
+            check_file_target(output, inputs=[tsv])
         with progress_bar(progress, "embedding", "texts") as callback:
             result = agree_with_humans(
                 frame,

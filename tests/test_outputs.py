@@ -144,3 +144,26 @@ def test_a_special_file_is_not_an_output(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "pipe")
     with pytest.raises(MtqaError, match="not a regular file"):
         check_file_target(tmp_path / "pipe")
+
+
+@pytest.mark.parametrize("command", ["score", "correlate"])
+def test_corpus_outputs_are_checked_before_any_scoring(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    import mtqa.judgements
+    import mtqa.scoring
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("scoring ran before the output was checked")
+
+    monkeypatch.setattr(mtqa.scoring, "score", refuse)
+    monkeypatch.setattr(mtqa.judgements, "agree_with_humans", refuse)
+    tsv = tmp_path / "ratings.tsv"
+    tsv.write_bytes((FIXTURES / "judgements" / "ratings.tsv").read_bytes())
+    before = snapshot(tmp_path)
+    head = ["score", "--tsv", str(tsv)] if command == "score" else ["correlate", str(tsv)]
+    for output in (tsv, tmp_path, tmp_path / "ratings.tsv" / "out.json"):
+        result = runner.invoke(app, [*head, "-o", str(output)])
+        assert result.exit_code == 2, result.output
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(tmp_path) == before
