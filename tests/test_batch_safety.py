@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import fcntl
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -127,7 +128,8 @@ def test_a_crashing_row_a_dying_worker_and_an_outside_path_leave_every_other_row
     units = pairs.groupby("id").size()
     for job_id in ("seed", "flood", "killed-once", "para"):  # no unit written twice
         assert units[job_id] == summary.units[job_id]
-    assert "3 worker processes died and were replaced, 1 copy lost (kills-always)" in result.stderr
+    # Two deaths when both killers are in flight together (one pool breaks once), else three.
+    assert re.search(r"; [23] worker processes died and were replaced, 1 copy lost \(kills-always\);", result.stderr)
     assert "A text beside" not in pairs.to_string()
 
 
