@@ -36,8 +36,8 @@ from pathlib import Path
 import pandas as pd
 import psutil
 
-from mtqa.embed import SentenceTransformerEmbedder
-from mtqa.onnx_embed import OnnxEmbedder
+from mtqa.embed.onnx import OnnxEmbedder
+from mtqa.embed.torch import SentenceTransformerEmbedder
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "fixtures"

@@ -37,10 +37,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from mtqa.align import AlignParams, align
-from mtqa.embed import SentenceTransformerEmbedder
-from mtqa.normalize import normalize
-from mtqa.similarity import (
+from mtqa.align.aligner import AlignParams, align
+from mtqa.align.similarity import (
     DEFAULT_LEXICAL_WEIGHT,
     Similarities,
     UnitVectors,
@@ -49,6 +47,8 @@ from mtqa.similarity import (
     joined_texts,
     lexical_similarities,
 )
+from mtqa.embed.torch import SentenceTransformerEmbedder
+from mtqa.segment.normalize import normalize
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "mqm_ted_zhen.tsv"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -152,6 +152,8 @@ class CachedEmbedder:
     def __init__(self) -> None:
         self.model = SentenceTransformerEmbedder()
         self.name = self.model.name
+        self.backend = self.model.backend
+        self.threads: int | None = None
         CACHE.mkdir(exist_ok=True)
         self.path = CACHE / "minilm.npz"
         self.store: dict[str, np.ndarray] = dict(np.load(self.path)) if self.path.exists() else {}
@@ -208,8 +210,8 @@ def evaluate(
 
 def fixture_cases(names: tuple[str, ...]) -> list[Case]:
     """Gold-aligned fixture pairs as cases, on the segmenter's normalised sentences."""
-    from mtqa.gold import read_gold
-    from mtqa.segment import segment
+    from mtqa.evaluation.gold import read_gold
+    from mtqa.segment.sentences import segment
 
     cases = []
     for name in names:

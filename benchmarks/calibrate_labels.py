@@ -28,9 +28,9 @@ import numpy as np
 import pandas as pd
 
 from benchmarks.calibrate_alignment import DATA, HELD_OUT_TALKS, CachedEmbedder
-from mtqa.labels import FAITHFUL_CHRF, FAITHFUL_COSINE, GARBLED_COSINE
-from mtqa.normalize import normalize
-from mtqa.scorers import ChrfScorer
+from mtqa.scoring.labels import FAITHFUL_CHRF, FAITHFUL_COSINE, GARBLED_COSINE
+from mtqa.scoring.scorers import ChrfScorer
+from mtqa.segment.normalize import normalize
 
 
 def major_accuracy_error(errors: str) -> bool:

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from mtqa.gold import read_gold
+from mtqa.evaluation.gold import read_gold
 from mtqa.pipeline import audit
-from mtqa.segment import segment
+from mtqa.segment.sentences import segment
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 

@@ -15,16 +15,9 @@ Run: ``python benchmarks/evaluate_flags.py [--misses]``.
 from __future__ import annotations
 
 import argparse
-import re
-from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
-from mtqa.gold import Gold, GoldFlag, read_gold
-from mtqa.names import fold
-from mtqa.pipeline import audit
+from mtqa.evaluation.flag_scores import table
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 OWN_PAIRS = ("flood", "election", "factory", "quake", "paraphrase", "unrelated", "spanish")
@@ -32,115 +25,6 @@ SEED = ("seed",)
 # Written by a separate session that saw neither the detectors nor the other fixtures,
 # after the detectors were built: an out-of-sample check, not for tuning.
 HELD_OUT = tuple(sorted(f"heldout/{p.name}" for p in (FIXTURES / "heldout").iterdir() if p.is_dir()))
-SCORED_KINDS = ("name", "syntax", "quote", "number", "boilerplate", "omission", "addition")
-
-
-@dataclass
-class Tally:
-    gold: int = 0
-    predicted: int = 0
-    found: int = 0
-    correct: int = 0
-
-
-def gold_spans(gold: Gold, copy: str) -> list[tuple[GoldFlag, tuple[int, int] | None]]:
-    """Locate each gold flag's text in the copy, repeated texts in order."""
-    cursor: dict[str, int] = defaultdict(int)
-    located = []
-    for flag in gold.flags:
-        if not flag.text:
-            located.append((flag, None))
-            continue
-        start = copy.find(flag.text, cursor[flag.text])
-        if start < 0:
-            start = copy.find(flag.text)
-        cursor[flag.text] = start + 1
-        located.append((flag, (start, start + len(flag.text))))
-    return located
-
-
-def compatible(flag: GoldFlag, suggestion: object) -> bool:
-    """For names and numbers the suggestion must agree too ("Tello" fits "Rosa Elena Tello")."""
-    if flag.kind not in ("name", "number") or not flag.suggestion:
-        return True
-    if not isinstance(suggestion, str):
-        return False
-    mine, theirs = fold(suggestion), fold(flag.suggestion)
-    return bool(mine) and (mine in theirs or theirs in mine)
-
-
-def omitted_ids(note: str) -> set[int]:
-    ids: set[int] = set()
-    for first, last in re.findall(r"(\d+)(?:-(\d+))?", note.split("(")[0]):
-        ids.update(range(int(first), int(last or first) + 1))
-    return ids
-
-
-def score_pair(name: str, tallies: dict[str, Tally], misses: list[str]) -> None:
-    folder = FIXTURES / name
-    original, copy = (
-        (folder / "original.txt").read_text(encoding="utf-8"),
-        (folder / "copy.txt").read_text(encoding="utf-8"),
-    )
-    gold = read_gold(folder / "gold.txt")
-    report = audit(original, copy)
-    predicted = list(report.flags.itertuples())
-    used: set[int] = set()
-    for flag, span in gold_spans(gold, copy):
-        if flag.kind not in SCORED_KINDS:
-            continue
-        tally = tallies[flag.kind]
-        tally.gold += 1
-        for k, row in enumerate(predicted):
-            if k in used or row.kind != flag.kind:
-                continue
-            if span is not None:
-                hit = row.start < span[1] and span[0] < row.end and compatible(flag, row.suggestion)
-            else:
-                hit = row.reference_id is not None and int(row.reference_id) in omitted_ids(flag.note)
-            if hit:
-                used.add(k)
-                tally.found += 1
-                break
-        else:
-            misses.append(f"{name}: missed {flag.kind} {flag.text or flag.note!r}")
-    tolerated = [
-        (start, start + len(text))
-        for text, note in gold.not_errors
-        if "minor" in note and (start := copy.find(text)) >= 0
-    ]
-    for k, row in enumerate(predicted):
-        if row.kind not in SCORED_KINDS:
-            continue
-        if row.severity == "minor" and any(row.start < end and start < row.end for start, end in tolerated):
-            continue  # the gold allows this variation as at most minor
-        tallies[row.kind].predicted += 1
-        if k in used:
-            tallies[row.kind].correct += 1
-        else:
-            misses.append(f"{name}: false {row.kind} {row.text!r} ({row.severity}) -> {row.suggestion!r}")
-
-
-def table(pairs: tuple[str, ...], show_misses: bool) -> pd.DataFrame:
-    tallies: dict[str, Tally] = defaultdict(Tally)
-    misses: list[str] = []
-    for name in pairs:
-        score_pair(name, tallies, misses)
-    if show_misses:
-        print("\n".join(misses))
-    rows = []
-    for kind in SCORED_KINDS:
-        t = tallies[kind]
-        rows.append(
-            {
-                "detector": kind,
-                "gold": t.gold,
-                "flagged": t.predicted,
-                "precision": t.correct / t.predicted if t.predicted else float("nan"),
-                "recall": t.found / t.gold if t.gold else float("nan"),
-            }
-        )
-    return pd.DataFrame(rows)
 
 
 def main() -> None:
@@ -152,7 +36,10 @@ def main() -> None:
         ("held-out pairs: " + ", ".join(HELD_OUT), HELD_OUT),
         ("seed pair", SEED),
     ):
-        frame = table(pairs, args.misses)
+        misses: list[str] = []
+        frame = table([FIXTURES / name for name in pairs], misses)
+        if args.misses:
+            print("\n".join(misses))
         print(f"\n{title}\n{frame.round(3).to_string(index=False)}")
 
 

@@ -34,9 +34,9 @@ import pandas as pd
 from scipy.optimize import minimize
 
 from benchmarks.calibrate_alignment import DATA, HELD_OUT_TALKS, CachedEmbedder
-from mtqa.correlation import agreement, kendall_tau_b
-from mtqa.quality import QUALITY_FILE, Feature, QualityModel
-from mtqa.scoring import segment_features
+from mtqa.evaluation.correlation import agreement, kendall_tau_b
+from mtqa.scoring.quality import QUALITY_FILE, Feature, QualityModel
+from mtqa.scoring.segments import segment_features
 
 OUTPUT = Path(__file__).resolve().parents[1] / "mtqa" / "data" / QUALITY_FILE
 FEATURES = ("cosine", "chrf", "rare_words")

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
-from mtqa.analysis import flags_frame
 from mtqa.errors import MtqaError
 from mtqa.pipeline import audit
-from mtqa.report import Report
-from mtqa.scoring import score
+from mtqa.report.analysis import flags_frame
+from mtqa.report.report import Report
+from mtqa.scoring.segments import score
+from mtqa.version import VERSION as __version__
 
 __all__ = ["MtqaError", "Report", "__version__", "audit", "flags_frame", "score"]

@@ -1,5 +1,5 @@
 """Run the command line as ``python -m mtqa``."""
 
-from mtqa.cli import run
+from mtqa.cli.app import run
 
 run()

@@ -2,23 +2,10 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
-import numpy as np
-
-from mtqa.align import AlignParams, align
-from mtqa.detectors import DETECTORS, AuditContext
-from mtqa.embed import DEFAULT_BACKEND, Embedder, make_embedder
-from mtqa.errors import MtqaError
-from mtqa.labels import label_unit
-from mtqa.language import MIN_ENGLISH_SHARE, english_share
-from mtqa.quality import shipped_model
-from mtqa.report import Report, build_report
-from mtqa.scoring import add_quality, text_scores
-from mtqa.segment import segment
-from mtqa.similarity import (
+from mtqa.align.aligner import AlignParams, align
+from mtqa.align.similarity import (
     DEFAULT_LEXICAL_WEIGHT,
     Similarities,
     UnitVectors,
@@ -27,13 +14,16 @@ from mtqa.similarity import (
     joined_texts,
     lexical_similarities,
 )
-from mtqa.types import Alignment, Document, Flag, Unit, UnitScores
-
-
-@lru_cache(maxsize=4)
-def default_embedder(model: str | None = None, backend: str = DEFAULT_BACKEND) -> Embedder:
-    """One embedder per model and backend for the process, so repeated audits load it once."""
-    return make_embedder(model, backend)
+from mtqa.detectors import DETECTORS, AuditContext
+from mtqa.embed.base import DEFAULT_BACKEND, Embedder
+from mtqa.embed.factory import default_embedder
+from mtqa.errors import MtqaError
+from mtqa.nlp.language import MIN_ENGLISH_SHARE, english_share
+from mtqa.nlp.parser import SentenceParses
+from mtqa.report.report import Report, build_report
+from mtqa.scoring.units import score_units
+from mtqa.segment.sentences import segment
+from mtqa.types import Document, Flag
 
 
 def embed_document(embedder: Embedder, document: Document) -> UnitVectors:
@@ -72,11 +62,11 @@ def audit(
         The ``Report``.
 
     Raises:
-        MtqaError: If a text is empty, a detector is unknown, or the model cannot be loaded.
+        MtqaError: If a text is not a ``str``, is empty or holds a lone surrogate (see
+            ``check_text``), a detector is unknown, or the model cannot be loaded.
     """
     for side, text in (("original", reference), ("copy", copy)):
-        if not isinstance(text, str) or not text.strip():
-            raise MtqaError(f"the {side} text is empty")
+        check_text(side, text)
     chosen = list(DETECTORS) if detectors is None else list(detectors)
     unknown = [name for name in chosen if name not in DETECTORS]
     if unknown:
@@ -93,9 +83,10 @@ def audit(
     instances = [DETECTORS[name]() for name in chosen]
     skipped = [d.name for d in instances if d.english_only and english["copy"] < MIN_ENGLISH_SHARE]
     flags: list[Flag] = []
+    parses = SentenceParses(reference_doc, copy_doc)  # one spaCy parse per sentence, for every detector
     for detector in instances:
         if detector.name not in skipped:
-            flags += detector.detect(AuditContext(reference_doc, copy_doc, alignment, tuple(flags)))
+            flags += detector.detect(AuditContext(reference_doc, copy_doc, alignment, tuple(flags), parses))
     flags.sort(key=lambda f: (f.start, f.end, f.kind))
     scores = score_units(reference_doc, copy_doc, alignment, cosine, flags)
     return build_report(
@@ -104,8 +95,8 @@ def audit(
         alignment,
         scores,
         flags,
-        model=getattr(embedder, "name", type(embedder).__name__),
-        backend=str(getattr(embedder, "backend", "")),
+        model=embedder.name,
+        backend=embedder.backend,
         align_params=params,
         lexical_weight=lexical_weight,
         detectors={d.name: d.params() for d in instances},
@@ -113,6 +104,35 @@ def audit(
         skipped_detectors=skipped,
         matrices=(cosine.one_one, blended.one_one),
     )
+
+
+def check_text(side: str, text: object) -> None:
+    """Raise ``MtqaError`` unless ``text`` is a non-empty ``str`` that is text.
+
+    A ``str`` can hold a lone surrogate (U+D800 to U+DFFF), e.g. from a file
+    decoded with ``errors="surrogateescape"``. No character is encoded that
+    way, so it is not text: UTF-8 cannot encode it and the tokenizers reject
+    it. The error gives the offset of the first, in characters like every
+    offset of a report.
+
+    Args:
+        side: ``"original"`` or ``"copy"``, for the message.
+        text: The text passed in.
+
+    Raises:
+        MtqaError: One line naming the side and the fault.
+    """
+    if not isinstance(text, str):
+        raise MtqaError(f"the {side} text must be a str, not {type(text).__name__}")
+    if not text.strip():
+        raise MtqaError(f"the {side} text is empty")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise MtqaError(
+            f"the {side} text is not valid Unicode: a lone surrogate U+{ord(text[error.start]):04X} "
+            f"at offset {error.start} (it cannot be encoded as UTF-8)"
+        ) from None
 
 
 def _without_debris(similarities: Similarities, reference: Document, copy: Document) -> Similarities:
@@ -129,67 +149,3 @@ def _without_debris(similarities: Similarities, reference: Document, copy: Docum
         one_one[:, j] = two_one[:, j] = -1.0
         one_two[:, max(j - 1, 0) : j + 1] = -1.0
     return Similarities(one_one, one_two, two_one)
-
-
-def unit_cosine(unit: Unit, cosine: Similarities) -> float:
-    """The embedding cosine of a 1-1, 1-2 or 2-1 unit, read off the matrices."""
-    refs, copies = unit.reference_ids, unit.copy_ids
-    if not refs or not copies:
-        return float("nan")
-    if len(refs) == 1 and len(copies) == 1:
-        return float(cosine.one_one[refs[0], copies[0]])
-    if len(refs) == 1 and len(copies) == 2:
-        return float(cosine.one_two[refs[0], copies[0]])
-    if len(refs) == 2 and len(copies) == 1:
-        return float(cosine.two_one[refs[0], copies[0]])
-    raise ValueError(f"unsupported unit shape {len(refs)}-{len(copies)}")
-
-
-def unit_texts(unit: Unit, reference: Document, copy: Document) -> tuple[str, str]:
-    """The normalised text of each side of ``unit``, sentences joined by a space."""
-    return (
-        " ".join(reference.sentences[i].norm for i in unit.reference_ids),
-        " ".join(copy.sentences[j].norm for j in unit.copy_ids),
-    )
-
-
-def score_units(
-    reference: Document, copy: Document, alignment: Alignment, cosine: Similarities, flags: Sequence[Flag] = ()
-) -> list[UnitScores]:
-    """Score every unit: cosine, sentence BLEU and chrF, quality, and its label (which counts major flags)."""
-    major = Counter(flag.copy_id for flag in flags if flag.severity == "major")
-    linked = [k for k, u in enumerate(alignment.units) if u.reference_ids and u.copy_ids]
-    texts = [unit_texts(alignment.units[k], reference, copy) for k in linked]
-    refs, hyps = [t[0] for t in texts], [t[1] for t in texts]
-    unit_cosines = np.array([unit_cosine(alignment.units[k], cosine) for k in linked], dtype=float)
-    features = text_scores(refs, hyps, unit_cosines)
-    rows = dict(zip(linked, add_quality(features, shipped_model()).to_dict(orient="records"), strict=True))
-    missing = dict.fromkeys(("bleu", "chrf", "rare_words", "quality"), float("nan"))
-    scores = []
-    for k, unit in enumerate(alignment.units):
-        cos = unit_cosine(unit, cosine)
-        row = rows.get(k, missing)
-        scores.append(
-            UnitScores(
-                cosine=round(min(cos, 1.0), 6) if not np.isnan(cos) else cos,
-                bleu=float(row["bleu"]),
-                chrf=float(row["chrf"]),
-                rare_words=float(row["rare_words"]),
-                quality=float(row["quality"]),
-                label="boilerplate"
-                if _is_debris(unit, reference, copy)
-                else label_unit(
-                    cos,
-                    float(row["chrf"]),
-                    bool(unit.reference_ids),
-                    bool(unit.copy_ids),
-                    major_flags=sum(major[j] for j in unit.copy_ids),
-                ),
-            )
-        )
-    return scores
-
-
-def _is_debris(unit: Unit, reference: Document, copy: Document) -> bool:
-    kinds = [reference.sentences[i].kind for i in unit.reference_ids] + [copy.sentences[j].kind for j in unit.copy_ids]
-    return all(kind == "boilerplate" for kind in kinds)

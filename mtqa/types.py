@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Literal
 
 Side = Literal["reference", "copy"]
@@ -12,6 +13,8 @@ Label = Literal["faithful", "paraphrase", "garbled", "omitted", "added", "boiler
 
 SIDES: tuple[Side, ...] = ("reference", "copy")
 SEVERITIES: tuple[Severity, ...] = ("major", "minor")
+# For sorting: the higher, the worse.
+SEVERITY_RANK: dict[str, int] = {"major": 2, "minor": 1}
 LABELS: tuple[Label, ...] = ("faithful", "paraphrase", "garbled", "omitted", "added", "boilerplate")
 
 
@@ -89,12 +92,30 @@ class Unit:
             if list(ids) != sorted(set(ids)):
                 raise ValueError(f"unit ids must be increasing and distinct: {ids}")
 
+    @property
+    def is_linked(self) -> bool:
+        """Whether the unit has both sides: a rendering, not an omitted or an added sentence."""
+        return bool(self.reference_ids) and bool(self.copy_ids)
+
+    def ids(self, side: Side) -> tuple[int, ...]:
+        """The unit's sentence ids on ``side``."""
+        return self.reference_ids if side == "reference" else self.copy_ids
+
 
 @dataclass(frozen=True)
 class Alignment:
     """All units of an audit; every sentence of both sides is in exactly one unit."""
 
     units: tuple[Unit, ...]
+
+    @cached_property
+    def _index(self) -> dict[tuple[Side, int], int]:
+        return {(side, i): k for k, unit in enumerate(self.units) for side in SIDES for i in unit.ids(side)}
+
+    def unit_of(self, side: Side, sentence_id: int) -> Unit | None:
+        """The unit holding sentence ``sentence_id`` of ``side``, or None if no unit holds it."""
+        k = self._index.get((side, sentence_id))
+        return self.units[k] if k is not None else None
 
     def check_covers(self, n_reference: int, n_copy: int) -> None:
         """Raise ``ValueError`` unless each sentence appears in exactly one unit."""
@@ -110,7 +131,7 @@ class Alignment:
 class UnitScores:
     """Faithfulness scores of one unit; nan where a side is empty.
 
-    ``quality`` is the chance that a rater finds no error (``mtqa.quality``);
+    ``quality`` is the chance that a rater finds no error (``mtqa.scoring.quality``);
     ``rare_words`` is one of its inputs.
     """
 

@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from mtqa.detectors import AuditContext
-from mtqa.embed import Embedder, SentenceTransformerEmbedder
-from mtqa.onnx_embed import OnnxEmbedder
-from mtqa.segment import segment
-from mtqa.types import Alignment, Unit
+from mtqa.embed.base import Embedder
+from mtqa.embed.onnx import OnnxEmbedder
+from mtqa.embed.torch import SentenceTransformerEmbedder
+from mtqa.segment.sentences import segment
+from mtqa.types import Alignment, Flag, Unit
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
@@ -26,6 +27,8 @@ class FakeEmbedder:
     """
 
     name = "fake-bag-of-words"
+    backend = "fake"
+    threads: int | None = None
     DIM = 256
 
     def __init__(self) -> None:
@@ -84,3 +87,10 @@ def onnx_embedder() -> Embedder:
     embedder = OnnxEmbedder()
     embedder.encode(["warm up"])
     return embedder
+
+
+def name_flags(original: str, copy: str) -> list[Flag]:
+    """The name detector's flags on two texts aligned sentence by sentence (no model)."""
+    from mtqa.detectors import NameDetector
+
+    return NameDetector().detect(make_context(original, copy))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from mtqa.align import AlignParams, align
+from mtqa.align.aligner import AlignParams, align
+from mtqa.align.similarity import Similarities, UnitVectors, cosine_similarities, lexical_similarities
 from mtqa.pipeline import audit
-from mtqa.similarity import Similarities, UnitVectors, cosine_similarities, lexical_similarities
 from tests.conftest import FakeEmbedder
 
 

@@ -10,9 +10,9 @@ import pandas as pd
 import pytest
 
 from mtqa import Report, audit
-from mtqa.embed import SentenceTransformerEmbedder
+from mtqa.embed.torch import SentenceTransformerEmbedder
 from mtqa.errors import MtqaError
-from tests.conftest import read_pair
+from tests.conftest import FakeEmbedder, read_pair
 
 
 @pytest.fixture(scope="module")
@@ -114,6 +114,7 @@ def test_report_to_dict_has_exactly_the_contract_keys(seed_report: Report) -> No
 def test_report_to_csv_writes_the_same_content(seed_report: Report, tmp_path) -> None:  # type: ignore[no-untyped-def]
     folder = seed_report.to_csv(tmp_path / "out")
     assert sorted(p.name for p in folder.iterdir()) == [
+        ".mtqa-output",
         "flags.csv",
         "pairs.csv",
         "sentences.csv",
@@ -179,7 +180,7 @@ def test_a_copy_in_another_language_is_an_honest_audit(real_embedder: SentenceTr
 
 
 def test_the_garbled_fixture_pairs_align_like_their_gold(real_embedder: SentenceTransformerEmbedder) -> None:
-    from mtqa.gold import read_gold
+    from mtqa.evaluation.gold import read_gold
     from tests.conftest import FIXTURES
 
     for name in ("flood", "election", "factory", "quake", "paraphrase"):
@@ -197,6 +198,32 @@ def test_empty_text_is_an_error(real_embedder: SentenceTransformerEmbedder) -> N
         audit("  \n", "Some copy.", embedder=real_embedder)
 
 
+@pytest.mark.parametrize("side", ["original", "copy"])
+def test_a_lone_surrogate_is_an_error_naming_the_side_and_offset(side: str, fake_embedder: FakeEmbedder) -> None:
+    # A str from surrogateescape decoding, say: no character, so not text; the tokenizer raised TypeError.
+    texts = {"original": "A quiet day.", "copy": "A quiet day."}
+    texts[side] = "x\ud800 y."
+    with pytest.raises(MtqaError, match=rf"^the {side} text .*lone surrogate U\+D800 at offset 1\b"):
+        audit(texts["original"], texts["copy"], embedder=fake_embedder)
+
+
+def test_a_text_that_is_not_a_str_is_an_error(fake_embedder: FakeEmbedder) -> None:
+    with pytest.raises(MtqaError, match="the copy text must be a str, not bytes"):
+        audit("A text.", b"A text.", embedder=fake_embedder)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("original", "copy"),
+    [
+        ("He said “we go” and left.", "He said “...” and left."),
+        ("He said “...” and left.", "He said “we go” and left."),
+    ],
+)
+def test_a_quotation_with_no_words_audits(original: str, copy: str, fake_embedder: FakeEmbedder) -> None:
+    report = audit(original, copy, embedder=fake_embedder)
+    assert list(report.sentences.side) == ["reference", "copy"]
+
+
 def test_unknown_detector_is_an_error(real_embedder: SentenceTransformerEmbedder) -> None:
     with pytest.raises(MtqaError, match="unknown detector"):
         audit("A text.", "A text.", embedder=real_embedder, detectors=["spelling"])
@@ -211,7 +238,7 @@ def test_bleu_and_chrf_equal_sacrebleu_sentence_scores(seed_report: Report) -> N
     from sacrebleu.metrics.bleu import BLEU
     from sacrebleu.metrics.chrf import CHRF
 
-    from mtqa.normalize import normalize
+    from mtqa.segment.normalize import normalize
 
     sentences = seed_report.sentences.set_index(["side", "id"]).norm
     linked = seed_report.pairs[

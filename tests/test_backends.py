@@ -9,9 +9,11 @@ import numpy as np
 import pytest
 
 from mtqa import audit
-from mtqa.embed import Embedder, SentenceTransformerEmbedder, make_embedder
+from mtqa.embed.base import Embedder
+from mtqa.embed.factory import make_embedder
+from mtqa.embed.torch import SentenceTransformerEmbedder
 from mtqa.errors import MtqaError
-from mtqa.segment import segment
+from mtqa.segment.sentences import segment
 from tests.conftest import FIXTURES
 from tests.test_imports import loaded_after
 
@@ -63,7 +65,7 @@ def test_an_unknown_backend_is_refused() -> None:
 def test_the_cache_falls_back_to_a_temporary_folder_when_home_is_read_only(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from mtqa.onnx_embed import cache_dir
+    from mtqa.embed.cache import cache_dir
 
     blocked = tmp_path / "not-a-folder"
     blocked.write_text("a file where the cache folder would go")

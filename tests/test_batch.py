@@ -15,10 +15,10 @@ import pytest
 from typer.testing import CliRunner
 
 from mtqa import audit
-from mtqa.batch import Job, read_manifest, waves
-from mtqa.batch_output import TABLES, read_table
-from mtqa.cli import app
-from mtqa.embed_cache import CachedEmbedder
+from mtqa.batch.jobs import Job, read_manifest, waves
+from mtqa.batch.parquet import TABLES, read_table
+from mtqa.cli.app import app
+from mtqa.embed.cache import CachedEmbedder
 from mtqa.errors import MtqaError
 from tests.conftest import FIXTURES, FakeEmbedder
 
@@ -205,7 +205,7 @@ def test_the_dask_engine_gives_the_same_parquet_content_as_the_local_engine(tmp_
 def test_the_local_engine_never_imports_dask(tmp_path: Path) -> None:
     manifest = write_manifest(tmp_path, ROWS[:2])
     code = (
-        "import sys\nfrom typer.testing import CliRunner\nfrom mtqa.cli import app\n"
+        "import sys\nfrom typer.testing import CliRunner\nfrom mtqa.cli.app import app\n"
         f"result = CliRunner().invoke(app, ['audit-batch', {str(manifest)!r}, '-o', {str(tmp_path / 'out')!r}, "
         f"'--cache-file', {str(tmp_path / 'c.sqlite')!r}, '--workers', '1'])\n"
         "assert result.exit_code == 0, result.output\n"
@@ -216,7 +216,7 @@ def test_the_local_engine_never_imports_dask(tmp_path: Path) -> None:
 
 
 def test_the_audit_key_changes_with_mtqa_code_or_either_text(monkeypatch: pytest.MonkeyPatch) -> None:
-    from mtqa import batch
+    from mtqa.batch import jobs as batch
 
     embedder = FakeEmbedder()
     key = batch.audit_key("a", "b", embedder)
@@ -228,7 +228,7 @@ def test_the_audit_key_changes_with_mtqa_code_or_either_text(monkeypatch: pytest
 
 
 def _open_at_once(args: tuple[str, Any]) -> str:
-    from mtqa.embed_cache import open_cache
+    from mtqa.embed.cache import open_cache
 
     path, barrier = args
     barrier.wait()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from mtqa.batch_html import page_name, render_index
-from mtqa.batch_output import read_table
+from mtqa.batch.pages import page_name, render_index
+from mtqa.batch.parquet import read_table
 from tests.test_batch import ROWS, run_batch, write_manifest
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from mtqa.batch import Job, JobResult, error_result, read_manifest
-from mtqa.batch_output import LOCK, PART_SCHEMAS, BatchWriter
+from mtqa.batch.jobs import Job, JobResult, error_result, read_manifest
+from mtqa.batch.parquet import LOCK, PART_SCHEMAS, BatchWriter
 from mtqa.errors import MtqaError
 from mtqa.outputs import write_marker
 from tests.conftest import FIXTURES
@@ -23,7 +23,7 @@ from tests.conftest import FIXTURES
 # audit of a copy holding a trigger word raise, or kill its own worker process as the OS would.
 SABOTAGE = """
 import os, signal
-import mtqa.batch as batch
+import mtqa.batch.jobs as batch
 
 _audit = batch._audit
 
@@ -266,3 +266,21 @@ def test_audit_batch_reads_other_encodings(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert pd.read_parquet(tmp_path / "cp" / "summary").status.tolist() == ["ok"]
+
+
+def test_the_library_runs_and_resumes_a_batch_without_the_command_line(tmp_path: Path) -> None:
+    from mtqa.batch.jobs import EngineOptions
+    from mtqa.batch.run import run_batch
+
+    base = texts(tmp_path)
+    path = manifest(base, [("seed", "seed_original.txt", "seed_copy.txt"), ("gone", "seed_original.txt", "no.txt")])
+    seen: list[tuple[int, int]] = []
+    first = run_batch(path, tmp_path / "out", EngineOptions(), workers=1, progress=lambda *p: seen.append(p))
+    assert (first.copies, first.resumed, first.audited, first.errors, first.workers) == (2, 0, 2, 1, 1)
+    assert seen[-1] == (2, 2) and first.index is None
+    resumed: list[tuple[int, int]] = []
+    again = run_batch(path, tmp_path / "out", EngineOptions(), on_resume=lambda *r: resumed.append(r))
+    assert (again.resumed, again.audited) == (2, 0) and resumed == [(2, 2)]
+    with pytest.raises(MtqaError, match="unknown engine"):
+        run_batch(path, tmp_path / "other", EngineOptions(), engine="spark")
+    assert not (tmp_path / "other").exists()

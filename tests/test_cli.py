@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mtqa.cli import app
-from mtqa.embed import SentenceTransformerEmbedder
+from mtqa.cli.app import app
+from mtqa.embed.torch import SentenceTransformerEmbedder
 from tests.conftest import FIXTURES
 
 SEED = [str(FIXTURES / "seed" / "original.txt"), str(FIXTURES / "seed" / "copy.txt")]
@@ -116,7 +116,7 @@ def test_version() -> None:
 
 
 def test_model_path_selects_a_local_model_folder() -> None:
-    from mtqa.embed import packaged_model_path
+    from mtqa.embed.base import packaged_model_path
 
     folder = str(packaged_model_path())
     result = runner.invoke(app, ["audit", *SEED, "--format", "json", "--model", folder])
@@ -158,7 +158,7 @@ def test_to_table_returns_the_text_and_prints_nothing(color: bool, capsys: pytes
 
 def model_folder(folder: Path, files: list[str]) -> Path:
     """A model folder holding only ``files`` of the packaged model (linked, not copied)."""
-    from mtqa.embed import packaged_model_path
+    from mtqa.embed.base import packaged_model_path
 
     folder.mkdir()
     for name in files:
@@ -183,7 +183,8 @@ def test_a_model_folder_without_a_tokenizer_is_refused_at_once(tmp_path: Path, b
 
 
 def test_the_onnx_backend_needs_tokenizer_json_and_torch_a_vocabulary(tmp_path: Path) -> None:
-    from mtqa.embed import make_embedder, resolve_model
+    from mtqa.embed.base import resolve_model
+    from mtqa.embed.factory import make_embedder
     from mtqa.errors import MtqaError
 
     model = model_folder(tmp_path / "model", [*MODEL_WITHOUT_TOKENIZER, "vocab.txt", "tokenizer_config.json"])

@@ -11,8 +11,9 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF
 from typer.testing import CliRunner
 
-from mtqa.cli import app
-from mtqa.embed import SentenceTransformerEmbedder, packaged_model_path
+from mtqa.cli.app import app
+from mtqa.embed.base import packaged_model_path
+from mtqa.embed.torch import SentenceTransformerEmbedder
 from tests.conftest import FIXTURES
 
 RATINGS = FIXTURES / "judgements" / "ratings.tsv"

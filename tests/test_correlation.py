@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from mtqa import correlation
-from mtqa.correlation import agreement, grouped, kendall_tau_b, pairwise_accuracy, pearson
+from mtqa.evaluation import correlation
+from mtqa.evaluation.correlation import agreement, grouped, kendall_tau_b, pairwise_accuracy, pearson
 
 
 @pytest.mark.parametrize(

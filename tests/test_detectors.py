@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa.detectors import NameDetector, SyntaxDetector
-from mtqa.types import Flag
+from mtqa.detectors import SyntaxDetector
 from tests.conftest import make_context as context
+from tests.conftest import name_flags
 
-
-def names(original: str, copy: str) -> list[Flag]:
-    return NameDetector().detect(context(original, copy))
+names = name_flags
 
 
 ORIGINAL = (

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from mtqa import audit
-from mtqa.embed import Embedder
+from mtqa.embed.base import Embedder
 from tests.conftest import read_pair
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -271,7 +271,7 @@ def test_a_copy_that_carries_markup_shows_it_as_text(browser: Any, tmp_path: Pat
 def test_the_batch_index_sorts_by_a_clicked_column(browser: Any, tmp_path: Path) -> None:
     import pandas as pd
 
-    from mtqa.batch_html import render_index
+    from mtqa.batch.pages import render_index
 
     summary = pd.DataFrame(
         {
@@ -302,7 +302,7 @@ def test_the_batch_index_sorts_by_a_clicked_column(browser: Any, tmp_path: Path)
 def test_the_batch_index_sorts_text_columns_as_text(browser: Any, tmp_path: Path) -> None:
     import pandas as pd
 
-    from mtqa.batch_html import render_index
+    from mtqa.batch.pages import render_index
 
     ids = ["2024-03-01", "2024-01-15", "item10", "2023-12-31", "item2"]
     summary = pd.DataFrame({"id": ids, "status": ["ok"] * 5, "error": [None] * 5, "coverage": [0.5] * 5})

@@ -20,7 +20,7 @@ def test_import_mtqa_loads_no_model_library() -> None:
 
 def test_help_loads_no_model_library() -> None:
     code = (
-        "from typer.testing import CliRunner\nfrom mtqa.cli import app\n"
+        "from typer.testing import CliRunner\nfrom mtqa.cli.app import app\n"
         "assert CliRunner().invoke(app, ['--help']).exit_code == 0\n"
         "assert CliRunner().invoke(app, ['audit', '--help']).exit_code == 0"
     )
@@ -29,7 +29,7 @@ def test_help_loads_no_model_library() -> None:
 
 def test_a_bad_model_path_fails_before_loading_torch() -> None:
     code = (
-        "from mtqa.embed import SentenceTransformerEmbedder\nfrom mtqa.errors import MtqaError\n"
+        "from mtqa.embed.torch import SentenceTransformerEmbedder\nfrom mtqa.errors import MtqaError\n"
         "try:\n    SentenceTransformerEmbedder('no/such/model')\nexcept MtqaError:\n    pass"
     )
     assert loaded_after(code) == []

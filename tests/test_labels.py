@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from mtqa.labels import FAITHFUL_CHRF, FAITHFUL_COSINE, GARBLED_COSINE, label_unit
+from mtqa.scoring.labels import FAITHFUL_CHRF, FAITHFUL_COSINE, GARBLED_COSINE, label_unit
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from mtqa.detectors.numbers import NumberDetector
-from mtqa.quantities import DateParts, sentence_quantities
-from mtqa.segment import segment
+from mtqa.nlp.quantities import DateParts, sentence_quantities
+from mtqa.segment.sentences import segment
 from mtqa.types import Flag, Unit
 from tests.conftest import make_context as context
 

@@ -22,10 +22,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mtqa.embed import packaged_model_path
-from mtqa.embed_cache import CachedEmbedder
+from mtqa.batch.results import ResultStore
+from mtqa.embed.base import packaged_model_path
+from mtqa.embed.cache import CachedEmbedder, cache_dir, private_folder
+from mtqa.embed.onnx import _fingerprint
 from mtqa.errors import MtqaError
-from mtqa.onnx_embed import _fingerprint, cache_dir, private_folder
 from tests.conftest import FIXTURES, FakeEmbedder, read_pair
 
 SEED = [str(FIXTURES / "seed" / "original.txt"), str(FIXTURES / "seed" / "copy.txt")]
@@ -137,8 +138,8 @@ def test_a_planted_pickle_in_the_cache_never_runs(tmp_path: Path) -> None:
     with sqlite3.connect(cache) as db:  # the table where earlier versions kept pickled results
         db.execute("CREATE TABLE results (key TEXT PRIMARY KEY, result BLOB NOT NULL)")
         db.execute("INSERT INTO results VALUES ('k', ?)", (pickle.dumps(Payload()),))
-    store = CachedEmbedder(FakeEmbedder(), cache)
-    assert store.results.get("k") is None
+    store = ResultStore(cache)
+    assert store.get("k") is None
     with sqlite3.connect(cache) as db:
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "results" not in tables and not ran.exists()
@@ -148,10 +149,12 @@ def test_a_damaged_cache_entry_is_a_miss(tmp_path: Path) -> None:
     from mtqa.pipeline import audit
 
     cache = CachedEmbedder(FakeEmbedder(), tmp_path / "cache.sqlite")
+    store = ResultStore(tmp_path / "cache.sqlite")
     report = audit(*read_pair("seed"), embedder=cache)
-    cache.results.put("k", report)
+    store.put("k", report)
+    assert store.get("k") is not None
     cache.execute("UPDATE reports SET pairs = ?", (b"PAR1 not parquet",))
-    assert cache.results.get("k") is None
+    assert store.get("k") is None
     cache.execute("UPDATE vectors SET vector = ?", (np.full(7, 3.0, dtype=np.float32).tobytes(),))
     fresh = FakeEmbedder()
     again = CachedEmbedder(fresh, tmp_path / "cache.sqlite")
@@ -184,7 +187,7 @@ def test_the_export_leaves_nothing_in_the_working_folder(tmp_path: Path) -> None
     work.mkdir()
     target = tmp_path / "cache" / "model.int8.onnx"
     subprocess.run(
-        [sys.executable, "-m", "mtqa.onnx_export", str(packaged_model_path()), str(target)],
+        [sys.executable, "-m", "mtqa.embed.onnx_export", str(packaged_model_path()), str(target)],
         check=True,
         capture_output=True,
         timeout=600,

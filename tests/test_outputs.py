@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 import mtqa.pipeline
-from mtqa.cli import app
+from mtqa.cli.app import app
 from mtqa.errors import MtqaError
 from mtqa.outputs import MARKER, check_file_target, check_folder_target, replace_folder, write_marker
 from tests.conftest import FIXTURES
@@ -150,14 +150,14 @@ def test_a_special_file_is_not_an_output(tmp_path: Path) -> None:
 def test_corpus_outputs_are_checked_before_any_scoring(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: str
 ) -> None:
-    import mtqa.judgements
-    import mtqa.scoring
+    import mtqa.evaluation.judgements
+    import mtqa.scoring.segments
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("scoring ran before the output was checked")
 
-    monkeypatch.setattr(mtqa.scoring, "score", refuse)
-    monkeypatch.setattr(mtqa.judgements, "agree_with_humans", refuse)
+    monkeypatch.setattr(mtqa.scoring.segments, "score", refuse)
+    monkeypatch.setattr(mtqa.evaluation.judgements, "agree_with_humans", refuse)
     tsv = tmp_path / "ratings.tsv"
     tsv.write_bytes((FIXTURES / "judgements" / "ratings.tsv").read_bytes())
     before = snapshot(tmp_path)

@@ -10,10 +10,10 @@ from matplotlib.colors import to_hex
 from matplotlib.patches import Rectangle
 
 from mtqa import audit
-from mtqa.embed import Embedder
+from mtqa.embed.base import Embedder
 from mtqa.errors import MtqaError
-from mtqa.plots import ADDED, OMITTED, flag_counts, similarity_heatmap, unit_scores
-from mtqa.report import Report
+from mtqa.report.plots import ADDED, OMITTED, flag_counts, similarity_heatmap, unit_scores
+from mtqa.report.report import Report
 from tests.conftest import FakeEmbedder, read_pair
 
 matplotlib.use("Agg")  # no screen

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mtqa.detectors.quotes import QuoteDetector, find_quotes
-from mtqa.segment import segment
+from mtqa.segment.sentences import segment
 from mtqa.types import Flag, Unit
 from tests.conftest import make_context as context
 from tests.conftest import read_pair
@@ -89,13 +89,50 @@ def test_a_quote_spanning_two_sentences_is_one_span() -> None:
     assert flag.suggestion == "“The river rose in minutes. We had no time to save anything,”"
 
 
-def test_an_unclosed_quote_runs_to_the_end_of_its_paragraph() -> None:
+def test_an_unclosed_quote_is_judged_unit_by_unit_to_the_end_of_its_paragraph() -> None:
     original = "Ruiz spoke at dawn. “The river rose in minutes. We had no time to save anything.\n\nShe left."
     copy = "Ruiz spoke at dawn. “The river rose in minutes. We had no time to rescue anything.\n\nShe left."
+    # The quote runs over copy sentences 1 and 2, each its own unit: only the second is altered.
     [flag] = quotes(original, copy)
+    assert flag.text == "We had no time to rescue anything."
+    assert flag.suggestion == "We had no time to save anything."  # no opening mark: the copy's is in sentence 1
+    assert flag.copy_id == 2
+
+
+def test_a_quote_left_open_does_not_run_past_its_unit() -> None:
+    original = (
+        "Mayor Ana Ruiz toured the district. “We will rebuild every school before winter,” Ruiz said. "
+        "The council met on Tuesday. It approved the budget. Work starts in May."
+    )
+    copy = (
+        "Mayor Ana Ruiz toured the district. “We will rebuild every hospital before winter, Ruiz said. "
+        "The council met on Tuesday. It approved the budget. Work starts in May."
+    )
+    [flag] = quotes(original, copy)
+    assert flag.copy_id == 1
+    assert flag.text == "“We will rebuild every hospital before winter, Ruiz said."
+    assert flag.suggestion == "“We will rebuild every school before winter,”"
+
+
+def test_a_quote_over_two_sentences_of_one_unit_stays_one_span() -> None:
+    original = "Ruiz spoke at dawn. “The river rose in minutes. We had no time to save anything.\n\nShe left."
+    copy = "Ruiz spoke at dawn. “The river rose in minutes. We had no time to rescue anything.\n\nShe left."
+    # Copy sentences 1 and 2 render original sentence 1 together (a 1-2 unit): the quote is not cut.
+    units = [Unit((0,), (0,)), Unit((1,), (1, 2)), Unit((2,), ()), Unit((3,), (3,))]
+    [flag] = quotes(original, copy, units)
     assert flag.text == "“The river rose in minutes. We had no time to rescue anything."
     assert flag.suggestion == "“The river rose in minutes. We had no time to save anything."
-    assert flag.copy_id == 1  # the sentence holding the opening mark
+    assert flag.copy_id == 1
+
+
+@pytest.mark.parametrize("empty", ["“...”", "“ ”", '"..."', "« »", "“…”", '" "'])
+@pytest.mark.parametrize("side", ["original", "copy"])
+def test_a_quotation_with_no_words_is_skipped(empty: str, side: str) -> None:
+    with_words = "He said “we will rebuild the bridge” and left."
+    without = f"He said {empty} and left. “We will rebuild the school,” he added."
+    original, copy = (without, with_words) if side == "original" else (with_words, without)
+    for flag in quotes(original, copy):
+        assert flag.text.strip('“”"«» .…')  # never the empty quotation
 
 
 def test_a_partial_quote_is_matched_to_the_right_part_of_the_original() -> None:

@@ -12,10 +12,10 @@ import pytest
 from sacrebleu.metrics import BLEU, CHRF
 
 from mtqa import audit, score
-from mtqa.embed import SentenceTransformerEmbedder
+from mtqa.embed.torch import SentenceTransformerEmbedder
 from mtqa.errors import MtqaError
-from mtqa.quality import Feature, QualityModel, shipped_model, unmatched_rare_words
-from mtqa.scoring import SCORE_COLUMNS
+from mtqa.scoring.quality import Feature, QualityModel, shipped_model, unmatched_rare_words
+from mtqa.scoring.segments import SCORE_COLUMNS
 from tests.conftest import FakeEmbedder, read_pair
 
 PAIRS = [

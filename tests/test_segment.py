@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa.normalize import normalize
-from mtqa.segment import segment
+from mtqa.segment.normalize import normalize
+from mtqa.segment.sentences import segment
 
 
 def texts(text: str) -> list[str]:
@@ -113,3 +113,23 @@ def test_normalize_maps_typography_but_not_offsets() -> None:
 def test_empty_and_blank_text_have_no_sentences() -> None:
     assert segment("").sentences == ()
     assert segment(" \n\n\t ").sentences == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He said “we stay” and left.", [(8, 17, True)]),
+        ('He said "we stay." Then he left.', [(8, 18, True)]),
+        ("„Wir bleiben“ sagte er, «nous restons».", [(0, 13, True), (24, 38, True)]),
+        ("She said “we will go. Then “no”.", [(9, 26, False), (27, 31, True)]),  # ends before the next
+        ("He said “we will never", [(8, 22, False)]),
+        ("It's the “...” case.", [(9, 14, True)]),
+        ("A 5' board and a 6\" pipe.", []),
+    ],
+)
+def test_one_quotation_scanner(text: str, expected: list[tuple[int, int, bool]]) -> None:
+    from mtqa.segment.quotations import quotation_spans, scan_quotations
+
+    found = scan_quotations(text)
+    assert [(q.start, q.end, q.closed) for q in found] == expected
+    assert quotation_spans(text) == [(start, end - 1) for start, end, closed in expected if closed]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mtqa.detectors.base import LOW_COVERAGE, AuditContext
-from mtqa.facts import key_facts
+from mtqa.nlp.facts import key_facts
 from mtqa.types import Flag
 
 

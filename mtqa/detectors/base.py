@@ -2,30 +2,40 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from mtqa.types import Alignment, Document, Flag, Unit
+from mtqa.nlp.parser import SentenceParses
+from mtqa.types import Alignment, Document, Flag, Side
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc
 
 
 @dataclass(frozen=True)
 class AuditContext:
-    """The inputs a detector may use: both documents, their alignment, and the
-    flags of the detectors that ran before it (in registry order)."""
+    """The inputs a detector may use: both documents, their alignment, the
+    flags of the detectors that ran before it (in registry order), and the
+    parse of every sentence, shared by all detectors of an audit."""
 
     reference: Document
     copy: Document
     alignment: Alignment
     prior: tuple[Flag, ...] = ()
+    parses: SentenceParses | None = field(default=None, compare=False)
 
     @cached_property
-    def _unit_of_copy(self) -> dict[int, Unit]:
-        return {j: unit for unit in self.alignment.units for j in unit.copy_ids}
+    def _parses(self) -> SentenceParses:
+        return self.parses if self.parses is not None else SentenceParses(self.reference, self.copy)
+
+    def parse(self, side: Side, sentence_id: int) -> Doc:
+        """spaCy's parse of sentence ``sentence_id`` of ``side``; each sentence is parsed once per audit."""
+        return self._parses.sentence(side, sentence_id)
 
     def counterparts(self, copy_id: int) -> tuple[int, ...]:
         """Reference sentence ids aligned with copy sentence ``copy_id``."""
-        unit = self._unit_of_copy.get(copy_id)
+        unit = self.alignment.unit_of("copy", copy_id)
         return unit.reference_ids if unit is not None else ()
 
     def coverage(self) -> float:
@@ -34,7 +44,7 @@ class AuditContext:
 
     def unit_copy_ids(self, copy_id: int) -> tuple[int, ...]:
         """All copy sentence ids in the unit holding ``copy_id``."""
-        unit = self._unit_of_copy.get(copy_id)
+        unit = self.alignment.unit_of("copy", copy_id)
         return unit.copy_ids if unit is not None else (copy_id,)
 
 

@@ -9,7 +9,7 @@ from mtqa.types import Flag
 class BoilerplateDetector:
     """Flags copy debris: whole debris lines, and link text pasted inside a sentence.
 
-    Segmentation finds the debris (``mtqa.boilerplate``); it is left out of
+    Segmentation finds the debris (``mtqa.segment.boilerplate``); it is left out of
     alignment and scores, and these minor flags say so. Debris in the original
     is marked the same way in ``Report.sentences`` (kind ``boilerplate``).
     """

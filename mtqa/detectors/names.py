@@ -12,9 +12,8 @@ from rapidfuzz.distance import OSA as Levenshtein  # transpositions count as one
 from wordfreq import zipf_frequency
 
 from mtqa.detectors.base import AuditContext
-from mtqa.lexicon import is_unknown, nearest_known
-from mtqa.names import PARTICLES, NameSpan, fold, name_spans
-from mtqa.nlp import english
+from mtqa.nlp.lexicon import is_unknown, nearest_known
+from mtqa.nlp.name_spans import PARTICLES, NameSpan, fold, name_spans
 from mtqa.types import Flag, Severity
 
 if TYPE_CHECKING:
@@ -160,7 +159,7 @@ class NameDetector:
                 if words[keep] == theirs[keep] and words[other] != theirs[other]:
                     mine, original = fold(words[other]), fold(theirs[other])
                     if Levenshtein.distance(mine, original) == 1 and not self._is_common(words[other]):
-                        start = span.start + (0 if other == 0 else len(words[0]) + 1)
+                        start = _word_start(span, other)
                         word = NameSpan(span.sentence_id, start, start + len(words[other]), words[other], span.run)
                         target = NameSpan(
                             candidate.sentence_id, candidate.start, candidate.end, theirs[other], candidate.run
@@ -191,7 +190,7 @@ class NameDetector:
                 real_name = fold(mine) in {k.key for k in known if k.words == 1}
                 if not real_name and _near_any(fold(mine), {k.key for k in known}):
                     continue  # a mangling of some name of the original ("Vanderberg"), judged by the other rules
-                start = span.start + (0 if other == 0 else len(words[0]) + 1)
+                start = _word_start(span, other)
                 return _name_flag(
                     "major",
                     (span.sentence_id, start, start + len(mine), mine),
@@ -210,15 +209,20 @@ class NameDetector:
             if len(words) < 3 or not any(w in PARTICLES for w in words[1:-1]):
                 continue
             pattern = re.compile(rf"\b{re.escape(words[0])}\s+((?:[a-z]+\s+)+){re.escape(words[-1])}\b")
-            for match in pattern.finditer(context.copy.text):
+            # Sentence by sentence: words across a sentence break are no name, and a flag must stay
+            # inside the sentence it names.
+            matches = [
+                (sentence, match) for sentence in context.copy.sentences for match in pattern.finditer(sentence.text)
+            ]
+            for sentence, match in matches:
                 middle = match.group(1).split()
                 if middle == words[1:-1]:
                     continue
-                sentence = next(s for s in context.copy.sentences if s.start <= match.start() < s.end)
+                start = sentence.start + match.start()
                 flags.append(
                     _name_flag(
                         "minor",
-                        (sentence.id, match.start(), match.end(), match.group()),
+                        (sentence.id, start, start + len(match.group()), match.group()),
                         candidate.sentence_id,
                         candidate.text,
                         f"the particle of “{candidate.text}” is rendered as “{' '.join(middle)}”",
@@ -270,10 +274,7 @@ class NameDetector:
     def _replacements(self, context: AuditContext, known: list[NameSpan]) -> list[Flag]:
         original_keys = {k.key for k in known}
         original_text = context.reference.text.lower()
-        linked = [u for u in context.alignment.units if u.reference_ids and u.copy_ids]
-        wanted = [("r", i) for u in linked for i in u.reference_ids] + [("c", j) for u in linked for j in u.copy_ids]
-        texts = [(context.reference if side == "r" else context.copy).sentences[k].text for side, k in wanted]
-        parsed = dict(zip(wanted, english().pipe(texts), strict=True))
+        linked = [u for u in context.alignment.units if u.is_linked]
         flags = []
         for unit in linked:
             ref_sentences = [context.reference.sentences[i] for i in unit.reference_ids]
@@ -282,13 +283,13 @@ class NameDetector:
             dropped = [
                 (sentence, ent)
                 for sentence in ref_sentences
-                for ent in parsed[("r", sentence.id)].ents
+                for ent in context.parse("reference", sentence.id).ents
                 if _is_person(ent) and ent.text not in copy_text and not _rendered(ent.text, copy_text)
             ]
             new = [
                 (sentence, ent)
                 for sentence in copy_sentences
-                for ent in parsed[("c", sentence.id)].ents
+                for ent in context.parse("copy", sentence.id).ents
                 if _is_person(ent)
                 and ent.text.lower() not in original_text
                 and not any(_near_any(fold(w), original_keys) for w in ent.text.split())
@@ -382,6 +383,11 @@ def _name_flag(
     """A ``name`` flag on ``where`` = (copy sentence id, start, end, text)."""
     copy_id, start, end, text = where
     return Flag(NameDetector.name, severity, copy_id, reference_id, start, end, text, suggestion, message)
+
+
+def _word_start(span: NameSpan, index: int) -> int:
+    """Document offset of word ``index`` of ``span``; the words may stand apart by any run of whitespace."""
+    return span.start + [m.start() for m in re.finditer(r"\S+", span.text)][index]
 
 
 def _free(start: int, end: int, flags: list[Flag]) -> bool:

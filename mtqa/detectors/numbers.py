@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from mtqa.detectors.base import AuditContext
-from mtqa.language import MIN_ENGLISH_SHARE, english_share
-from mtqa.quantities import Quantity, document_quantities, to_base
+from mtqa.nlp.language import MIN_ENGLISH_SHARE, english_share
+from mtqa.nlp.quantities import Quantity, document_quantities, to_base
 from mtqa.types import Flag, Severity
 
 Relation = Literal["same", "converted", "unit", "value"]

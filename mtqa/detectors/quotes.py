@@ -10,16 +10,13 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import AuditContext
-from mtqa.nlp import english
-from mtqa.normalize import normalize
-from mtqa.types import Document, Flag, Severity
+from mtqa.segment.normalize import normalize
+from mtqa.segment.quotations import scan_quotations
+from mtqa.types import Document, Flag, Severity, Side
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Token
 
-_OPENERS = "“«„"
-_CLOSERS = "”»"
-_AFTER_OPENING = "([{—–-"  # a straight quote after these (or a space) opens a quotation
 _CLAUSE_PUNCT = re.compile(r"[,.;:!?…—–-]")
 _SENTENCE_PUNCT = re.compile(r"[.!?…]")
 _CONTENT_POS = frozenset({"NOUN", "PROPN", "VERB", "ADJ", "ADV", "NUM"})
@@ -52,72 +49,106 @@ class Word:
 
 @dataclass(frozen=True)
 class Quote:
-    """A quotation: ``start``/``end`` include its marks; ``inner_end`` is where the closing mark starts."""
+    """A quotation: ``start``/``end`` include its marks; ``inner_end`` is where the closing mark starts.
+
+    A piece of a longer copy quotation (``split_at_units``) holds its opening
+    end only when ``opening`` and its closing end only when ``closing``.
+    """
 
     start: int
     end: int
     inner_start: int
     inner_end: int
     words: tuple[Word, ...] = ()
+    opening: bool = True
+    closing: bool = True
 
 
 def find_quotes(document: Document) -> list[Quote]:
     """Return the double-quoted spans of each paragraph of ``document``, words not filled in.
 
-    Curly quotes and guillemets say which way they face; a straight quote opens
-    after a space, a bracket or a dash and closes elsewhere, so “…now." is one
-    quote. Single quotes (scare quotes, apostrophes) are ignored. A quote that
-    does not close ends where the next one opens or at the end of the paragraph.
+    The quotations are found by ``mtqa.segment.quotations``; one that does not
+    close ends where the next one opens or at the end of its paragraph.
     """
-    text = document.text
     paragraphs: dict[int, tuple[int, int]] = {}
     for s in document.sentences:
         first, last = paragraphs.get(s.paragraph, (s.start, s.end))
         paragraphs[s.paragraph] = (min(first, s.start), max(last, s.end))
-    quotes: list[Quote] = []
-    for first, last in paragraphs.values():
-        opened: int | None = None
-        for index in range(first, last):
-            char = text[index]
-            if char not in _OPENERS + _CLOSERS + '"':
-                continue
-            before = text[index - 1] if index > first else " "
-            after = text[index + 1] if index + 1 < last else " "
-            fresh = before.isspace() or before in _AFTER_OPENING
-            if opened is None:
-                if char in _OPENERS or (char == '"' and fresh) or (fresh and not after.isspace()):
-                    opened = index
-            elif char in _OPENERS or (char == '"' and before.isspace() and not after.isspace()):
-                unclosed_end = len(text[:index].rstrip())
-                quotes.append(Quote(opened, unclosed_end, opened + 1, unclosed_end))
-                opened = index
-            else:
-                quotes.append(Quote(opened, index + 1, opened + 1, index))
-                opened = None
-        if opened is not None:
-            quotes.append(Quote(opened, last, opened + 1, last))
+    quotes = [
+        Quote(marks.start, marks.end, *marks.inner)
+        for first, last in paragraphs.values()
+        for marks in scan_quotations(document.text, first, last)
+    ]
     return [q for q in quotes if q.inner_end > q.inner_start]
 
 
-def tag_quotes(text: str, quotes: list[Quote]) -> list[Quote]:
-    """Fill in the words of ``quotes`` of ``text``, tagged by spaCy in one batch."""
-    docs = english().pipe([text[q.inner_start : q.inner_end] for q in quotes])
-    return [replace(q, words=_words(doc, q.inner_start)) for q, doc in zip(quotes, docs, strict=True)]
+def split_at_units(quote: Quote, context: AuditContext) -> list[Quote]:
+    """Cut a copy quotation where the copy sentences it runs over change alignment unit.
+
+    A quotation that does not close runs to the end of its paragraph, and one
+    that closes in a later line of the paragraph spans several sentences; those
+    sentences can render different parts of the original, or nothing. Each
+    piece is compared, and flagged, on its own, so a flag stays within the
+    sentences of the unit it names, and each part of a long quotation is held
+    against the original it renders. Only the first piece keeps the opening
+    mark and only the last the closing one.
+
+    Args:
+        quote: A quotation of the copy, from ``find_quotes``.
+        context: The audit, for the copy's sentences and their units.
+
+    Returns:
+        ``[quote]`` when its sentences are all in one unit, else one piece per
+        run of its sentences in one unit (pieces of whitespace only dropped).
+    """
+    ids = _sentences_in(context.copy, quote)
+    groups: list[list[int]] = []
+    for sentence_id in ids:
+        if groups and sentence_id in context.unit_copy_ids(groups[-1][0]):
+            groups[-1].append(sentence_id)
+        else:
+            groups.append([sentence_id])
+    if len(groups) == 1:
+        return [quote]
+    sentences = context.copy.sentences
+    pieces = []
+    for position, group in enumerate(groups):
+        first, last = position == 0, position == len(groups) - 1
+        inner_start = quote.inner_start if first else max(quote.inner_start, sentences[group[0]].start)
+        inner_end = quote.inner_end if last else min(quote.inner_end, sentences[group[-1]].end)
+        if inner_end > inner_start:
+            start, end = quote.start if first else inner_start, quote.end if last else inner_end
+            pieces.append(Quote(start, end, inner_start, inner_end, opening=first, closing=last))
+    return pieces
 
 
-def _words(doc: Doc, offset: int) -> tuple[Word, ...]:
-    """The words of a tagged quotation whose first character is at ``offset``."""
-    tokens = [t for t in doc if not t.is_punct and not t.is_space]
+def tag_quotes(context: AuditContext, side: Side, quotes: list[Quote]) -> list[Quote]:
+    """Fill in the words of ``quotes`` of ``side``, from the shared parse of the sentences they span."""
+    document = context.reference if side == "reference" else context.copy
+    return [replace(q, words=_words(context, side, document, q)) for q in quotes]
+
+
+def _words(context: AuditContext, side: Side, document: Document, quote: Quote) -> tuple[Word, ...]:
+    """The words of ``quote``: the tokens of its sentences' parses that start inside its marks."""
+    tokens: list[tuple[int, Token]] = []  # (offset in the document, token)
+    for sentence_id in _sentences_in(document, quote):
+        start = document.sentences[sentence_id].start
+        for token in context.parse(side, sentence_id):
+            offset = start + token.idx
+            if quote.inner_start <= offset < quote.inner_end and not token.is_punct and not token.is_space:
+                tokens.append((offset, token))
     words = []
-    for token, following in zip(tokens, [*tokens[1:], None], strict=True):
+    # Indexed, not zipped with a shifted list: a quotation of punctuation only (“...”) has no token.
+    for position, (offset, token) in enumerate(tokens):
+        following = tokens[position + 1][0] if position + 1 < len(tokens) else quote.inner_end
         key, contracted = _key(token), token.text[0] in "'’"
-        gap = doc.text[token.idx + len(token.text) : following.idx if following is not None else len(doc.text)]
+        gap = document.text[offset + len(token.text) : max(following, offset + len(token.text))]
         words.append(
             Word(
                 form=normalize(token.text).lower(),
                 stem=key if token.pos_ == "AUX" or contracted else token.lemma_.lower(),
-                start=offset + token.idx,
-                end=offset + token.idx + len(token.text),
+                start=offset,
+                end=offset + len(token.text),
                 capital=token.text[0].isupper(),
                 content=token.pos_ in _CONTENT_POS and token.lemma_ not in _AUXILIARY_LEMMAS and not contracted,
                 number=bool(token.like_num) or token.pos_ == "NUM",
@@ -160,6 +191,13 @@ class QuoteDetector:
     spans the copy quote with its marks; the suggestion is the matching part
     of the original quote, in the original's marks.
 
+    A copy quote that runs over copy sentences of several alignment units
+    (one that never closes runs to the end of its paragraph) is cut at the
+    units' boundaries and each piece is judged alone (``split_at_units``): an
+    editor gets each flag on the sentences it concerns, and a closing mark the
+    copy dropped does not turn the narration after it into one long altered
+    quote.
+
     Severity is major when a number, a negation or a name (proper noun)
     differs, when more than ``MINOR_CONTENT_SHARE`` of the original's content
     words (nouns, verbs, adjectives, adverbs) change other than in form
@@ -191,14 +229,15 @@ class QuoteDetector:
         reference_plain = _plain(context.reference.text) + "|" + _plain(joined)
         copies = [
             q
-            for q in find_quotes(context.copy)
+            for quote in find_quotes(context.copy)
+            for q in split_at_units(quote, context)
             if _plain(context.copy.text[q.inner_start : q.inner_end]) not in reference_plain
         ]
         if not copies or not references:
             return []
-        references = [q for q in tag_quotes(context.reference.text, references) if q.words]
+        references = [q for q in tag_quotes(context, "reference", references) if q.words]
         flags = []
-        for quote in tag_quotes(context.copy.text, copies):
+        for quote in tag_quotes(context, "copy", copies):
             flag = self._check(quote, references, context) if len(quote.words) >= self.MIN_WORDS else None
             if flag is not None:
                 flags.append(flag)
@@ -221,7 +260,7 @@ class QuoteDetector:
         if [w.form for w in original] == [w.form for w in copied]:
             return None
         severity, evidence = self._assess(original, copied, context.reference.text, context.copy.text)
-        suggestion = _suggestion(context.reference.text, reference, first, last)
+        suggestion = _suggestion(context.reference.text, reference, first, last, quote)
         reference_id = _sentence_at(context.reference, original[0].start)
         return Flag(
             kind=self.name,
@@ -299,8 +338,13 @@ class QuoteDetector:
         return ("major" if reasons else "minor"), f"{differ} of {total} words differ ({shown}{more}); {verdict}"
 
 
-def _suggestion(text: str, quote: Quote, first: int, last: int) -> str:
-    """The original's words ``first``..``last`` of ``quote``, with attached punctuation, in its marks."""
+def _suggestion(text: str, quote: Quote, first: int, last: int, copied: Quote) -> str:
+    """The original's words ``first``..``last`` of ``quote``, with attached punctuation, in its marks.
+
+    A mark is left out where neither the ``copied`` piece holds that end of its
+    quotation (it was cut at a unit boundary) nor the window reaches that end
+    of the original's: the middle of a quotation has no marks.
+    """
     start = quote.inner_start if first == 0 else quote.words[first].start
     while start > quote.inner_start and not text[start - 1].isspace():
         start -= 1
@@ -308,7 +352,9 @@ def _suggestion(text: str, quote: Quote, first: int, last: int) -> str:
     while end < quote.inner_end and not text[end].isspace():
         end += 1
     wording = " ".join(text[start:end].split())  # one plain space where the original wraps a line
-    return text[quote.start : quote.inner_start] + wording + text[quote.inner_end : quote.end]
+    opening = text[quote.start : quote.inner_start] if copied.opening or first == 0 else ""
+    closing = text[quote.inner_end : quote.end] if copied.closing or last == len(quote.words) - 1 else ""
+    return opening + wording + closing
 
 
 def _words_text(text: str, words: tuple[Word, ...]) -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import AuditContext
-from mtqa.nlp import english
-from mtqa.segment import quotation_spans
+from mtqa.segment.quotations import quotation_spans
 from mtqa.types import Flag, Sentence
 
 if TYPE_CHECKING:
@@ -64,14 +63,8 @@ class SyntaxDetector:
         """See ``Detector.detect``."""
         copy_body = [s for s in context.copy.sentences if s.kind == "body"]
         reference_body = [s for s in context.reference.sentences if s.kind == "body"]
-        nlp = english()
-        copy_signals = {
-            s.id: self._signals(s, doc) for s, doc in zip(copy_body, nlp.pipe([s.text for s in copy_body]), strict=True)
-        }
-        reference_signals = {
-            s.id: set(self._signals(s, doc))
-            for s, doc in zip(reference_body, nlp.pipe([s.text for s in reference_body]), strict=True)
-        }
+        copy_signals = {s.id: self._signals(s, context.parse("copy", s.id)) for s in copy_body}
+        reference_signals = {s.id: set(self._signals(s, context.parse("reference", s.id))) for s in reference_body}
         # A text that speaks in the first person (a talk, a column) makes "I" in its copy no intrusion.
         first_person_source = any("first person" in signals for signals in reference_signals.values())
         flags = []

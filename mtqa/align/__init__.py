@@ -1,0 +1,1 @@
+"""Alignment: similarity matrices of two documents, and the non-monotone aligner over them."""

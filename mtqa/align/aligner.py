@@ -1,0 +1,159 @@
+"""Non-monotone sentence alignment: a pure function of similarity matrices.
+
+Classic aligners (Gale-Church, hunalign, Vecalign, Bertalign) search for a
+monotone path and so cannot follow a moved paragraph. mtqa links units
+greedily by score instead (competitive linking): every candidate unit of
+shape 1-1, 1-2 (a split) or 2-1 (a merge) is ranked by its similarity, plus
+a bonus when its diagonal neighbours are similar too (a moved paragraph keeps
+its inner order), and taken when none of its sentences is taken yet and its
+score reaches the threshold. What is left over is unaligned: omitted on the
+reference side, added on the copy side.
+
+The defaults are calibrated on synthetic audits built from real MT output;
+see ``benchmarks/calibrate_alignment.py`` and ``docs/calibration.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from mtqa.align.similarity import Similarities
+from mtqa.types import Alignment, Unit
+
+
+@dataclass(frozen=True)
+class AlignParams:
+    """Parameters of ``align``; the class defaults are the calibrated ones.
+
+    Attributes:
+        threshold: Least blended similarity (with the neighbour bonus) for a unit.
+        merge_gain: How much a 1-2 or 2-1 unit must beat its best single part.
+        part_floor: Least similarity each part of a 1-2 or 2-1 unit must reach alone.
+        neighbour_weight: Weight of the best diagonal neighbour's similarity in the bonus.
+    """
+
+    threshold: float = 0.43
+    merge_gain: float = 0.0
+    part_floor: float = 0.1
+    neighbour_weight: float = 0.2
+
+    def as_dict(self) -> dict[str, float]:
+        """The parameters, for a report's signature."""
+        return {
+            "threshold": self.threshold,
+            "merge_gain": self.merge_gain,
+            "part_floor": self.part_floor,
+            "neighbour_weight": self.neighbour_weight,
+        }
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    rank: float
+    score: float
+    reference_ids: tuple[int, ...]
+    copy_ids: tuple[int, ...]
+
+
+def align(similarities: Similarities, params: AlignParams | None = None) -> Alignment:
+    """Align reference and copy sentences.
+
+    Args:
+        similarities: Blended similarity matrices (see ``mtqa.align.similarity``).
+        params: Thresholds; ``AlignParams()`` when omitted.
+
+    Returns:
+        An ``Alignment`` covering every sentence exactly once, its units in
+        reading order of the copy, each omitted reference sentence placed
+        after the unit holding the reference sentence before it.
+    """
+    params = params or AlignParams()
+    n_ref, n_copy = similarities.shape
+    used_ref = np.zeros(n_ref, dtype=bool)
+    used_copy = np.zeros(n_copy, dtype=bool)
+    linked: list[Unit] = []
+    for candidate in _candidates(similarities, params):
+        if candidate.rank < params.threshold:
+            break
+        refs, copies = list(candidate.reference_ids), list(candidate.copy_ids)
+        if used_ref[refs].any() or used_copy[copies].any():
+            continue
+        used_ref[refs] = True
+        used_copy[copies] = True
+        linked.append(Unit(candidate.reference_ids, candidate.copy_ids, round(candidate.score, 6)))
+    linked += [Unit((i,), ()) for i in np.flatnonzero(~used_ref).tolist()]
+    linked += [Unit((), (j,)) for j in np.flatnonzero(~used_copy).tolist()]
+    alignment = Alignment(tuple(_reading_order(linked)))
+    alignment.check_covers(n_ref, n_copy)
+    return alignment
+
+
+def _neighbour_bonus(one_one: np.ndarray, ref_span: int, copy_span: int) -> np.ndarray:
+    """Best similarity of the diagonal neighbours of each candidate unit.
+
+    For a unit starting at ``(i, j)`` and covering ``ref_span`` x ``copy_span``
+    sentences, the neighbours are ``(i-1, j-1)`` and ``(i+ref_span, j+copy_span)``.
+
+    Returns:
+        Array of shape ``(n_ref - ref_span + 1, n_copy - copy_span + 1)``.
+    """
+    n_ref, n_copy = one_one.shape
+    rows, cols = n_ref - ref_span + 1, n_copy - copy_span + 1
+    bonus = np.zeros((max(rows, 0), max(cols, 0)))
+    if rows <= 0 or cols <= 0:
+        return bonus
+    padded = np.full((n_ref + 2, n_copy + 2), -np.inf)
+    padded[1:-1, 1:-1] = one_one
+    before = padded[0:rows, 0:cols]
+    after = padded[1 + ref_span : 1 + ref_span + rows, 1 + copy_span : 1 + copy_span + cols]
+    best = np.maximum(before, after)
+    return np.where(np.isfinite(best), np.clip(best, 0.0, None), 0.0)
+
+
+def _candidates(similarities: Similarities, params: AlignParams) -> list[_Candidate]:
+    """All admissible units, best first, ties broken by position for determinism."""
+    one_one = similarities.one_one
+    n_ref, n_copy = similarities.shape
+    found: list[_Candidate] = []
+    bonus = params.neighbour_weight * _neighbour_bonus(one_one, 1, 1)
+    for i, j in zip(*np.nonzero(one_one + bonus >= params.threshold), strict=True):
+        found.append(_Candidate(float(one_one[i, j] + bonus[i, j]), float(one_one[i, j]), (int(i),), (int(j),)))
+    if n_copy > 1:
+        parts = np.minimum(one_one[:, :-1], one_one[:, 1:])
+        best = np.maximum(one_one[:, :-1], one_one[:, 1:])
+        merged = similarities.one_two
+        rank = merged + params.neighbour_weight * _neighbour_bonus(one_one, 1, 2)
+        admissible = (merged >= best + params.merge_gain) & (parts >= params.part_floor) & (rank >= params.threshold)
+        for i, j in zip(*np.nonzero(admissible), strict=True):
+            found.append(_Candidate(float(rank[i, j]), float(merged[i, j]), (int(i),), (int(j), int(j) + 1)))
+    if n_ref > 1:
+        parts = np.minimum(one_one[:-1, :], one_one[1:, :])
+        best = np.maximum(one_one[:-1, :], one_one[1:, :])
+        merged = similarities.two_one
+        rank = merged + params.neighbour_weight * _neighbour_bonus(one_one, 2, 1)
+        admissible = (merged >= best + params.merge_gain) & (parts >= params.part_floor) & (rank >= params.threshold)
+        for i, j in zip(*np.nonzero(admissible), strict=True):
+            found.append(_Candidate(float(rank[i, j]), float(merged[i, j]), (int(i), int(i) + 1), (int(j),)))
+    found.sort(key=lambda c: (-c.rank, c.reference_ids, c.copy_ids))
+    return found
+
+
+def _reading_order(units: list[Unit]) -> list[Unit]:
+    """Order units by the copy; put an omitted reference sentence after its predecessor's unit."""
+    key_of_ref: dict[int, tuple[float, float]] = {}
+    for unit in units:
+        if unit.copy_ids:
+            for i in unit.reference_ids:
+                key_of_ref[i] = (float(unit.copy_ids[0]), 0.0)
+
+    def key(unit: Unit) -> tuple[float, float]:
+        if unit.copy_ids:
+            return (float(unit.copy_ids[0]), 0.0)
+        first = unit.reference_ids[0]
+        earlier = [k for k in key_of_ref if k < first]
+        anchor = key_of_ref[max(earlier)][0] if earlier else -1.0
+        return (anchor, 1.0 + first / 1e6)
+
+    return sorted(units, key=key)

@@ -1,0 +1,45 @@
+"""The Dask engine of audit-batch: the same jobs and waves, on a dask.distributed cluster.
+
+Each worker process keeps one embedder (``mtqa.batch.jobs.worker_embedder`` holds it
+in the worker's module state), so the model is loaded once per worker.
+Results come back to the client, which writes them with the same writer as the
+local engine. Dask is imported only here. A job whose worker dies is retried
+by Dask itself; one that keeps killing workers (``KilledWorker``) becomes an
+error row, and the batch goes on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mtqa.batch.jobs import EngineOptions, Job, JobResult, error_result, run_job, waves
+from mtqa.errors import MtqaError
+
+
+def run_dask(jobs: list[Job], options: EngineOptions, scheduler: str, on_result: Callable[[JobResult], None]) -> None:
+    """Run ``jobs`` on the cluster at ``scheduler``, wave by wave, reporting each result.
+
+    Raises:
+        MtqaError: If dask.distributed is not installed or the scheduler cannot be reached.
+    """
+    try:
+        from distributed import Client, as_completed
+    except ImportError as error:
+        raise MtqaError("the dask engine needs dask.distributed: pip install 'mtqa[dask]'") from error
+    try:
+        client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as error:
+        raise MtqaError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
+    with client:
+        for wave in waves(jobs):
+            if not wave:
+                continue
+            futures = client.map(run_job, wave, options=options, pure=False)
+            jobs_of = {future.key: job for future, job in zip(futures, wave, strict=True)}
+            for future in as_completed(futures):  # type: ignore[no-untyped-call]
+                try:
+                    result = future.result()
+                except Exception as error:  # a worker that died on this job (KilledWorker), or a lost result
+                    failure = f"the Dask worker failed: {type(error).__name__}: {error}"
+                    result = error_result(jobs_of[future.key], failure)
+                on_result(result)

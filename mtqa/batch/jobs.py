@@ -1,0 +1,249 @@
+"""Audit many copies: a manifest of (original, copy) files, audited by worker processes.
+
+The jobs run in two waves. The first audits one copy of each distinct
+original, the second all the others, so that with the shared embedding cache
+each original is embedded once however many copies it has. Results go to a
+``BatchWriter`` as they arrive, and a re-run skips what the output already holds.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import io
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from mtqa.batch.results import ResultStore
+from mtqa.embed.base import DEFAULT_BACKEND, Embedder, resolve_model
+from mtqa.embed.factory import make_embedder
+from mtqa.errors import MtqaError
+from mtqa.inputs import read_text
+
+if TYPE_CHECKING:
+    from mtqa.report.report import Report
+
+MANIFEST_COLUMNS = ("original", "copy")
+
+
+@dataclass(frozen=True)
+class Job:
+    """One copy to audit against its original; paths are absolute.
+
+    ``refused`` says why the job's paths are not audited (they lie outside
+    the manifest's folder); such a job becomes an error row.
+    """
+
+    id: str
+    original: Path
+    copy: Path
+    refused: str | None = None
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """What every worker needs to build its embedder: the same for the local and the Dask engine."""
+
+    model: str | None = None
+    backend: str = DEFAULT_BACKEND
+    cache: Path | None = None
+    threads: int = 1
+    html: bool = False
+    encoding: str = "utf-8"
+
+
+@dataclass
+class JobResult:
+    """The audit of one job, as rows for the three output tables."""
+
+    id: str
+    pairs: pd.DataFrame
+    flags: pd.DataFrame
+    summary: dict[str, Any] = field(default_factory=dict)
+    html: str | None = None
+
+
+def read_manifest(path: Path, allow_outside: bool = False) -> list[Job]:
+    """Read a manifest CSV with columns ``original``, ``copy`` and optionally ``id``.
+
+    Paths are taken relative to the manifest's folder. Without an ``id``
+    column, a job's id is its row number (from 1). A path that resolves
+    outside the manifest's folder (``../``, an absolute path, a symlink out)
+    makes its job an error row, unless ``allow_outside``: a manifest from
+    elsewhere must not make mtqa read, and publish, files it was never meant to.
+
+    Raises:
+        MtqaError: If the manifest cannot be read or parsed (an unterminated
+            quote, a blank or ragged row, an empty path), lacks a column, has
+            no rows, or repeats an id.
+    """
+    text = read_text(path, max_bytes=50_000_000)
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
+    except csv.Error as error:
+        raise MtqaError(f"{path}: not a well-formed CSV manifest: {error}") from error
+    columns = [c.strip() for c in rows[0]] if rows else []
+    missing = [c for c in MANIFEST_COLUMNS if c not in columns]
+    if missing:
+        raise MtqaError(f"{path}: no column {', '.join(missing)}; a manifest has original, copy and optionally id")
+    base = path.resolve().parent
+    jobs, seen = [], set()
+    for number, cells in enumerate(rows[1:], start=1):
+        line = number + 1
+        if not any(cell.strip() for cell in cells):
+            raise MtqaError(f"{path}: row {line} is blank; remove it")
+        if len(cells) != len(columns):
+            raise MtqaError(f"{path}: row {line} has {len(cells)} fields, the header {len(columns)}")
+        row = dict(zip(columns, cells, strict=True))
+        for column in MANIFEST_COLUMNS:
+            if not row[column].strip():
+                raise MtqaError(f"{path}: row {line} has no {column} path")
+        job_id = (row.get("id") or "").strip() or str(number)
+        if job_id in seen:
+            raise MtqaError(f"{path}: id {job_id!r} appears twice")
+        seen.add(job_id)
+        original, copy = (base / row[column].strip() for column in MANIFEST_COLUMNS)
+        outside = [p for p in (original, copy) if not allow_outside and not p.resolve().is_relative_to(base)]
+        refused = (
+            f"{outside[0]} lies outside the manifest's folder {base}; pass --allow-outside-paths to audit it"
+            if outside
+            else None
+        )
+        jobs.append(Job(job_id, original, copy, refused))
+    if not jobs:
+        raise MtqaError(f"{path}: the manifest has no rows")
+    return jobs
+
+
+def waves(jobs: list[Job]) -> tuple[list[Job], list[Job]]:
+    """Split jobs into the first copy of each distinct original, and the rest."""
+    first: dict[Path, Job] = {}
+    for job in jobs:
+        first.setdefault(job.original, job)
+    leaders = set(id(j) for j in first.values())
+    return list(first.values()), [j for j in jobs if id(j) not in leaders]
+
+
+_EMBEDDERS: dict[EngineOptions, Embedder] = {}
+_STORES: dict[Path, ResultStore] = {}
+
+
+def worker_embedder(options: EngineOptions) -> Embedder:
+    """The process's embedder for ``options``, built once per worker and kept."""
+    if options not in _EMBEDDERS:
+        embedder = make_embedder(options.model, options.backend)
+        embedder.threads = options.threads
+        if options.cache is not None:
+            from mtqa.embed.cache import CachedEmbedder
+
+            embedder = CachedEmbedder(embedder, options.cache)
+        _EMBEDDERS[options] = embedder
+    return _EMBEDDERS[options]
+
+
+def worker_results(options: EngineOptions) -> ResultStore | None:
+    """The process's store of whole audit results in the cache file, or None without a cache."""
+    if options.cache is None:
+        return None
+    if options.cache not in _STORES:
+        _STORES[options.cache] = ResultStore(options.cache)
+    return _STORES[options.cache]
+
+
+def run_job(job: Job, options: EngineOptions) -> JobResult:
+    """Audit one job; whatever goes wrong becomes an error row, never an exception.
+
+    With a cache, an audit of the same two texts by the same mtqa, model and
+    backend is read back instead of redone.
+    """
+    try:
+        if job.refused is not None:
+            raise MtqaError(job.refused)
+        original, copy = read_text(job.original, options.encoding), read_text(job.copy, options.encoding)
+        embedder = worker_embedder(options)
+        cache = worker_results(options)
+        key = audit_key(original, copy, embedder)
+        report = cache.get(key) if cache is not None else None
+        if report is None:
+            report = _audit(original, copy, embedder)
+            if cache is not None:
+                cache.put(key, report)
+        page = None
+        if options.html:
+            title = f"mtqa audit {job.id}: {job.copy.name} against {job.original.name}"
+            page = report.to_html(title, index_href="../index.html")
+    except MtqaError as error:
+        return error_result(job, str(error))
+    except Exception as error:  # one odd text must never stop the batch: it is this row's error
+        return error_result(job, f"internal error ({type(error).__name__}: {error}); please report it")
+    base = {"id": job.id, "original": str(job.original), "copy": str(job.copy)}
+    return JobResult(
+        job.id, report.pairs.assign(id=job.id), report.flags.assign(id=job.id), {**base, **summary_row(report)}, page
+    )
+
+
+def error_result(job: Job, message: str) -> JobResult:
+    """The error row of ``job``: its summary says ``error`` with the message on one line."""
+    row = {"id": job.id, "original": str(job.original), "copy": str(job.copy), "status": "error"}
+    return JobResult(job.id, pd.DataFrame(), pd.DataFrame(), {**row, "error": " ".join(message.split())})
+
+
+def audit_key(original: str, copy: str, embedder: Embedder) -> str:
+    """What an audit's result depends on: mtqa's code and data, the model, the backend and the two texts."""
+    parts = [code_fingerprint(), embedder.name, embedder.backend, original, copy]
+    return hashlib.sha256("\x00".join(parts).encode()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of mtqa's own source and data files, so a changed rule or threshold never reuses an old result."""
+    package = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256()
+    for file in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json") and p.is_file()):
+        digest.update(str(file.relative_to(package)).encode() + b"\x00" + file.read_bytes())
+    return digest.hexdigest()
+
+
+def _audit(original: str, copy: str, embedder: Embedder) -> Report:
+    """The audit, without its similarity matrices (a batch keeps only the tables)."""
+    from mtqa.pipeline import audit
+
+    return dataclasses.replace(audit(original, copy, embedder=embedder), cosine=None, similarity=None)
+
+
+def summary_row(report: Report) -> dict[str, Any]:
+    """The figures of one audit for the batch's summary table."""
+    summary = report.summary
+    return {
+        "status": "ok",
+        "error": None,
+        "coverage": summary.coverage,
+        "copy_coverage": summary.copy_coverage,
+        "mean_cosine": summary.mean_cosine,
+        "mean_quality": summary.mean_quality,
+        "corpus_bleu": summary.corpus_bleu,
+        "corpus_chrf": summary.corpus_chrf,
+        "units": summary.units,
+        "aligned_units": summary.aligned_units,
+        "flags": summary.flags,
+        "major_flags": summary.flags_by_severity["major"],
+        **{f"label_{k}": v for k, v in summary.labels.items()},
+        "verdict": summary.verdict,
+    }
+
+
+def prepare(options: EngineOptions) -> None:
+    """Build what the workers share before they start (the cache file, the ONNX export), so they do not race."""
+    if options.cache is not None:
+        from mtqa.embed.cache import open_cache
+
+        open_cache(options.cache).close()
+    if options.backend == "onnx":
+        from mtqa.embed.onnx import onnx_model_path
+
+        onnx_model_path(resolve_model(options.model))

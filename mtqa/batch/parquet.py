@@ -1,0 +1,217 @@
+"""Stream audit-batch results to a Parquet dataset that an interrupted run can resume.
+
+The output folder holds three datasets, ``pairs/``, ``flags/`` and
+``summary/``, each a set of part files that pandas or pyarrow read as one table
+(``pd.read_parquet(out / "summary")``). Results are buffered and flushed as a
+part every ``flush_every`` jobs. Each part's three files are written to
+temporary names and renamed into place, the summary last: a summary part is
+the commit mark of its jobs. On start, parts without a summary are removed,
+and the ids in the summaries are the jobs already done. Every part of a table
+has the same Arrow schema, error-only parts included.
+
+The folder is mtqa's own (it holds the marker of ``mtqa.outputs``): a run
+writes into a new folder or resumes one that audit-batch wrote, and refuses
+anything else. A run holds an exclusive lock on the folder, so two runs can
+never interleave their parts.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import uuid
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from mtqa.batch.jobs import JobResult
+from mtqa.errors import MtqaError
+from mtqa.outputs import MARKER, check_folder_target, marker_kind, publish_mode, write_marker
+from mtqa.types import LABELS
+
+TABLES = ("pairs", "flags", "summary")
+BATCH_KIND = "audit-batch"
+LOCK = ".mtqa-lock"
+# What an audit-batch folder holds besides its marker and lock (html/ with --html).
+BATCH_ENTRIES = (*TABLES, "html")
+_IDS = pa.list_(pa.int64())
+PART_SCHEMAS = {
+    "pairs": pa.schema(
+        [("id", pa.string()), ("reference_ids", _IDS), ("copy_ids", _IDS)]
+        + [(c, pa.string()) for c in ("reference_text", "copy_text")]
+        + [(c, pa.float64()) for c in ("cosine", "bleu", "chrf", "rare_words", "quality")]
+        + [("label", pa.string()), ("similarity", pa.float64()), ("shape", pa.string())]
+    ),
+    "flags": pa.schema(
+        [(c, pa.string()) for c in ("id", "kind", "severity")]
+        + [(c, pa.int64()) for c in ("copy_id", "reference_id", "start", "end")]
+        + [(c, pa.string()) for c in ("text", "suggestion", "message")]
+    ),
+}
+SUMMARY_SCHEMA: dict[str, str] = {
+    **dict.fromkeys(("id", "original", "copy", "status", "error"), "string"),
+    **dict.fromkeys(
+        ("coverage", "copy_coverage", "mean_cosine", "mean_quality", "corpus_bleu", "corpus_chrf"), "float64"
+    ),
+    **dict.fromkeys(("units", "aligned_units", "flags", "major_flags"), "Int64"),
+    **{f"label_{label}": "Int64" for label in LABELS},
+    "verdict": "string",
+}
+
+
+def check_output(folder: Path, inputs: Iterable[Path] = ()) -> bool:
+    """Refuse ``folder`` unless it is new, or an audit-batch output to resume; nothing is created.
+
+    A folder from before outputs were marked is taken as ours when it holds
+    only audit-batch's own folders.
+
+    Returns:
+        Whether the folder exists (a resume).
+
+    Raises:
+        MtqaError: If the folder is something else, holds an input, or cannot be written.
+    """
+    if _unmarked_batch_output(folder):
+        return True
+    return check_folder_target(folder, BATCH_KIND, inputs)
+
+
+def _unmarked_batch_output(folder: Path) -> bool:
+    if not folder.is_dir() or folder.is_symlink() or marker_kind(folder) is not None:
+        return False
+    entries = list(folder.iterdir())
+    return bool(entries) and all(p.name in BATCH_ENTRIES and p.is_dir() and not p.is_symlink() for p in entries)
+
+
+class BatchWriter:
+    """Collects ``JobResult``s and writes them as Parquet parts under ``folder``.
+
+    Nothing is written until ``open``; ``close`` releases the folder's lock,
+    and removes the folder again when this run created it and committed nothing.
+    """
+
+    def __init__(self, folder: Path, flush_every: int = 25) -> None:
+        self.folder = folder
+        self.flush_every = flush_every
+        self.committed = 0
+        self._buffer: list[JobResult] = []
+        self._lock: IO[bytes] | None = None
+        self._created = False
+
+    def open(self, inputs: Iterable[Path] = ()) -> None:
+        """Check the folder, create or adopt it, lock it, and remove what an interrupted run left half-written.
+
+        Raises:
+            MtqaError: If the folder is not ours, another run holds it, or it cannot be written.
+        """
+        existed = check_output(self.folder, inputs)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._created = not existed
+            self._lock = (self.folder / LOCK).open("ab")
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self._lock.close()
+                self._lock = None
+                self._created = False
+                message = f"{self.folder}: another mtqa audit-batch is writing there; wait for it to end"
+                raise MtqaError(message) from None
+            if marker_kind(self.folder) is None:
+                write_marker(self.folder, BATCH_KIND)
+            for table in TABLES:
+                (self.folder / table).mkdir(exist_ok=True)
+        except OSError as error:
+            self.close()
+            raise MtqaError(f"cannot write to {self.folder}: {error.strerror}") from error
+        committed = {p.name for p in (self.folder / "summary").glob("part-*.parquet")}
+        for table in ("pairs", "flags"):
+            for part in (self.folder / table).glob("part-*.parquet"):
+                if part.name not in committed:
+                    part.unlink()
+        for leftover in self.folder.glob("*/.part-*"):
+            leftover.unlink()
+
+    def close(self) -> None:
+        """Release the lock; a folder this run created and left empty is removed again."""
+        if self._created and not self.committed:
+            for table in TABLES:
+                with contextlib.suppress(OSError):
+                    (self.folder / table).rmdir()
+            for name in (MARKER, LOCK):
+                (self.folder / name).unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                self.folder.rmdir()
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def __enter__(self) -> BatchWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def done(self) -> set[str]:
+        """Ids of the jobs already in the output (from a previous run)."""
+        parts = sorted((self.folder / "summary").glob("part-*.parquet"))
+        if not parts:
+            return set()
+        return set(pd.concat([pd.read_parquet(p, columns=["id"]) for p in parts]).id.astype(str))
+
+    def add(self, result: JobResult) -> None:
+        """Buffer one result; write a part when the buffer is full."""
+        self._buffer.append(result)
+        if len(self._buffer) >= self.flush_every:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the buffered results as one part of each table."""
+        if not self._buffer:
+            return
+        name = f"part-{uuid.uuid4().hex}.parquet"
+        frames = {
+            "pairs": _concat([r.pairs for r in self._buffer]),
+            "flags": _concat([r.flags for r in self._buffer]),
+            "summary": summary_frame([r.summary for r in self._buffer]),
+        }
+        for table in TABLES:  # summary last: it commits the part
+            staged = self.folder / table / f".{name}"
+            if table in PART_SCHEMAS:
+                pq.write_table(_arrow(frames[table], PART_SCHEMAS[table]), staged)
+            else:
+                frames[table].to_parquet(staged, index=False)
+            publish_mode(staged)
+            staged.rename(self.folder / table / name)
+        self.committed += len(self._buffer)
+        self._buffer.clear()
+
+
+def summary_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Summary rows with a fixed schema, so every part (error rows included) has the same columns and types."""
+    return pd.DataFrame(rows).reindex(columns=list(SUMMARY_SCHEMA)).astype(SUMMARY_SCHEMA)
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    kept = [f for f in frames if len(f)]
+    return pd.concat(kept, ignore_index=True) if kept else pd.DataFrame()
+
+
+def _arrow(frame: pd.DataFrame, schema: pa.Schema) -> pa.Table:
+    """``frame`` as a table of exactly ``schema`` (an error-only part is an empty table of it)."""
+    if not len(frame):
+        return schema.empty_table()
+    return pa.Table.from_pandas(frame.reindex(columns=schema.names), schema=schema, preserve_index=False)
+
+
+def read_table(folder: Path, table: str) -> pd.DataFrame:
+    """One table of a batch output, all parts together, sorted by id (and row order within a job)."""
+    parts = sorted((folder / table).glob("part-*.parquet"))
+    if not parts:
+        return pd.DataFrame()
+    frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    return frame.sort_values("id", kind="stable").reset_index(drop=True)

@@ -1,0 +1,141 @@
+"""Run a batch: check everything first, then resume, schedule, audit and write; the CLI only reports.
+
+``run_batch`` is the whole of ``mtqa audit-batch`` without the command line:
+it refuses a bad manifest, model or output before creating anything, takes
+the output's lock, skips the copies an earlier run finished, repaints pages
+that are missing, shares the cores among the workers, runs the jobs on the
+local or the Dask engine, and says what happened in a ``BatchOutcome``.
+"""
+
+from __future__ import annotations
+
+import codecs
+import dataclasses
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mtqa.batch.jobs import EngineOptions, JobResult, prepare, read_manifest
+from mtqa.batch.local import PoolEvents, run_local
+from mtqa.batch.pages import PageWriter
+from mtqa.batch.parquet import BatchWriter, check_output, read_table
+from mtqa.embed.base import resolve_model
+from mtqa.errors import MtqaError
+
+ENGINES = ("local", "dask")
+
+
+@dataclass(frozen=True)
+class BatchOutcome:
+    """What a batch run did.
+
+    Attributes:
+        copies: Copies in the manifest.
+        resumed: Copies an earlier run had finished (skipped).
+        audited: Copies audited by this run; ``errors`` of them are error rows.
+        seconds: Wall time of the audits.
+        workers: Worker processes (or Dask workers' jobs) used.
+        events: Worker processes that died, and copies lost with them.
+        index: The HTML index page, with ``--html``.
+        repainted: Pages written for copies audited by an earlier run.
+    """
+
+    copies: int
+    resumed: int
+    audited: int
+    errors: int
+    seconds: float
+    workers: int
+    events: PoolEvents = field(default_factory=PoolEvents)
+    index: Path | None = None
+    repainted: int = 0
+
+    @property
+    def rate(self) -> float:
+        """Copies audited per second."""
+        return self.audited / self.seconds if self.seconds > 0 and self.audited else 0.0
+
+
+def run_batch(
+    manifest: Path,
+    output: Path,
+    options: EngineOptions,
+    *,
+    workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    allow_outside: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    on_resume: Callable[[int, int], None] | None = None,
+) -> BatchOutcome:
+    """Audit every row of ``manifest`` into the Parquet dataset ``output``.
+
+    Args:
+        manifest: CSV with columns original, copy and optionally id.
+        output: New folder, or an earlier audit-batch output to resume.
+        options: What each worker needs (model, backend, cache, html, encoding);
+            ``threads`` is set here from the cores and the workers.
+        workers: Worker processes; default the number of cores.
+        engine: ``"local"`` (processes) or ``"dask"`` (needs ``scheduler``).
+        scheduler: The Dask scheduler's address.
+        allow_outside: Audit manifest paths outside the manifest's folder.
+        progress: Called with (finished, total) after each copy.
+        on_resume: Called with (done before, copies) when an earlier run is resumed.
+
+    Returns:
+        What the run did.
+
+    Raises:
+        MtqaError: For a bad option, manifest, model or output, before anything is created.
+    """
+    if engine not in ENGINES:
+        raise MtqaError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    if engine == "dask" and not scheduler:
+        raise MtqaError("--engine dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+    if scheduler and engine != "dask":
+        raise MtqaError("--scheduler is for --engine dask")
+    try:
+        codecs.lookup(options.encoding)
+    except LookupError:
+        raise MtqaError(f"unknown encoding {options.encoding!r}") from None
+    jobs = read_manifest(manifest, allow_outside=allow_outside)
+    resolve_model(options.model, options.backend)
+    check_output(output, inputs=[manifest])  # before any work, and without creating anything
+    prepare(options)
+    with BatchWriter(output) as writer:
+        writer.open(inputs=[manifest])
+        pages = PageWriter(output) if options.html else None
+        done = writer.done()
+        todo = [job for job in jobs if job.id not in done]
+        # copies audited by an earlier run without --html get their pages now (from the result cache if warm)
+        repaint = pages.missing([job for job in jobs if job.id in done], read_table(output, "summary")) if pages else []
+        cores = os.cpu_count() or 1
+        count = min(workers or cores, max(len(todo) + len(repaint), 1))
+        options = dataclasses.replace(options, threads=max(1, cores // count))
+        if done and on_resume is not None:
+            on_resume(len(done), len(jobs))
+        started, errors, finished, events = time.perf_counter(), 0, 0, PoolEvents()
+
+        def record(result: JobResult) -> None:
+            nonlocal finished, errors
+            if pages is not None:
+                pages.add(result)
+            if result.id not in done:
+                writer.add(result)
+                errors += result.summary.get("status") == "error"
+            finished += 1
+            if progress is not None:
+                progress(finished, len(todo) + len(repaint))
+
+        if engine == "dask":
+            from mtqa.batch.dask import run_dask
+
+            run_dask(todo + repaint, options, scheduler or "", record)
+        else:
+            events = run_local(todo + repaint, options, count, record)
+        writer.flush()
+        seconds = time.perf_counter() - started
+        index = pages.write_index(read_table(output, "summary")) if pages is not None else None
+    return BatchOutcome(len(jobs), len(done), len(todo), errors, seconds, count, events, index, len(repaint))

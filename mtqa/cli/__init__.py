@@ -1,0 +1,1 @@
+"""The mtqa command line: one module per command group, shared options and error handling in common."""

@@ -1,0 +1,68 @@
+"""The ``mtqa`` command line: parse options, call the library, render the result.
+
+Each command lives in its own module (``audit``, ``batch``, ``corpus``) and
+is registered here; ``common`` holds what they share. Exit codes: 0 ok, 1 a
+``--fail-under`` gate failed, 2 bad input or options.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from typing import Annotated
+
+import typer
+
+from mtqa.cli.audit import audit
+from mtqa.cli.batch import audit_batch
+from mtqa.cli.common import EXIT_BAD_INPUT
+from mtqa.cli.corpus import correlate, score
+from mtqa.version import VERSION
+
+app = typer.Typer(
+    name="mtqa",
+    help="Audit a machine-translated or spun copy of a news story against its original.",
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.command()(audit)
+app.command("audit-batch")(audit_batch)
+app.command()(score)
+app.command()(correlate)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"mtqa {VERSION}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit.")
+    ] = False,
+) -> None:
+    """Audit a machine-translated or spun copy of a news story against its original."""
+
+
+def run() -> None:
+    """Console-script entry point: one-line usage errors with exit code 2, never a traceback."""
+    if len(sys.argv) <= 1:  # bare ``mtqa``: the help, on stderr, as a usage error
+        with contextlib.redirect_stdout(sys.stderr):
+            app(["--help"], standalone_mode=False)
+        sys.exit(EXIT_BAD_INPUT)
+    try:
+        code = app(standalone_mode=False)
+    except typer.Abort:
+        typer.echo("mtqa: aborted", err=True)
+        sys.exit(130)
+    except typer.TyperException as error:
+        message = " ".join(str(getattr(error, "format_message", error.__str__)()).split())
+        typer.echo(f"mtqa: error: {message} (see mtqa --help)", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except OSError as error:
+        typer.echo(f"mtqa: error: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,100 @@
+"""``mtqa audit-batch``: audit every copy of a manifest into a resumable Parquet dataset."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mtqa.cli.common import Backend, BackendOption, EncodingOption, ModelOption, ProgressOption, bad_input_exits_2
+from mtqa.cli.progress import progress_bar
+
+
+class Engine(StrEnum):
+    """Where audit-batch runs its jobs."""
+
+    local = "local"
+    dask = "dask"
+
+
+@bad_input_exits_2
+def audit_batch(
+    manifest: Annotated[Path, typer.Argument(help="CSV with columns original, copy and optionally id.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the Parquet results.")] = Path(
+        "mtqa-batch"
+    ),
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="Worker processes [default: the number of cores].", show_default=False)
+    ] = None,
+    backend: BackendOption = Backend.onnx,
+    model: ModelOption = None,
+    cache_file: Annotated[
+        Path | None,
+        typer.Option(help="Embedding cache file [default: embeddings.sqlite in the mtqa cache].", show_default=False),
+    ] = None,
+    use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Use the embedding cache.")] = True,
+    engine: Annotated[Engine, typer.Option(help="local (process workers) or dask.")] = Engine.local,
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, for --engine dask.", show_default=False)
+    ] = None,
+    encoding: EncodingOption = "utf-8",
+    allow_outside_paths: Annotated[
+        bool,
+        typer.Option(
+            "--allow-outside-paths",
+            help="Audit manifest paths that lie outside the manifest's folder (refused by default, as error rows).",
+        ),
+    ] = False,
+    html: Annotated[
+        bool,
+        typer.Option(
+            "--html",
+            help="Also write a report page per copy under OUTPUT/html/copies/ and OUTPUT/html/index.html.",
+        ),
+    ] = False,
+    progress: ProgressOption = None,
+) -> None:
+    """Audit every (original, copy) row of MANIFEST; results stream to OUTPUT/{pairs,flags,summary}/.
+
+    A re-run with the same OUTPUT skips the copies already done. A bad row (a
+    missing file, an empty text, a path outside the manifest's folder, a text
+    that breaks the audit) is recorded in the summary with its error and does
+    not stop the batch, and neither does a worker process that dies.
+    """
+    from mtqa.batch.jobs import EngineOptions
+    from mtqa.batch.run import run_batch
+    from mtqa.embed.cache import cache_dir
+
+    options = EngineOptions(
+        model=model,
+        backend=backend.value,
+        cache=(cache_file or cache_dir() / "embeddings.sqlite") if use_cache else None,
+        html=html,
+        encoding=encoding,
+    )
+
+    def resuming(done: int, copies: int) -> None:
+        typer.echo(f"mtqa: resuming: {done} of {copies} copies already in {output}", err=True)
+
+    with progress_bar(progress, "auditing", "pairs") as callback:
+        outcome = run_batch(
+            manifest,
+            output,
+            options,
+            workers=workers,
+            engine=engine.value,
+            scheduler=scheduler,
+            allow_outside=allow_outside_paths,
+            progress=callback,
+            on_resume=resuming,
+        )
+    typer.echo(
+        f"mtqa: {outcome.audited} copies audited in {outcome.seconds:.1f} s ({outcome.rate:.2f} pairs/s), "
+        f"{outcome.errors} with errors{outcome.events.describe()}; results in {output}",
+        err=True,
+    )
+    if outcome.index is not None:
+        again = f"; pages written for {outcome.repainted} copies audited earlier" if outcome.repainted else ""
+        typer.echo(f"mtqa: index of {outcome.copies} copies in {outcome.index}{again}", err=True)

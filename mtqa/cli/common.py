@@ -1,0 +1,72 @@
+"""What the commands share: exit codes, the one place a user's error becomes exit code 2, common options."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+
+from mtqa.errors import MtqaError
+from mtqa.outputs import check_file_target, write_text_atomic
+
+EXIT_GATE = 1
+EXIT_BAD_INPUT = 2
+
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+
+
+def bad_input_exits_2(command: Callable[Params, Result]) -> Callable[Params, Result]:
+    """Wrap a command so an ``MtqaError`` is one line on stderr and exit code 2, never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Params.args, **kwargs: Params.kwargs) -> Result:
+        try:
+            return command(*args, **kwargs)
+        except MtqaError as error:
+            typer.echo(f"mtqa: error: {error}", err=True)
+            raise typer.Exit(EXIT_BAD_INPUT) from None
+
+    return wrapper
+
+
+class Backend(StrEnum):
+    """Which runtime embeds: an int8 ONNX export (fast, no torch) or torch fp32."""
+
+    onnx = "onnx"
+    torch = "torch"
+
+
+BackendOption = Annotated[
+    Backend,
+    typer.Option(
+        help="onnx (int8, no torch; built on first use) or torch (fp32). Same units and flags on the fixtures."
+    ),
+]
+ModelOption = Annotated[
+    str | None,
+    typer.Option(
+        help="A local sentence-transformers model folder [default: packaged all-MiniLM-L6-v2].", show_default=False
+    ),
+]
+EncodingOption = Annotated[str, typer.Option(help="Encoding of the input files.")]
+ProgressOption = Annotated[
+    bool | None,
+    typer.Option(
+        "--progress/--no-progress", help="Show a progress bar [default: when stderr is a terminal].", show_default=False
+    ),
+]
+
+
+def emit(text: str, output: Path | None) -> None:
+    """Print ``text``, or write it to ``output`` through a temporary file so no half file is left."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    check_file_target(output)
+    write_text_atomic(output, text)

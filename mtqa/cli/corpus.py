@@ -1,0 +1,164 @@
+"""``mtqa score`` and ``mtqa correlate``: segment-aligned corpora, as sacrebleu and comet-score take them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from mtqa.cli.common import Backend, BackendOption, EncodingOption, ModelOption, ProgressOption, bad_input_exits_2, emit
+from mtqa.cli.progress import progress_bar
+from mtqa.errors import MtqaError
+from mtqa.outputs import check_file_target
+
+
+class ScoreFormat(StrEnum):
+    """How ``mtqa score`` writes its segment scores."""
+
+    table = "table"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+@bad_input_exits_2
+def score(
+    reference: Annotated[
+        Path | None, typer.Option("--reference", "-r", help="References, one segment per line.", show_default=False)
+    ] = None,
+    hypothesis: Annotated[
+        Path | None,
+        typer.Option("--hypothesis", "-h", help="Hypotheses, line-aligned with --reference.", show_default=False),
+    ] = None,
+    tsv: Annotated[
+        Path | None, typer.Option("--tsv", help="A TSV with a header, instead of two files.", show_default=False)
+    ] = None,
+    reference_column: Annotated[str, typer.Option(help="The reference column of --tsv.")] = "reference",
+    hypothesis_column: Annotated[str, typer.Option(help="The hypothesis column of --tsv.")] = "hypothesis",
+    output_format: Annotated[
+        ScoreFormat, typer.Option("--format", "-f", help="table, csv or jsonl.")
+    ] = ScoreFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write the scores here instead of stdout.", show_default=False)
+    ] = None,
+    explain: Annotated[bool, typer.Option(help="Add each feature's contribution to log(expected_errors).")] = False,
+    allow_empty: Annotated[
+        bool,
+        typer.Option(
+            "--allow-empty/--refuse-empty",
+            help="Score an empty hypothesis as given (cosine, BLEU and chrF 0), as sacrebleu does, or refuse it.",
+        ),
+    ] = True,
+    model: ModelOption = None,
+    backend: BackendOption = Backend.onnx,
+    encoding: EncodingOption = "utf-8",
+    progress: ProgressOption = None,
+) -> None:
+    """Score segment-aligned hypotheses against references: cosine, BLEU, chrF and quality per segment.
+
+    Corpus BLEU and chrF (with sacrebleu signatures), mean cosine and mean
+    quality follow the table; with csv or jsonl they go to stderr. Empty
+    hypotheses are scored as given (--refuse-empty refuses them); an empty
+    reference is refused.
+    """
+    from mtqa.embed.base import resolve_model
+    from mtqa.evaluation.parallel import check_filled, read_line_pairs, read_tsv
+    from mtqa.report.scores import corpus_lines, render_scores
+    from mtqa.scoring.segments import corpus_figures
+    from mtqa.scoring.segments import score as score_segments
+
+    if tsv is not None and (reference is not None or hypothesis is not None):
+        raise MtqaError("give either --tsv or --reference and --hypothesis, not both")
+    if tsv is not None:
+        frame = read_tsv(tsv, [reference_column, hypothesis_column], encoding)
+        check_filled(frame, tsv, [reference_column] + ([] if allow_empty else [hypothesis_column]))
+        refs, hyps = list(frame[reference_column]), list(frame[hypothesis_column])
+    elif reference is not None and hypothesis is not None:
+        refs, hyps = read_line_pairs(reference, hypothesis, encoding, allow_empty)
+    else:
+        raise MtqaError("give --reference and --hypothesis files, or --tsv")
+    resolve_model(model, backend.value)  # a bad model folder fails before any work
+    if output is not None:  # and so does an output that would destroy something
+        check_file_target(output, inputs=[p for p in (tsv, reference, hypothesis) if p is not None])
+    with progress_bar(progress, "embedding", "texts") as callback:
+        scores = score_segments(
+            refs,
+            hyps,
+            model=model,
+            backend=backend.value,
+            explain=explain,
+            allow_empty=allow_empty,
+            progress=callback,
+        )
+    figures = corpus_figures(refs, hyps, scores)
+    emit(render_scores(scores, figures, output_format.value), output)
+    if output_format is not ScoreFormat.table or output is not None:
+        typer.echo("\n".join(corpus_lines(figures)), err=True)
+
+
+@bad_input_exits_2
+def correlate(
+    tsv: Annotated[Path, typer.Argument(help="A TSV with a header: texts and a human score per segment.")],
+    human_column: Annotated[str, typer.Option(help="The human score column (higher is better).")] = "mqm",
+    reference_column: Annotated[str, typer.Option(help="The reference column.")] = "reference",
+    hypothesis_column: Annotated[str, typer.Option(help="The hypothesis column.")] = "hypothesis",
+    item_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="A column identifying the item (repeatable) [default: doc and seg_id if present, else source].",
+            show_default=False,
+        ),
+    ] = None,
+    only: Annotated[
+        str | None,
+        typer.Option(help="Keep rows where COLUMN is one of the values, e.g. doc=talk.7,talk.9.", show_default=False),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Also write the figures as JSON here.", show_default=False)
+    ] = None,
+    model: ModelOption = None,
+    backend: BackendOption = Backend.onnx,
+    encoding: EncodingOption = "utf-8",
+    progress: ProgressOption = None,
+) -> None:
+    """Segment-level agreement of quality and each feature with human scores, beside BLEU and chrF.
+
+    Kendall tau-b, Pearson r and WMT23 pairwise accuracy with tie calibration,
+    over all segments (no grouping) and within items (group by item).
+    """
+    from mtqa.embed.base import resolve_model
+    from mtqa.evaluation.judgements import agree_with_humans
+    from mtqa.evaluation.parallel import check_filled, numeric_column, read_tsv, select_rows
+
+    frame = read_tsv(tsv, [human_column, reference_column, hypothesis_column, *(item_column or [])], encoding)
+    frame = select_rows(frame, tsv, only)
+    check_filled(frame, tsv, [reference_column])
+    human = numeric_column(frame, tsv, human_column)
+    items = item_column if item_column is not None else default_items(list(frame.columns))
+    resolve_model(model, backend.value)  # a bad model folder fails before any work
+    if output is not None:
+        check_file_target(output, inputs=[tsv])
+    with progress_bar(progress, "embedding", "texts") as callback:
+        result = agree_with_humans(
+            frame,
+            human,
+            reference_column,
+            hypothesis_column,
+            items,
+            model=model,
+            backend=backend.value,
+            progress=callback,
+        )
+    sys.stdout.write(result.to_text())
+    if output is not None:
+        emit(json.dumps({"data": str(tsv), "only": only, **result.to_dict()}, indent=2) + "\n", output)
+
+
+def default_items(columns: list[str]) -> list[str]:
+    """WMT files identify an item by document and segment id; failing that, by its source text."""
+    if "doc" in columns and "seg_id" in columns:
+        return ["doc", "seg_id"]
+    return ["source"] if "source" in columns else []

@@ -1,0 +1,1 @@
+"""Evaluation against people: agreement statistics, human judgement files, gold alignments and flags."""

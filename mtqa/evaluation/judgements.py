@@ -1,0 +1,145 @@
+"""Score a table of human judgements with mtqa and measure how well each metric agrees with the humans."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mtqa.embed.base import DEFAULT_BACKEND, Embedder
+from mtqa.evaluation.correlation import MAX_PAIRS, agreement
+from mtqa.scoring.quality import quality_signature
+from mtqa.scoring.scorers import BleuScorer, ChrfScorer
+from mtqa.scoring.segments import Progress, score
+from mtqa.version import VERSION
+
+# quality first, then the features it is built from, then the ones it is compared with.
+METRICS = ("quality", "cosine", "chrf", "bleu", "rare_words", "reference_words")
+WIDTH = 13  # of a number column in the text table
+STATISTICS = {
+    "kendall": "Kendall tau-b",
+    "pearson": "Pearson r",
+    "accuracy": "pairwise acc*",
+    "epsilon": "tie epsilon",
+}
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """Segment-level agreement of mtqa's metrics with human scores.
+
+    Attributes:
+        table: One row per metric; see ``mtqa.evaluation.correlation.agreement``.
+        segments: Rows scored.
+        human: The human score column.
+        items: The columns that identify an item, empty when not grouped.
+        empty_hypotheses: Rows whose hypothesis was empty (scored, not dropped).
+        signature: mtqa version, model and scorer parameters.
+    """
+
+    table: pd.DataFrame
+    segments: int
+    human: str
+    items: list[str]
+    empty_hypotheses: int
+    signature: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON values; nan becomes None."""
+        metrics = {
+            name: {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
+            for name, row in self.table.astype(object).to_dict(orient="index").items()
+        }
+        return {
+            "segments": self.segments,
+            "human": self.human,
+            "items": self.items,
+            "empty_hypotheses": self.empty_hypotheses,
+            "metrics": metrics,
+            "signature": self.signature,
+        }
+
+    def to_text(self) -> str:
+        """A fixed-width table: one row per metric, both WMT views side by side."""
+        views = [("no grouping", "")] + ([("group by item", "item_")] if self.items else [])
+        head = f"{'metric':16s}" + "".join(f" | {title:^{4 * WIDTH + 3}s}" for title, _ in views)
+        sub = f"{'':16s}" + "".join(" | " + " ".join(f"{s:>{WIDTH}s}" for s in STATISTICS.values()) for _ in views)
+        lines = [head, sub, "-" * len(sub)]
+        for metric, row in self.table.iterrows():
+            cells = []
+            for _, prefix in views:
+                values = [row.get(prefix + key, float("nan")) for key in STATISTICS]
+                cells.append(" ".join(_cell(v) for v in values))
+            lines.append(f"{metric!s:16s}" + "".join(f" | {c}" for c in cells))
+        notes = [f"{self.segments} segments, human score {self.human!r}"]
+        notes.append(f"items: {' + '.join(self.items)}" if self.items else "no item columns: by-item figures skipped")
+        if self.empty_hypotheses:
+            notes.append(f"{self.empty_hypotheses} empty hypotheses scored as given")
+        if bool(self.table["pairs_sampled"].any()):
+            notes.append(f"no-grouping accuracy on a fixed-seed sample of {MAX_PAIRS:,} pairs")
+        return "\n".join([*lines, "; ".join(notes)]) + "\n"
+
+
+def _cell(value: float) -> str:
+    return f"{'nan':>{WIDTH}s}" if np.isnan(value) else f"{value:{WIDTH}.4f}"
+
+
+def agree_with_humans(
+    frame: pd.DataFrame,
+    human: pd.Series,
+    reference: str,
+    hypothesis: str,
+    items: Sequence[str] = (),
+    *,
+    model: str | None = None,
+    backend: str = DEFAULT_BACKEND,
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> Agreement:
+    """Score every row of ``frame`` and compare each metric with ``human``.
+
+    Args:
+        frame: One row per segment, with the text columns.
+        human: Human score per row (higher is better), aligned with ``frame``.
+        reference: The reference column.
+        hypothesis: The hypothesis column.
+        items: Columns identifying an item, for the group-by-item view.
+        model: A local sentence-transformers model folder; default the packaged one.
+        backend: ``"onnx"`` or ``"torch"``; see ``mtqa.audit``.
+        embedder: Any ``Embedder``; overrides ``model``.
+        progress: Optional ``(done, total)`` callback during embedding.
+
+    Returns:
+        The ``Agreement``.
+    """
+    scores = score(
+        list(frame[reference]),
+        list(frame[hypothesis]),
+        model=model,
+        backend=backend,
+        embedder=embedder,
+        allow_empty=True,
+        progress=progress,
+    )
+    data = pd.concat([frame[list(items)].reset_index(drop=True), scores], axis=1)
+    data["human"] = human.to_numpy(float)
+    table = agreement(data, "human", METRICS, list(items) or None)
+    name = getattr(embedder, "name", None) if embedder is not None else (model or "all-MiniLM-L6-v2")
+    return Agreement(
+        table=table,
+        segments=len(frame),
+        human=str(human.name),
+        items=list(items),
+        empty_hypotheses=int((frame[hypothesis].str.strip() == "").sum()),
+        signature={
+            "mtqa": VERSION,
+            "model": name,
+            "backend": embedder.backend if embedder is not None else backend,
+            "bleu": BleuScorer().signature() + "|sentence:effective-order",
+            "chrf": ChrfScorer().signature(),
+            "quality": quality_signature(),
+        },
+    )

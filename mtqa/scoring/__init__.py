@@ -1,0 +1,1 @@
+"""Scoring: sacrebleu scorers, unit and segment scores, the calibrated quality, and unit labels."""

@@ -1,0 +1,194 @@
+"""Score segment-aligned references and hypotheses, as sacrebleu and comet-score do: no alignment."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mtqa.embed.base import DEFAULT_BACKEND, Embedder
+from mtqa.errors import MtqaError
+from mtqa.scoring.quality import QualityModel, quality_features, shipped_model
+from mtqa.scoring.scorers import BleuScorer, ChrfScorer
+
+# Unique texts embedded per call; also the step of the progress callback.
+EMBED_CHUNK = 512
+SCORE_COLUMNS = ("cosine", "bleu", "chrf", "rare_words", "reference_words", "expected_errors", "quality")
+
+Progress = Callable[[int, int], None]
+"""Called as ``progress(done, total)`` with counts of unique texts embedded."""
+
+
+def embed_unique(embedder: Embedder, texts: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+    """Embed ``texts``, each distinct string once, in length-sorted chunks.
+
+    Args:
+        embedder: Any ``Embedder``.
+        texts: Strings, possibly repeated.
+        progress: Optional ``(done, total)`` callback over the distinct strings.
+
+    Returns:
+        Array of shape ``(len(texts), dim)``, row k the vector of ``texts[k]``.
+    """
+    distinct = sorted(set(texts), key=lambda t: (len(t), t))
+    if not distinct:
+        return np.zeros((0, 0), dtype=np.float32)
+    chunks = []
+    for start in range(0, len(distinct), EMBED_CHUNK):
+        chunks.append(embedder.encode(distinct[start : start + EMBED_CHUNK]))
+        if progress is not None:
+            progress(min(start + EMBED_CHUNK, len(distinct)), len(distinct))
+    vectors = np.concatenate(chunks)
+    row = {text: k for k, text in enumerate(distinct)}
+    return vectors[[row[t] for t in texts]]
+
+
+def check_segments(references: Sequence[str], hypotheses: Sequence[str], allow_empty: bool = True) -> None:
+    """Raise ``MtqaError`` for mismatched lengths, non-strings, no segments or empty references.
+
+    An empty hypothesis is a real output (systems do emit empty lines) and is
+    scored as given, as sacrebleu does, unless ``allow_empty`` is False. An
+    empty reference is always refused. sacrebleu scores it too, but there is
+    nothing to score against: its sentence BLEU and chrF are 0 whatever the
+    hypothesis, corpus chrF leaves the hypothesis out, and ``quality``, whose
+    expected errors grow with the reference's length, would rate it better
+    than a perfect long sentence. An empty reference line usually means that
+    the files are not aligned.
+    """
+    if len(references) != len(hypotheses):
+        raise MtqaError(f"{len(references)} references but {len(hypotheses)} hypotheses; they must pair up")
+    if not references:
+        raise MtqaError("no segments to score")
+    for side, texts in (("reference", references), ("hypothesis", hypotheses)):
+        for k, text in enumerate(texts):
+            if not isinstance(text, str):
+                raise MtqaError(f"{side} {k + 1} is not a string ({type(text).__name__})")
+    for k, (reference, hypothesis) in enumerate(zip(references, hypotheses, strict=True)):
+        if not reference.strip():
+            raise MtqaError(f"reference {k + 1} is empty; there is nothing to score hypothesis {k + 1} against")
+        if not allow_empty and not hypothesis.strip():
+            raise MtqaError(f"hypothesis {k + 1} is empty")
+
+
+def score(
+    references: Sequence[str],
+    hypotheses: Sequence[str],
+    *,
+    model: str | None = None,
+    backend: str = DEFAULT_BACKEND,
+    embedder: Embedder | None = None,
+    quality_model: QualityModel | None = None,
+    explain: bool = False,
+    allow_empty: bool = True,
+    progress: Progress | None = None,
+) -> pd.DataFrame:
+    """Score each hypothesis against its reference, segment by segment.
+
+    Texts are scored exactly as given; ``bleu`` and ``chrf`` equal sacrebleu's
+    sentence scores (BLEU with effective order, chrF with defaults).
+
+    Args:
+        references: One reference per segment.
+        hypotheses: The hypothesis of each segment.
+        model: A local sentence-transformers model folder; default the packaged
+            all-MiniLM-L6-v2. Ignored when ``embedder`` is given.
+        backend: ``"onnx"`` (default) or ``"torch"``; see ``mtqa.audit``.
+        embedder: Any ``Embedder``.
+        quality_model: Parameters of ``quality``; default the shipped ones.
+        explain: Add ``contribution_<feature>`` columns: each feature's additive
+            share of ``log(expected_errors)``, from the training means.
+        allow_empty: Score an empty hypothesis as given (an empty output is a
+            real, bad translation; it gets cosine, BLEU and chrF 0), as
+            sacrebleu does. False refuses it. An empty reference is always
+            refused: there is nothing to score against.
+        progress: Optional ``(done, total)`` callback during embedding.
+
+    Returns:
+        One row per segment with the columns of ``SCORE_COLUMNS``: ``cosine``,
+        ``bleu`` and ``chrf`` (0-100), ``rare_words`` (hypothesis words rare in
+        English that the reference does not use), ``reference_words``,
+        ``expected_errors`` and ``quality`` (0-1).
+
+    Raises:
+        MtqaError: For mismatched lengths, no segments, an empty reference, or
+            an empty hypothesis when ``allow_empty`` is False.
+    """
+    check_segments(references, hypotheses, allow_empty)
+    if embedder is None:
+        from mtqa.embed.factory import default_embedder
+
+        embedder = default_embedder(model, backend)
+    frame = segment_features(references, hypotheses, embedder, progress)
+    return add_quality(frame, quality_model or shipped_model(), explain)
+
+
+def segment_features(
+    references: Sequence[str], hypotheses: Sequence[str], embedder: Embedder, progress: Progress | None = None
+) -> pd.DataFrame:
+    """The inputs of ``quality`` per segment: cosine, BLEU, chrF, rare words and reference words.
+
+    An empty side gets cosine 0 (sacrebleu already gives it BLEU and chrF 0).
+    """
+    refs, hyps = list(references), list(hypotheses)
+    vectors = embed_unique(embedder, refs + hyps, progress)
+    cosine = (vectors[: len(refs)] * vectors[len(refs) :]).sum(axis=1)
+    empty = np.array([not r.strip() or not h.strip() for r, h in zip(refs, hyps, strict=True)], dtype=bool)
+    return text_scores(refs, hyps, np.where(empty, 0.0, cosine))
+
+
+def text_scores(references: list[str], hypotheses: list[str], cosine: np.ndarray) -> pd.DataFrame:
+    """Given each segment's embedding cosine, add sentence BLEU, chrF and the text features of quality."""
+    frame = pd.DataFrame(
+        {
+            "cosine": np.clip(np.asarray(cosine, dtype=float), -1.0, 1.0),
+            "bleu": BleuScorer().sentence_scores(references, hypotheses),
+            "chrf": ChrfScorer().sentence_scores(references, hypotheses),
+        }
+    )
+    return pd.concat([frame, quality_features(references, hypotheses)], axis=1)
+
+
+def add_quality(frame: pd.DataFrame, model: QualityModel, explain: bool = False) -> pd.DataFrame:
+    """Return ``frame`` with ``expected_errors`` and ``quality`` (and contributions when ``explain``)."""
+    out = frame.assign(expected_errors=model.expected_errors(frame), quality=model.predict(frame))
+    if explain:
+        contributions = model.contributions(frame).add_prefix("contribution_")
+        out = pd.concat([out, contributions], axis=1)
+    return out
+
+
+@dataclass(frozen=True)
+class CorpusFigures:
+    """Corpus-level figures of a scored set of segments."""
+
+    segments: int
+    empty_hypotheses: int
+    bleu: float
+    chrf: float
+    mean_cosine: float
+    mean_quality: float
+    bleu_signature: str
+    chrf_signature: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """The figures as plain JSON values."""
+        return dict(self.__dict__)
+
+
+def corpus_figures(references: Sequence[str], hypotheses: Sequence[str], scores: pd.DataFrame) -> CorpusFigures:
+    """Corpus BLEU and chrF (sacrebleu, with signatures), mean cosine and mean quality."""
+    refs, hyps = list(references), list(hypotheses)
+    bleu, chrf = BleuScorer(), ChrfScorer()
+    return CorpusFigures(
+        segments=len(refs),
+        empty_hypotheses=sum(1 for hypothesis in hyps if not hypothesis.strip()),
+        bleu=bleu.corpus_score(refs, hyps),
+        chrf=chrf.corpus_score(refs, hyps),
+        mean_cosine=float(scores["cosine"].mean()),
+        mean_quality=float(scores["quality"].mean()),
+        bleu_signature=bleu.signature(),
+        chrf_signature=chrf.signature(),
+    )
