@@ -25,7 +25,7 @@ import pytest
 from mtqa.batch.results import ResultStore
 from mtqa.embed.base import packaged_model_path
 from mtqa.embed.cache import CachedEmbedder, cache_dir, private_folder
-from mtqa.embed.onnx import _fingerprint
+from mtqa.embed.onnx import _fingerprint, onnx_model_path
 from mtqa.errors import MtqaError
 from tests.conftest import FIXTURES, FakeEmbedder, read_pair
 
@@ -48,6 +48,7 @@ def _isolated(command: list[str]) -> list[str]:
 def test_an_audit_attempts_no_network_connection(tmp_path: Path, backend: str) -> None:
     strace = shutil.which("strace")
     assert strace, "strace is needed to watch the audit's system calls (apt-get install strace)"
+    onnx_model_path(packaged_model_path())  # the export is built (once, untraced) before the watched audit
     home = tmp_path / "home"
     home.mkdir()
     env = {
