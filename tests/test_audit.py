@@ -226,7 +226,7 @@ def test_a_quotation_with_no_words_audits(original: str, copy: str, fake_embedde
 
 def test_unknown_detector_is_an_error(real_embedder: SentenceTransformerEmbedder) -> None:
     with pytest.raises(MtqaError, match="unknown detector"):
-        audit("A text.", "A text.", embedder=real_embedder, detectors=["spelling"])
+        audit("A text.", "A text.", embedder=real_embedder, detectors=["grammar"])
 
 
 def test_unaligned_units_have_no_scores(seed_report: Report) -> None:

@@ -9,10 +9,12 @@ from __future__ import annotations
 from mtqa.detectors.additions import AdditionDetector
 from mtqa.detectors.base import AuditContext, Detector
 from mtqa.detectors.boilerplate import BoilerplateDetector
+from mtqa.detectors.meaning import MeaningDetector
 from mtqa.detectors.names import NameDetector
 from mtqa.detectors.numbers import NumberDetector
 from mtqa.detectors.omissions import OmissionDetector
 from mtqa.detectors.quotes import QuoteDetector
+from mtqa.detectors.spelling import SpellingDetector
 from mtqa.detectors.syntax import SyntaxDetector
 
 DETECTORS: dict[str, type[Detector]] = {
@@ -21,6 +23,8 @@ DETECTORS: dict[str, type[Detector]] = {
     SyntaxDetector.name: SyntaxDetector,
     QuoteDetector.name: QuoteDetector,
     NumberDetector.name: NumberDetector,
+    MeaningDetector.name: MeaningDetector,
+    SpellingDetector.name: SpellingDetector,
     OmissionDetector.name: OmissionDetector,
     AdditionDetector.name: AdditionDetector,
 }
@@ -31,9 +35,11 @@ __all__ = [
     "AuditContext",
     "BoilerplateDetector",
     "Detector",
+    "MeaningDetector",
     "NameDetector",
     "NumberDetector",
     "OmissionDetector",
     "QuoteDetector",
+    "SpellingDetector",
     "SyntaxDetector",
 ]

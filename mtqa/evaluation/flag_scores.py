@@ -26,7 +26,7 @@ from mtqa.evaluation.gold import Gold, GoldFlag, read_gold
 from mtqa.nlp.name_spans import fold
 from mtqa.pipeline import audit
 
-SCORED_KINDS = ("name", "syntax", "quote", "number", "boilerplate", "omission", "addition")
+SCORED_KINDS = ("name", "syntax", "quote", "number", "meaning", "spelling", "boilerplate", "omission", "addition")
 
 
 @dataclass

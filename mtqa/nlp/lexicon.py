@@ -7,7 +7,7 @@ from collections import defaultdict
 from functools import lru_cache
 
 from rapidfuzz import process
-from rapidfuzz.distance import JaroWinkler, Levenshtein
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler, Levenshtein
 from wordfreq import get_frequency_dict, zipf_frequency
 
 # Words at least this frequent count as known ("nasrallah" is 2.3, "the" 7.7).
@@ -56,3 +56,67 @@ def nearest_known(word: str, min_jaro_winkler: float, min_similarity: float) -> 
 def is_unknown(word: str, below: float) -> bool:
     """True when ``word`` is rarer than Zipf ``below`` in English."""
     return zipf_frequency(word, "en") < below
+
+
+# A misspelling is rare (below MISSPELT_ZIPF; wordfreq counts common typos such as
+# "goverment" at 2.7) and sits within one edit (two for long words) of a word that
+# is common (at least CORRECT_ZIPF) and far more frequent (by CORRECTION_GAIN).
+MISSPELT_ZIPF = 3.0
+CORRECT_ZIPF = 3.5
+CORRECTION_GAIN = 2.0
+LONG_WORD = 8
+
+
+@lru_cache(maxsize=1)
+def _common_by_initial() -> dict[str, list[str]]:
+    buckets: dict[str, list[str]] = defaultdict(list)
+    for word, frequency in get_frequency_dict("en").items():
+        if len(word) >= 3 and word.isalpha() and math.log10(frequency) + 9 >= CORRECT_ZIPF:
+            buckets[word[0]].append(word)
+    return dict(buckets)
+
+
+def correction(word: str) -> str | None:
+    """The common word that a lowercase ``word`` most likely misspells, or None when it is no misspelling.
+
+    Candidates share the first letter (a typo seldom changes it) and lie within
+    one edit, counting a swap of neighbours as one (two edits for words of
+    ``LONG_WORD`` letters or more); the most frequent wins.
+    """
+    rarity = zipf_frequency(word, "en")
+    if rarity >= MISSPELT_ZIPF or _spelling_variant(word) or _inflects_a_known_word(word):
+        return None
+    limit = 2 if len(word) >= LONG_WORD else 1
+    close = process.extract(
+        word, _common_by_initial().get(word[:1], []), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=20
+    )
+    wanted = max(CORRECT_ZIPF, rarity + CORRECTION_GAIN)
+    candidates = [(int(distance), -zipf_frequency(str(known), "en"), str(known)) for known, distance, _ in close]
+    candidates = [c for c in candidates if c[2] != word and -c[1] >= wanted]
+    return min(candidates)[2] if candidates else None  # the fewest edits, then the most frequent
+
+
+# British and American spellings of one word ("deputised" / "deputized") are variants, not errors.
+_VARIANTS = (("is", "iz"), ("our", "or"), ("tre", "ter"), ("ll", "l"), ("ogue", "og"), ("ence", "ense"))
+
+
+def _spelling_variant(word: str) -> bool:
+    """True when swapping a British for an American spelling (or back) gives a known word."""
+    for british, american in _VARIANTS:
+        for old, new in ((british, american), (american, british)):
+            if old in word and zipf_frequency(word.replace(old, new), "en") >= KNOWN_ZIPF:
+                return True
+    return False
+
+
+_SUFFIXES = ("s", "es", "ed", "d", "ing", "ly")
+
+
+def _inflects_a_known_word(word: str) -> bool:
+    """True when ``word`` is a known, correctly spelt word plus an ending ("seaports" of "seaport")."""
+    for suffix in _SUFFIXES:
+        stem = word[: -len(suffix)]
+        known = word.endswith(suffix) and len(stem) >= 3 and zipf_frequency(stem, "en") >= KNOWN_ZIPF
+        if known and correction(stem) is None:
+            return True
+    return False

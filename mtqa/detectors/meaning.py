@@ -1,0 +1,219 @@
+"""Meaning inverted: a negation added or removed, or a predicate turned into its opposite, in a rendered sentence."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from mtqa.detectors.base import AuditContext
+from mtqa.detectors.quotes import find_quotes
+from mtqa.nlp.antonyms import opposites
+from mtqa.types import Flag, Side, Unit
+
+if TYPE_CHECKING:
+    from spacy.tokens import Token
+
+# Words that negate the verb they attach to, and pronouns that negate the clause they fill.
+_NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor"})
+_NEGATIVE_PRONOUNS = frozenset({"nobody", "nothing", "none", "noone", "no-one"})
+# Verbs and adjectives that negate the clause they govern: "declined to confirm" is "did not confirm".
+_NEGATIVE_GOVERNORS = frozenset(
+    {"refuse", "decline", "fail", "deny", "reject", "avoid", "stop", "cease", "neglect", "unable", "forget", "without"}
+)
+_ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "pobj"})
+
+
+@dataclass(frozen=True)
+class Predicate:
+    """A verb (or a copula's complement) of one side, with whether it is negated, located in its document."""
+
+    key: str  # the lemma that names it, lowercased
+    negated: bool
+    negator: tuple[int, int] | None  # offsets of the word that negates it, when one does
+    start: int
+    end: int
+    clause: str  # the words of its clause, for a suggestion
+
+
+def _negation(token: Token) -> Token | None:
+    """The word that negates ``token``'s clause, if any (a "not", a "no one", a governing "declined to")."""
+    for child in token.children:
+        if child.dep_ == "neg" or (child.lower_ in _NEGATORS and child.dep_ in ("advmod", "neg", "preconj", "cc")):
+            return child
+        if child.dep_ in _ARGUMENTS and child.lower_ in _NEGATIVE_PRONOUNS:
+            return child
+        if child.dep_ in _ARGUMENTS and any(g.dep_ == "det" and g.lower_ == "no" for g in child.children):
+            return next(g for g in child.children if g.dep_ == "det" and g.lower_ == "no")
+    head = token.head
+    if token.dep_ in ("xcomp", "ccomp", "pcomp") and head is not token and head.lemma_.lower() in _NEGATIVE_GOVERNORS:
+        return head
+    return None
+
+
+def _predicates(
+    context: AuditContext, side: Side, ids: tuple[int, ...], skip: list[tuple[int, int]]
+) -> list[Predicate]:
+    """The predicates of the sentences ``ids`` of ``side``, leaving out words inside the ``skip`` spans."""
+    document = context.reference if side == "reference" else context.copy
+    found = []
+    for sentence_id in ids:
+        sentence = document.sentences[sentence_id]
+        for token in context.parse(side, sentence_id):
+            offset = sentence.start + token.idx
+            if any(start <= offset < end for start, end in skip):
+                continue
+            head = token  # the word that carries the predicate's negation
+            if token.pos_ == "VERB":
+                key = token.lemma_.lower()
+            elif token.pos_ in ("ADJ", "VERB") and token.dep_ == "acomp" and token.head.pos_ == "AUX":
+                key, head = token.lemma_.lower(), token.head  # "was not legal": the copula carries the "not"
+            else:
+                continue
+            negator = _negation(head)
+            negator_span = None
+            if negator is not None:
+                start = sentence.start + negator.idx
+                negator_span = (start, start + len(negator.text))
+            words = head.doc[head.left_edge.i : head.right_edge.i + 1].text
+            found.append(
+                Predicate(
+                    key=key,
+                    negated=negator is not None,
+                    negator=negator_span,
+                    start=offset,
+                    end=offset + len(token.text),
+                    clause=" ".join(words.split()),
+                )
+            )
+    return found
+
+
+class MeaningDetector:
+    """Flags rendered sentences whose meaning is the opposite of their original's.
+
+    Within each alignment unit with both sides, the predicates (verbs, and
+    the complements of a copula) of the two sides are compared by lemma:
+
+    - **negation added or removed**: a lemma that both sides use is negated
+      on one side and not on the other ("did not confirm" / "confirmed").
+      Negation is a "not", "never" or "no" on the predicate, a "nobody" or
+      "nothing" in its place, or a governing verb that negates it ("declined
+      to confirm", "failed to reach", "without telling"), so a paraphrase of a
+      negation is no inversion;
+    - **opposite predicate**: the copy uses a lemma whose opposite the
+      original uses, and neither side uses the other's (rose / fell,
+      approved / rejected; ``mtqa.nlp.antonyms``), with the same polarity.
+
+    A lemma used on one side both negated and not is left alone (it cannot be
+    told which is which), and so is a unit whose two sides negate as many
+    predicates: the negation moved ("did not believe they existed" / "believed
+    they did not exist"), it was not added or dropped. Words inside the copy's quotations are left to the
+    quote detector. Every flag is major; its span is the negating word that
+    was added, or the copy's predicate, and its suggestion is the original's
+    clause.
+    """
+
+    name = "meaning"
+    english_only = True  # reads an English parse
+
+    def params(self) -> dict[str, object]:
+        """See ``Detector.params``."""
+        return {"antonym_pairs": "mtqa.nlp.antonyms.PAIRS"}
+
+    def detect(self, context: AuditContext) -> list[Flag]:
+        """See ``Detector.detect``."""
+        quoted = [(q.start, q.end) for q in find_quotes(context.copy)]
+        flags = []
+        for unit in context.alignment.units:
+            if unit.is_linked:
+                flags += self._unit(context, unit, quoted)
+        return flags
+
+    def _unit(self, context: AuditContext, unit: Unit, quoted: list[tuple[int, int]]) -> list[Flag]:
+        original_predicates = _predicates(context, "reference", unit.reference_ids, [])
+        copied_predicates = _predicates(context, "copy", unit.copy_ids, quoted)
+        original, copied = _by_key(original_predicates), _by_key(copied_predicates)
+        # A negation that only moved ("did not believe they existed" / "believed they did not exist")
+        # leaves the count of negated predicates as it was: only a changed count is an inversion.
+        moved = sum(p.negated for p in original_predicates) == sum(p.negated for p in copied_predicates)
+        flags = []
+        for key, mine in copied.items():
+            theirs = original.get(key)
+            if theirs is not None:
+                flag = None if moved else self._polarity(context, unit, key, mine, theirs)
+            else:
+                flag = self._opposite(context, unit, key, mine, original, copied)
+            if flag is not None:
+                flags.append(flag)
+        return flags
+
+    def _polarity(
+        self, context: AuditContext, unit: Unit, key: str, mine: list[Predicate], theirs: list[Predicate]
+    ) -> Flag | None:
+        copy_polarity, original_polarity = _polarity(mine), _polarity(theirs)
+        if copy_polarity is None or original_polarity is None or copy_polarity == original_polarity:
+            return None
+        source = theirs[0]
+        if copy_polarity:  # the copy negates what the original asserts
+            negated = next(p for p in mine if p.negated)
+            start, end = negated.negator or (negated.start, negated.end)
+            what = "negation added"
+        else:
+            start, end = mine[0].start, mine[0].end
+            what = "negation removed"
+        return self._flag(context, unit, start, end, source, f"{what}: the original says “{source.clause}”")
+
+    def _opposite(
+        self,
+        context: AuditContext,
+        unit: Unit,
+        key: str,
+        mine: list[Predicate],
+        original: dict[str, list[Predicate]],
+        copied: dict[str, list[Predicate]],
+    ) -> Flag | None:
+        for other in sorted(opposites(key)):
+            theirs = original.get(other)
+            if theirs is None or other in copied:
+                continue
+            if _polarity(mine) is None or _polarity(mine) != _polarity(theirs):
+                continue  # "did not rise" for "fell" says the same thing
+            source = theirs[0]
+            message = f"opposite meaning: the copy says “{key}” where the original says “{source.clause}”"
+            return self._flag(context, unit, mine[0].start, mine[0].end, source, message)
+        return None
+
+    def _flag(self, context: AuditContext, unit: Unit, start: int, end: int, source: Predicate, message: str) -> Flag:
+        copy_id = next(
+            j for j in unit.copy_ids if context.copy.sentences[j].start <= start < context.copy.sentences[j].end
+        )
+        reference_id = next(
+            i
+            for i in unit.reference_ids
+            if context.reference.sentences[i].start <= source.start < context.reference.sentences[i].end
+        )
+        return Flag(
+            kind=self.name,
+            severity="major",
+            copy_id=copy_id,
+            reference_id=reference_id,
+            start=start,
+            end=end,
+            text=context.copy.text[start:end],
+            suggestion=source.clause,
+            message=f"{message} (reference sentence {reference_id})",
+        )
+
+
+def _by_key(predicates: list[Predicate]) -> dict[str, list[Predicate]]:
+    grouped: dict[str, list[Predicate]] = defaultdict(list)
+    for predicate in predicates:
+        grouped[predicate.key].append(predicate)
+    return dict(grouped)
+
+
+def _polarity(predicates: list[Predicate]) -> bool | None:
+    """True when every use is negated, False when none is, None when the uses disagree."""
+    negated = {p.negated for p in predicates}
+    return negated.pop() if len(negated) == 1 else None

@@ -1,0 +1,81 @@
+"""Non-words: a lowercase word of the copy that misspells a common English word and that the original does not use."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import DamerauLevenshtein
+from wordfreq import zipf_frequency
+
+from mtqa.detectors.base import AuditContext
+from mtqa.nlp.lexicon import correction
+from mtqa.types import Flag
+
+
+class SpellingDetector:
+    """Flags misspelt words ("goverment", "reponsibility", "presidnet").
+
+    A word is looked at when it is all lowercase letters, at least
+    ``MIN_LETTERS`` long, in a body or headline sentence, and absent from the
+    original. It is a misspelling when wordfreq knows it as rare and a common
+    word lies one edit away (two for long words, a swap of neighbours counting
+    as one) that is far more frequent (``mtqa.nlp.lexicon.correction``);
+    British and American spellings are variants, not errors. Names are
+    capitalised and left to the name detector. The suggestion is the
+    original's own word when the aligned original sentence has one within two
+    edits, else the common word. Every flag is minor.
+    """
+
+    name = "spelling"
+    english_only = True  # English word frequencies
+    MIN_LETTERS = 4
+
+    def params(self) -> dict[str, object]:
+        """See ``Detector.params``."""
+        return {"min_letters": self.MIN_LETTERS, "lexicon": "wordfreq en, mtqa.nlp.lexicon.correction"}
+
+    def detect(self, context: AuditContext) -> list[Flag]:
+        """See ``Detector.detect``."""
+        used = set(re.findall(r"[^\W\d_]+", context.reference.text.lower()))
+        flags = []
+        for sentence in context.copy.sentences:
+            if sentence.kind not in ("body", "headline"):
+                continue
+            for match in re.finditer(r"(?<![\w@#/.'’-])[a-z]+(?![\w@/'’-]|\.\w)", sentence.text):
+                word = match.group()
+                if len(word) < self.MIN_LETTERS or word in used:
+                    continue
+                common = correction(word)
+                if common is None:
+                    continue
+                suggestion = self._from_original(context, sentence.id, word) or common
+                start = sentence.start + match.start()
+                flags.append(
+                    Flag(
+                        kind=self.name,
+                        severity="minor",
+                        copy_id=sentence.id,
+                        reference_id=None,
+                        start=start,
+                        end=start + len(word),
+                        text=word,
+                        suggestion=suggestion,
+                        message=(
+                            f"not an English word: “{word}” is rare (Zipf {zipf_frequency(word, 'en'):.1f}) "
+                            f"and one slip from “{common}” (Zipf {zipf_frequency(common, 'en'):.1f}); "
+                            "the original does not use it"
+                        ),
+                    )
+                )
+        return flags
+
+    def _from_original(self, context: AuditContext, copy_id: int, word: str) -> str | None:
+        """The word of the aligned original sentences closest to ``word``, within two edits."""
+        words = {
+            w
+            for i in context.counterparts(copy_id)
+            for w in re.findall(r"[^\W\d_]+", context.reference.sentences[i].text.lower())
+        }
+        close = [(DamerauLevenshtein.distance(word, w), w) for w in words if w[:1] == word[:1]]
+        best = min(close, default=None)
+        return best[1] if best is not None and best[0] <= 2 else None
