@@ -151,3 +151,27 @@ def test_first_person_is_no_intrusion_when_the_original_speaks_in_the_first_pers
     original = "I went to the market on Monday. The prices were high."
     copy = "I went to the market on Monday. I found the prices high."
     assert SyntaxDetector().detect(context(original, copy)) == []
+
+
+@pytest.mark.parametrize(
+    ("copy", "fragment", "severity"),
+    [
+        (
+            "The ferry stopped on Friday. was reported by the port authority.",
+            "was reported by the port authority.",
+            "major",
+        ),
+        ("The ferry stopped on Friday. police said.", "police said.", "major"),
+        ("The repairs could take several months..", "The repairs could take several months..", "minor"),
+    ],
+)
+def test_glued_fragments_and_doubled_stops(copy: str, fragment: str, severity: str) -> None:
+    original = "The ferry stopped on Friday, the port authority said. The repairs could take several months."
+    flags = [f for f in SyntaxDetector().detect(context(original, copy)) if f.text == fragment]
+    assert [f.severity for f in flags] == [severity]
+
+
+def test_a_lowercase_start_that_is_no_fragment_is_not_glued() -> None:
+    original = "eBay said on Monday it would cut jobs. The company gave no number."
+    copy = "eBay said on Monday it would cut jobs. The company gave no number."
+    assert SyntaxDetector().detect(context(original, copy)) == []

@@ -133,3 +133,25 @@ def test_one_quotation_scanner(text: str, expected: list[tuple[int, int, bool]])
     found = scan_quotations(text)
     assert [(q.start, q.end, q.closed) for q in found] == expected
     assert quotation_spans(text) == [(start, end - 1) for start, end, closed in expected if closed]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a fragment glued on after a full stop becomes a sentence of its own
+        (
+            "The ferry stopped on Friday. was reported by the port. No one was hurt.",
+            ["The ferry stopped on Friday.", "was reported by the port.", "No one was hurt."],
+        ),
+        ("The boat capsized. and overturned near the shore.", ["The boat capsized.", "and overturned near the shore."]),
+        # abbreviations, initialisms, ellipses and quotations keep their sentence whole
+        ("He bought pears, apples etc. and left.", ["He bought pears, apples etc. and left."]),
+        ("Fruit vs. vegetables is the debate.", ["Fruit vs. vegetables is the debate."]),
+        ("It was 5 p.m. on Monday.", ["It was 5 p.m. on Monday."]),
+        ("He waited... and waited.", ["He waited... and waited."]),
+        ('She said: "we left. they stayed." Then she went.', ['She said: "we left. they stayed."', "Then she went."]),
+        ("See example.com for more.", ["See example.com for more."]),
+    ],
+)
+def test_a_fragment_glued_after_a_full_stop_is_its_own_sentence(text: str, expected: list[str]) -> None:
+    assert [s.text for s in segment(text).sentences] == expected

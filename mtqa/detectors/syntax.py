@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import AuditContext
@@ -16,6 +17,7 @@ _FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 _FIRST_PERSON = {"I", "me", "my", "myself", "mine"}
 _WH_TAGS = {"WDT", "WP", "WP$", "WRB"}
 _FINAL = (".", "?", "!", "…", "”", '"', "’", "'", ")")
+_DOUBLED_STOP = re.compile(r"(?<!\.)\.\s*\.(?!\.)\s*$")  # "months.." or "rose. ." but not an ellipsis
 
 
 class SyntaxDetector:
@@ -31,9 +33,13 @@ class SyntaxDetector:
       subject ("Said that he denied.");
     - ``subordinate only``: it is a bare subordinate clause ("Because the
       cells can ignite again.");
+    - ``glued``: it starts in lowercase right after a full stop, a fragment
+      that machine translation glued onto the sentence before ("... on
+      Friday. was reported."; the segmenter makes it a sentence of its own);
     - weak: at most ``SHORT_WORDS`` words and no final punctuation; a
-      lowercase start; first person ("I", "my") outside quotation marks, when
-      the original never speaks in the first person.
+      lowercase start; a doubled full stop ("months.."); first person ("I",
+      "my") outside quotation marks, when the original never speaks in the
+      first person.
     - supporting only: a short sentence (at most ``SPLIT_WORDS`` words) that
       renders its original only together with a neighbour (a split tail). A
       complete short sentence in a split is a fair split, so this signal is
@@ -74,13 +80,18 @@ class SyntaxDetector:
             if first_person_source:
                 shared.add("first person")
             signals = {key: text for key, text in copy_signals[sentence.id].items() if key not in shared}
+            if sentence.text[:1].islower() and context.copy.text[: sentence.start].rstrip().endswith("."):
+                signals.pop("lowercase", None)
+                signals["glued"] = "it starts in lowercase right after a full stop: a fragment glued onto a sentence"
             unit = context.unit_copy_ids(sentence.id)
             if not signals:
                 continue
             if len(unit) > 1 and len(counterparts) == 1 and len(sentence.text.split()) <= self.SPLIT_WORDS:
                 others = [i for i in unit if i != sentence.id]
                 signals["split"] = f"it renders the original only together with copy sentence {others[0]}"
-            strong = any(key in ("dangling", "no finite verb", "no subject", "subordinate only") for key in signals)
+            strong = any(
+                key in ("dangling", "no finite verb", "no subject", "subordinate only", "glued") for key in signals
+            )
             flags.append(
                 Flag(
                     kind=self.name,
@@ -138,6 +149,8 @@ class SyntaxDetector:
             signals["unfinished"] = f"it has only {len(words)} word(s) and no final punctuation"
         if sentence.text[:1].islower():
             signals["lowercase"] = "it starts in lowercase, mid-phrase"
+        if _DOUBLED_STOP.search(sentence.text):
+            signals["doubled stop"] = "it ends with a doubled full stop"
         for token in words:
             if token.text in _FIRST_PERSON and not any(o < token.idx < c for o, c in quoted):
                 signals["first person"] = f"first person “{token.text}” outside quotation marks in reported speech"

@@ -7,7 +7,11 @@ The rules, in order:
    starts with a lowercase letter, which marks a soft-wrapped line.
 2. Inside a block a sentence ends after ``.``, ``?``, ``!`` or an attached
    ellipsis, plus any closing quotes or brackets, when whitespace and then an
-   uppercase letter, a digit or an opening quote or bracket follow.
+   uppercase letter, a digit or an opening quote or bracket follow. A single
+   full stop after a lowercase word (not an abbreviation such as "etc.") also
+   ends one before a lowercase word: that is a fragment glued on by machine
+   translation ("... on Friday. was reported."), and it becomes a sentence of
+   its own, for the syntax detector to flag.
 3. No sentence ends inside a quotation that closes in the same block, so
    “A. B,” she said. stays one sentence with its attribution.
 4. Titles and month abbreviations (Gen., Dr., Jan.) never end a sentence.
@@ -142,6 +146,32 @@ _INITIALISM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$")
 _NEXT_WORD = re.compile(r"\s+[\"“‘'(\[]*([A-Za-z]+)")
 _LINE = re.compile(r"[^\n]*\n?")
 _TERMINATED = re.compile(r"[.?!\u2026][" + re.escape(_CLOSERS) + r"]*$")
+# A full stop after a word, then a lowercase word: machine translation glues a
+# fragment after a finished sentence ("... on Friday. was reported. ..."). Not after "..."
+# or an abbreviation ("etc. and", "vs. the", "approx. five").
+_LOWER_BOUNDARY = re.compile(r"(?<=[A-Za-z][a-z])(?<!\.)\.[" + re.escape(_CLOSERS) + r"]*(?=\s+[a-z])")
+_LOWER_WORD_BEFORE = re.compile(r"(?:^|[^\w.])([A-Za-z]+)\.$")
+LOWERCASE_ABBREVIATIONS = frozenset(
+    [
+        "etc",
+        "vs",
+        "approx",
+        "cf",
+        "ca",
+        "al",
+        "viz",
+        "esp",
+        "incl",
+        "fig",
+        "vol",
+        "no",
+        "pp",
+        "ed",
+        "eds",
+        "dept",
+        "est",
+    ]
+)
 
 
 def segment(text: str) -> Document:
@@ -214,16 +244,25 @@ def _sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]
     """Yield the sentence spans of one block, stripped of surrounding whitespace."""
     block = text[start:end]
     quoted = quotation_spans(block)
+    ends = {m.end() for m in _BOUNDARY.finditer(block) if _ends_sentence(block, m.start(), m.end())}
+    ends |= {m.end() for m in _LOWER_BOUNDARY.finditer(block) if _ends_before_lowercase(block, m.start())}
     cut = 0
-    for match in _BOUNDARY.finditer(block):
-        position = match.end()
+    for position in sorted(ends):
         if any(open_ < position <= close for open_, close in quoted):
-            continue
-        if not _ends_sentence(block, match.start(), position):
             continue
         yield from _stripped(start, block[cut:position], cut)
         cut = position
     yield from _stripped(start, block[cut:], cut)
+
+
+def _ends_before_lowercase(block: str, stop_at: int) -> bool:
+    """Whether the full stop at ``stop_at``, before a lowercase word, ends a sentence (no abbreviation)."""
+    before = _LOWER_WORD_BEFORE.search(block[: stop_at + 1])
+    if before is None:
+        return False
+    word = before.group(1).lower()
+    known = LOWERCASE_ABBREVIATIONS | TERMINAL_ABBREVIATIONS | TITLE_ABBREVIATIONS
+    return word not in known
 
 
 def _stripped(block_start: int, piece: str, offset: int) -> Iterator[tuple[int, int]]:
