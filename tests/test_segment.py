@@ -155,3 +155,28 @@ def test_one_quotation_scanner(text: str, expected: list[tuple[int, int, bool]])
 )
 def test_a_fragment_glued_after_a_full_stop_is_its_own_sentence(text: str, expected: list[str]) -> None:
     assert [s.text for s in segment(text).sentences] == expected
+
+
+@pytest.mark.parametrize(
+    ("line", "debris"),
+    [
+        ("Also read: Harbour fees rise for the second year", True),
+        ("Trending: Ferry strike enters its third day", True),
+        ("Tags: ports, shipping, strikes", True),
+        ("Download our app for breaking news alerts", True),
+        ("Subscribe to our newsletter for the latest from the coast", True),
+        ("Leave a Reply", True),
+        ("People are also reading…", True),
+        ("Anna Berg is a freelance writer who covers shipping and fisheries", True),
+        # story text of a similar shape stays story text
+        ("Latest: the death toll rose to 12.", False),
+        ("Follow the rules, the harbour master told the crew.", False),
+        ("Get out, he shouted at you.", False),
+        ("The mayor is a former journalist who covers nothing.", False),
+        ("Anna Berg is a nurse at the harbour clinic.", False),
+    ],
+)
+def test_promo_lines_are_debris_by_their_shape(line: str, debris: bool) -> None:
+    from mtqa.segment.boilerplate import is_debris_line
+
+    assert is_debris_line(line) is debris
