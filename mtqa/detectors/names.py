@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 import jellyfish
 from rapidfuzz.distance import OSA as Levenshtein  # transpositions count as one edit
+from rapidfuzz.distance import Levenshtein as PlainLevenshtein
 from wordfreq import zipf_frequency
 
 from mtqa.detectors.base import AuditContext
@@ -441,9 +442,39 @@ def _same_entity(span: NameSpan, candidate: NameSpan) -> bool:
 
 
 def _is_transliteration_variant(copy_key: str, original_key: str) -> bool:
-    """True when the keys differ by doubling a letter (Qasem/Qassem, Mohamed/Mohammed)."""
+    """True when the keys differ only as transliterations of one name do.
+
+    That is a doubled letter (Qasem/Qassem, Mohamed/Mohammed), or at most
+    ``MAX_VARIANT_EDITS`` edits each of which changes, adds or drops a vowel
+    (Qassem/Qassim, Soleimani/Suleimani), writes u as w (Choudhury/Chowdhury),
+    or adds or drops the h of an aspirate (Akter/Akhter, Rouma/Rhouma). A
+    changed, added or dropped consonant is a mangling, not a variant.
+    """
 
     def undoubled(key: str) -> str:
         return re.sub(r"(.)\1+", r"\1", key)
 
-    return len(original_key) >= 5 and undoubled(copy_key) == undoubled(original_key)
+    mine, theirs = undoubled(copy_key), undoubled(original_key)
+    if len(original_key) < 5 or min(len(mine), len(theirs)) < 4:
+        return False
+    if mine == theirs:
+        return True
+    edits = PlainLevenshtein.editops(theirs, mine)
+    return len(edits) <= MAX_VARIANT_EDITS and all(
+        _variant_edit(op.tag, theirs, mine, op.src_pos, op.dest_pos) for op in edits
+    )
+
+
+def _variant_edit(tag: str, theirs: str, mine: str, i: int, j: int) -> bool:
+    """Whether one edit from ``theirs`` to ``mine`` is one that transliterations make."""
+    if tag == "replace":
+        pair = {theirs[i], mine[j]}
+        return pair <= _VOWELS or pair == {"u", "w"}
+    longer, at = (mine, j) if tag == "insert" else (theirs, i)
+    letter, before = longer[at], longer[at - 1] if at else ""
+    return letter in _VOWELS - {"y"} or (letter == "h" and before in _ASPIRATED)
+
+
+MAX_VARIANT_EDITS = 2
+_VOWELS = frozenset("aeiouy")
+_ASPIRATED = frozenset("kgdtrbp")  # kh, gh, dh, th, rh, bh, ph: an h that marks aspiration

@@ -30,9 +30,31 @@ CALENDAR = frozenset(
 _POSSESSIVE = re.compile(r"['’]s$")
 
 
+# Letters that Unicode does not decompose into a base letter and an accent.
+_UNDECOMPOSED = str.maketrans(
+    {
+        "ø": "o",
+        "Ø": "O",
+        "ł": "l",
+        "Ł": "L",
+        "đ": "d",
+        "Đ": "D",
+        "ð": "d",
+        "ı": "i",
+        "æ": "ae",
+        "Æ": "AE",
+        "œ": "oe",
+        "Œ": "OE",
+        "ß": "ss",
+        "þ": "th",
+        "Þ": "Th",
+    }
+)
+
+
 def fold(text: str) -> str:
-    """Lowercase ``text``, strip accents, and keep only letters and digits."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Lowercase ``text``, strip accents (ø and ł too), and keep only letters and digits."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(ch for ch in decomposed if ch.isalnum()).lower()
 
 
