@@ -50,6 +50,7 @@ def test_real_words_variants_names_and_the_originals_own_spelling_pass(copy: str
 
 def test_correction_needs_a_far_more_common_word_one_slip_away() -> None:
     assert correction("minsitry") == "ministry"
+    assert correction("embezzelment") == "embezzlement"  # never seen by wordfreq: a rarer word may correct it
     assert correction("foreclosures") is None  # a rare plural of a known word
     assert correction("seaports") is None  # "sports" is one slip away, but "seaport" is a word
     assert correction("goverments") == "governments"  # the plural of a misspelling is one too

@@ -71,7 +71,7 @@ LONG_WORD = 8
 def _common_by_initial() -> dict[str, list[str]]:
     buckets: dict[str, list[str]] = defaultdict(list)
     for word, frequency in get_frequency_dict("en").items():
-        if len(word) >= 3 and word.isalpha() and math.log10(frequency) + 9 >= CORRECT_ZIPF:
+        if len(word) >= 3 and word.isalpha() and math.log10(frequency) + 9 >= KNOWN_ZIPF:
             buckets[word[0]].append(word)
     return dict(buckets)
 
@@ -90,7 +90,8 @@ def correction(word: str) -> str | None:
     close = process.extract(
         word, _common_by_initial().get(word[:1], []), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=20
     )
-    wanted = max(CORRECT_ZIPF, rarity + CORRECTION_GAIN)
+    # A word wordfreq has never seen is no English word: any known word one slip away corrects it.
+    wanted = KNOWN_ZIPF if rarity == 0 else max(CORRECT_ZIPF, rarity + CORRECTION_GAIN)
     candidates = [(int(distance), -zipf_frequency(str(known), "en"), str(known)) for known, distance, _ in close]
     candidates = [c for c in candidates if c[2] != word and -c[1] >= wanted]
     return min(candidates)[2] if candidates else None  # the fewest edits, then the most frequent
