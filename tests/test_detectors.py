@@ -202,3 +202,35 @@ def test_letters_without_their_marks_are_the_same_name(original_name: str, copy_
     original = f"Officials said {original_name} would decide on Monday."
     copy = f"Officials said {copy_name} would decide on Monday."
     assert names(original, copy) == []
+
+
+@pytest.mark.parametrize(
+    ("original", "copy", "lost"),
+    [
+        (
+            "Among the measures, the council has repealed the parking rule.",
+            "Among the measures, has repealed the parking rule.",
+            "no subject",
+        ),
+        (
+            "The committee approved the budget after a long debate.",
+            "The committee the budget after a long debate.",
+            "no verb",
+        ),
+    ],
+)
+def test_a_subject_or_verb_lost_against_the_original(original: str, copy: str, lost: str) -> None:
+    flags = SyntaxDetector().detect(context(original, copy))
+    assert [f.severity for f in flags] == ["major"] and lost in flags[0].message
+
+
+@pytest.mark.parametrize(
+    ("original", "copy"),
+    [
+        ("The minister said the talks would resume on Monday.", "Talks will resume on Monday, the minister said."),
+        ("What is an insect seeing there?", "So what's an insect seeing there?"),
+        ("Please close the gate, the guard said.", "Close the gate, the guard said."),
+    ],
+)
+def test_a_rendering_that_keeps_its_subject_and_verb_passes(original: str, copy: str) -> None:
+    assert SyntaxDetector().detect(context(original, copy)) == []

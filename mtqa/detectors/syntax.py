@@ -10,13 +10,14 @@ from mtqa.segment.quotations import quotation_spans
 from mtqa.types import Flag, Sentence
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Token
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 _FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 _FIRST_PERSON = {"I", "me", "my", "myself", "mine"}
 _WH_TAGS = {"WDT", "WP", "WP$", "WRB"}
 _FINAL = (".", "?", "!", "…", "”", '"', "’", "'", ")")
+_STRONG = ("dangling", "no finite verb", "no subject", "subordinate only", "glued", "subject lost", "verb lost")
 _DOUBLED_STOP = re.compile(r"(?<!\.)\.\s*\.(?!\.)\s*$")  # "months.." or "rose. ." but not an ellipsis
 
 
@@ -40,6 +41,9 @@ class SyntaxDetector:
       lowercase start; a doubled full stop ("months.."); first person ("I",
       "my") outside quotation marks, when the original never speaks in the
       first person.
+    - ``subject lost`` and ``verb lost``, against the one original sentence a
+      copy sentence renders: the original's main verb has a subject and the
+      copy's has none, or the original has a finite verb and the copy no verb;
     - supporting only: a short sentence (at most ``SPLIT_WORDS`` words) that
       renders its original only together with a neighbour (a split tail). A
       complete short sentence in a split is a fair split, so this signal is
@@ -80,18 +84,20 @@ class SyntaxDetector:
             if first_person_source:
                 shared.add("first person")
             signals = {key: text for key, text in copy_signals[sentence.id].items() if key not in shared}
+            unit = context.unit_copy_ids(sentence.id)
+            if len(counterparts) == 1 and len(unit) == 1:
+                signals.update(
+                    self._lost(context.parse("reference", counterparts[0]), context.parse("copy", sentence.id))
+                )
             if sentence.text[:1].islower() and context.copy.text[: sentence.start].rstrip().endswith("."):
                 signals.pop("lowercase", None)
                 signals["glued"] = "it starts in lowercase right after a full stop: a fragment glued onto a sentence"
-            unit = context.unit_copy_ids(sentence.id)
             if not signals:
                 continue
             if len(unit) > 1 and len(counterparts) == 1 and len(sentence.text.split()) <= self.SPLIT_WORDS:
                 others = [i for i in unit if i != sentence.id]
                 signals["split"] = f"it renders the original only together with copy sentence {others[0]}"
-            strong = any(
-                key in ("dangling", "no finite verb", "no subject", "subordinate only", "glued") for key in signals
-            )
+            strong = any(key in _STRONG for key in signals)
             flags.append(
                 Flag(
                     kind=self.name,
@@ -106,6 +112,36 @@ class SyntaxDetector:
                 )
             )
         return flags
+
+    def _lost(self, original: Doc, copy: Doc) -> dict[str, str]:
+        """What the copy's main clause lost against the one original sentence it renders (a 1-1 unit).
+
+        The original's main verb has a subject and the copy's has none (and is
+        no imperative): the subject was lost. The original has a finite main
+        verb and the copy has no verb at all: the verb was lost.
+        """
+        signals: dict[str, str] = {}
+        their_root = next((t for t in original if t.dep_ == "ROOT"), None)
+        my_root = next((t for t in copy if t.dep_ == "ROOT"), None)
+        if their_root is None or my_root is None or their_root.pos_ not in ("VERB", "AUX"):
+            return signals
+        if copy.text.rstrip("”\"’' ").endswith("?"):
+            return signals  # a question inverts its subject and verb; the parse of one is not to be trusted here
+        their_subject = next((c for c in their_root.children if c.dep_ in _SUBJECTS), None)
+        if (
+            their_subject is not None
+            and my_root.pos_ in ("VERB", "AUX")
+            and my_root.tag_ != "VB"
+            and not any(c.dep_ in _SUBJECTS for c in my_root.children)
+            and not _maybe_subject(copy, my_root)
+        ):
+            signals["subject lost"] = (
+                f"its main verb “{my_root.text}” has no subject, where the original's “{their_root.text}” "
+                f"has “{their_subject.text}”"
+            )
+        if not any(t.pos_ in ("VERB", "AUX") for t in copy) and any(t.tag_ in _FINITE_TAGS for t in original):
+            signals["verb lost"] = f"it has no verb, where the original says “{their_root.text}”"
+        return signals
 
     def _signals(self, sentence: Sentence, doc: Doc) -> dict[str, str]:
         """Each defect found in one sentence, keyed by kind, with its evidence."""
@@ -156,3 +192,16 @@ class SyntaxDetector:
                 signals["first person"] = f"first person “{token.text}” outside quotation marks in reported speech"
                 break
         return signals
+
+
+def _maybe_subject(doc: Doc, root: Token) -> bool:
+    """Whether a noun or pronoun before ``root`` could be its subject that the parser misread.
+
+    Names the small model does not know ("Go Dong-wook, 34, said ...") get odd
+    labels; only nouns inside a prepositional phrase, possessives and parts of
+    compounds cannot be the subject.
+    """
+    return any(
+        t.pos_ in ("PROPN", "PRON", "NOUN") and t.dep_ not in ("pobj", "poss", "compound")
+        for t in doc[: root.i]
+    )
