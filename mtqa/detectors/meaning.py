@@ -43,8 +43,10 @@ def _negation(token: Token) -> Token | None:
             return child
         if child.dep_ in _ARGUMENTS and child.lower_ in _NEGATIVE_PRONOUNS:
             return child
-        if child.dep_ in _ARGUMENTS and any(g.dep_ == "det" and g.lower_ == "no" for g in child.children):
-            return next(g for g in child.children if g.dep_ == "det" and g.lower_ == "no")
+        if child.dep_ in _ARGUMENTS:
+            no = next((g for g in child.children if g.dep_ == "det" and g.lower_ == "no"), None)
+            if no is not None:
+                return no
     head = token.head
     if token.dep_ in ("xcomp", "ccomp", "pcomp") and head is not token and head.lemma_.lower() in _NEGATIVE_GOVERNORS:
         return head
