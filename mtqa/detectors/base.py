@@ -42,6 +42,10 @@ class AuditContext:
         """See ``coverage``."""
         return coverage(self.reference, self.alignment)
 
+    def copy_before(self, copy_id: int, sentences: int = 3) -> str:
+        """The text of the ``sentences`` copy sentences before ``copy_id``: what a pronoun there may refer to."""
+        return " ".join(s.text for s in self.copy.sentences[max(0, copy_id - sentences) : copy_id])
+
     def unit_copy_ids(self, copy_id: int) -> tuple[int, ...]:
         """All copy sentence ids in the unit holding ``copy_id``."""
         unit = self.alignment.unit_of("copy", copy_id)

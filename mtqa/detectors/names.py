@@ -13,12 +13,14 @@ from rapidfuzz.distance import Levenshtein as PlainLevenshtein
 from wordfreq import zipf_frequency
 
 from mtqa.detectors.base import AuditContext
+from mtqa.detectors.name_entities import entity_flags
+from mtqa.detectors.name_entities import name_flag as _name_flag
 from mtqa.nlp.lexicon import is_unknown, nearest_known
 from mtqa.nlp.name_spans import PARTICLES, NameSpan, fold, name_spans
 from mtqa.types import Flag, Severity
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    pass
 
 
 class NameDetector:
@@ -46,9 +48,13 @@ class NameDetector:
        and punctuation variants ("US"/"U.S."), and a word of a longer name
        whose other words match none of the original name's other words (the
        same title for another person).
-    2. **A name replaced.** In an aligned unit, the one person the original
-       names and the copy drops, and the one person the copy names and the
-       original never mentions: major, the original's name as suggestion.
+    2. **A name replaced.** In an aligned unit, a name the copy gives and the
+       original never mentions (no word, near miss or initials of it), put
+       where the original has a name the copy drops: a person, place,
+       organisation, group or event (spaCy's entity types). It must fill the
+       dropped name's slot (the same role under a word of the same lemma, or
+       the same word beside it), unless it is the unit's one new person for
+       its one dropped person. Major, the original's name as suggestion.
     3. **Inside the copy.** A name the original lacks, spelled several ways in
        the copy: minor, the most frequent spelling as suggestion.
     4. **Against the language.** A capitalised word unknown in English
@@ -92,7 +98,7 @@ class NameDetector:
                 if flag is not None:
                     flags.append(flag)
         flags += [f for f in self._particle_changed(context, known) if _free(f.start, f.end, flags)]
-        flags += [f for f in self._replacements(context, known) if _free(f.start, f.end, flags)]
+        flags += [f for f in entity_flags(context) if _free(f.start, f.end, flags)]
         surfaces = {k.text for k in known}
         singles = [s for s in copy_spans if s.words == 1 and s.text not in surfaces and _free(s.start, s.end, flags)]
         flags += self._inconsistent(singles, known)
@@ -159,6 +165,8 @@ class NameDetector:
                 other = 1 - keep
                 if words[keep] == theirs[keep] and words[other] != theirs[other]:
                     mine, original = fold(words[other]), fold(theirs[other])
+                    if mine.removesuffix("s") == original.removesuffix("s"):
+                        continue  # "Gate" for "Gates": number, not spelling
                     if Levenshtein.distance(mine, original) == 1 and not self._is_common(words[other]):
                         start = _word_start(span, other)
                         word = NameSpan(span.sentence_id, start, start + len(words[other]), words[other], span.run)
@@ -270,50 +278,6 @@ class NameDetector:
     def _both_ordinary(self, mine: str, theirs: str) -> bool:
         return min(zipf_frequency(mine, "en"), zipf_frequency(theirs, "en")) >= self.DERIVED_ZIPF
 
-    # 2. a name replaced
-
-    def _replacements(self, context: AuditContext, known: list[NameSpan]) -> list[Flag]:
-        original_keys = {k.key for k in known}
-        original_text = context.reference.text.lower()
-        linked = [u for u in context.alignment.units if u.is_linked]
-        flags = []
-        for unit in linked:
-            ref_sentences = [context.reference.sentences[i] for i in unit.reference_ids]
-            copy_sentences = [context.copy.sentences[j] for j in unit.copy_ids]
-            copy_text = " ".join(s.text for s in copy_sentences)
-            dropped = [
-                (sentence, ent)
-                for sentence in ref_sentences
-                for ent in context.parse("reference", sentence.id).ents
-                if _is_person(ent) and ent.text not in copy_text and not _rendered(ent.text, copy_text)
-            ]
-            new = [
-                (sentence, ent)
-                for sentence in copy_sentences
-                for ent in context.parse("copy", sentence.id).ents
-                if _is_person(ent)
-                and ent.text.lower() not in original_text
-                and not any(_near_any(fold(w), original_keys) for w in ent.text.split())
-            ]
-            if len(dropped) == 1 and len(new) == 1:
-                (ref_sentence, ref_ent), (copy_sentence, copy_ent) = dropped[0], new[0]
-                flags.append(
-                    _name_flag(
-                        "major",
-                        (
-                            copy_sentence.id,
-                            copy_sentence.start + copy_ent.start_char,
-                            copy_sentence.start + copy_ent.end_char,
-                            copy_ent.text,
-                        ),
-                        ref_sentence.id,
-                        ref_ent.text,
-                        f"name changed: where the original names “{ref_ent.text}” (original sentence "
-                        f"{ref_sentence.id}), the copy names “{copy_ent.text}”, whom the original never mentions",
-                    )
-                )
-        return flags
-
     # 3. inside the copy
 
     def _inconsistent(self, singles: list[NameSpan], known: list[NameSpan]) -> list[Flag]:
@@ -354,8 +318,10 @@ class NameDetector:
             len(word) < self.LEXICON_MIN_LETTERS
             or not span.text[:1].isupper()
             or not is_unknown(word, self.UNKNOWN_ZIPF)
+            or _compound_of_words(span.text)
+            or _CAMEL_CASE.search(span.text)
         ):
-            return None
+            return None  # "NewsNow", "StormWatch": a brand's own spelling, nothing to correct
         found = nearest_known(word, self.LEXICON_JARO_WINKLER, self.LEXICON_MIN_SIMILARITY)
         if found is None:
             return None
@@ -374,16 +340,16 @@ class NameDetector:
 _TITLE_ZIPF = 3.5
 
 
-def _name_flag(
-    severity: Severity,
-    where: tuple[int, int, int, str],
-    reference_id: int | None,
-    suggestion: str | None,
-    message: str,
-) -> Flag:
-    """A ``name`` flag on ``where`` = (copy sentence id, start, end, text)."""
-    copy_id, start, end, text = where
-    return Flag(NameDetector.name, severity, copy_id, reference_id, start, end, text, suggestion, message)
+def _compound_of_words(text: str) -> bool:
+    """A hyphenated compound of known words ("Medium-Sized", "Long-Term"), which no lexicon lists whole."""
+    parts = [p for p in re.split(r"[-‐–]", text) if p]
+    return len(parts) > 1 and all(zipf_frequency(p, "en") >= _KNOWN_PART_ZIPF for p in parts)
+
+
+# A capital inside a word after lowercase letters: a brand or site name ("NewsNow").
+_CAMEL_CASE = re.compile(r"[a-z][A-Z]")
+# A part of a hyphenated compound at least this common is a word in its own right.
+_KNOWN_PART_ZIPF = 3.0
 
 
 def _word_start(span: NameSpan, index: int) -> int:
@@ -401,24 +367,9 @@ def _metaphone(key: str) -> str:
     return str(jellyfish.metaphone(key))
 
 
-def _is_person(entity: Span) -> bool:
-    """A spaCy PERSON entity written as a name (capitalised), not a lowercase word it mistook for one."""
-    return bool(entity.label_ == "PERSON" and entity.text[:1].isupper())
-
-
 def _near_any(key: str, keys: set[str]) -> bool:
     """True when ``key`` is one of ``keys`` or a near miss of one: a mangling, not a new name."""
     return key in keys or any(Levenshtein.normalized_similarity(key, k) >= 0.75 for k in keys)
-
-
-def _rendered(name: str, text: str) -> bool:
-    """True when a word of ``name``, or a near miss of it, is among the capitalised words of ``text``."""
-    words = {fold(w) for w in text.split() if w[:1].isupper()}
-    return any(
-        fold(part) in words or any(Levenshtein.normalized_similarity(fold(part), w) >= 0.75 for w in words)
-        for part in name.split()
-        if len(fold(part)) >= 3
-    )
 
 
 def _same_entity(span: NameSpan, candidate: NameSpan) -> bool:

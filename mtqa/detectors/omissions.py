@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mtqa.detectors.base import LOW_COVERAGE, AuditContext
+from mtqa.nlp.entities import core, filler, is_name, renders, text_words
 from mtqa.nlp.facts import KeyFacts, key_facts
-from mtqa.types import Flag, Sentence
+from mtqa.segment.quotations import quotation_spans
+from mtqa.types import Flag, Sentence, Unit
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
 
 
 class OmissionDetector:
-    """Flags each run of consecutive unrendered body sentences of the original that
-    carries a key fact (a name, a number or a quotation).
+    """Flags what the copy leaves out: whole sentences, and names inside the sentences it renders.
 
-    The flag is document-level: an empty span at the copy position where the
-    material would stand (after the copy sentence rendering the nearest earlier
-    original sentence), ``reference_id`` the run's first sentence, the omitted
-    text as ``suggestion``, and the missing facts in the message. A run with a
-    number or a quotation is major; one with names only is minor.
+    - **Sentences.** Each run of consecutive unrendered body sentences of the
+      original that carries a key fact (a name, a number or a quotation). The
+      flag is document-level: an empty span at the copy position where the
+      material would stand (after the copy sentence rendering the nearest
+      earlier original sentence), ``reference_id`` the run's first sentence,
+      the omitted text as ``suggestion``, and the missing facts in the
+      message. A run with a number or a quotation is major; one with names
+      only is minor.
+    - **A name dropped from a rendered sentence.** A name (a person, place,
+      organisation, group or event in spaCy's parse) of an original sentence
+      that its rendering leaves without a trace: no word of it, no near miss
+      and no initials ("said the spokesman" for "said Ali Hassan, the
+      spokesman"). A name inside a quotation is the quote detector's, and a
+      name the name detector already found replaced is not dropped. The span
+      is the role the copy kept in the name's place ("the spokesman") when
+      the original gives one, else the rendering sentence; the suggestion is
+      the original's phrase. A person dropped is major, any other name minor.
     """
 
     name = "omission"
@@ -29,6 +47,11 @@ class OmissionDetector:
         """See ``Detector.detect``; nothing when the copy is not a copy of the original at all."""
         if context.coverage() < LOW_COVERAGE:
             return []
+        dropped = [f for unit in context.alignment.units if unit.is_linked for f in self._dropped_names(context, unit)]
+        return sorted(self._sentences(context) + dropped, key=lambda f: (f.start, f.end))
+
+    def _sentences(self, context: AuditContext) -> list[Flag]:
+        """Runs of original sentences with a key fact that no copy sentence renders."""
         rendered = {i for unit in context.alignment.units if unit.copy_ids for i in unit.reference_ids}
         runs: list[list[Sentence]] = []
         for sentence in context.reference.sentences:
@@ -66,6 +89,107 @@ class OmissionDetector:
             )
         return flags
 
+    def _dropped_names(self, context: AuditContext, unit: Unit) -> list[Flag]:
+        """Names of the unit's original sentences that its copy sentences leave out."""
+        words = text_words(" ".join(context.copy.sentences[j].text for j in unit.copy_ids))
+        replaced = {
+            f.suggestion for f in context.prior if f.kind == "name" and f.copy_id in unit.copy_ids and f.suggestion
+        }
+        flags = []
+        for i in unit.reference_ids:
+            sentence = context.reference.sentences[i]
+            if sentence.kind != "body":
+                continue  # a headline is shortened as a matter of course
+            quoted = quotation_spans(sentence.text)
+            dropped = [
+                entity
+                for entity in context.parse("reference", i).ents
+                if is_name(entity)
+                and not any(o <= entity.start_char < c for o, c in quoted)
+                and not renders(core(entity), words)
+                and not any(core(entity) in r or r in core(entity) for r in replaced)
+                and not self._referred_back(context, unit, entity)
+            ]
+            unplaced = []
+            for entity in dropped:
+                flag = self._role_kept(context, unit, sentence, entity)
+                if flag is not None:
+                    flags.append(flag)
+                else:
+                    unplaced.append(entity)
+            if unplaced:
+                flags.append(self._no_trace(context, unit, sentence, unplaced))
+        return flags
+
+    @staticmethod
+    def _referred_back(context: AuditContext, unit: Unit, entity: Span) -> bool:
+        """Whether the copy refers back to a name it just gave, instead of repeating it.
+
+        A personal pronoun as a subject ("he said"), or a description in the
+        name's slot ("the company said" for "TransKol said"), when the copy's
+        last few sentences name it.
+        """
+        for j in unit.copy_ids:
+            doc = context.parse("copy", j)
+            pronoun = entity.label_ in ("PERSON", "ORG", "NORP") and any(
+                t.dep_ in ("nsubj", "nsubjpass") and t.lower_ in _PERSONAL for t in doc
+            )
+            found = filler(entity, doc)
+            described = found is not None and found[0].lower_ in ("the", "this", "that")
+            if (pronoun or described) and renders(core(entity), text_words(context.copy_before(j))):
+                return True
+        return False
+
+    def _role_kept(self, context: AuditContext, unit: Unit, sentence: Sentence, entity: Span) -> Flag | None:
+        """A flag on the role the copy kept in a dropped name's place ("the spokesman"), when it kept one."""
+        role = _role(entity)
+        if role is None:
+            return None
+        for j in unit.copy_ids:
+            kept = _find_role(context.parse("copy", j), role)
+            if kept is not None:
+                start, end = context.copy.sentences[j].start + kept[0], context.copy.sentences[j].start + kept[1]
+                phrase = entity.doc[min(entity.start, role.start) : max(entity.end, role.end)]
+                text = context.copy.text[start:end]
+                message = f"original sentence {sentence.id} names “{entity.text}”; the copy keeps only “{text}”"
+                return self._dropped_flag(j, sentence.id, (start, end), [entity], phrase.text, message, context)
+        return None
+
+    def _no_trace(self, context: AuditContext, unit: Unit, sentence: Sentence, entities: list[Span]) -> Flag:
+        """One flag on the rendering sentence for the names of ``sentence`` it leaves without a trace."""
+        copy_id = max(unit.copy_ids, key=lambda j: _shared_words(sentence.text, context.copy.sentences[j].text))
+        target = context.copy.sentences[copy_id]
+        names = ", ".join(f"“{e.text}”" for e in entities)
+        pronoun = "it" if len(entities) == 1 else "them"
+        message = f"original sentence {sentence.id} names {names}; its rendering has no trace of {pronoun}"
+        suggestion = "; ".join(e.text for e in entities)
+        return self._dropped_flag(
+            copy_id, sentence.id, (target.start, target.end), entities, suggestion, message, context
+        )
+
+    def _dropped_flag(
+        self,
+        copy_id: int,
+        reference_id: int,
+        span: tuple[int, int],
+        entities: list[Span],
+        suggestion: str,
+        message: str,
+        context: AuditContext,
+    ) -> Flag:
+        person = any(e.label_ == "PERSON" for e in entities)
+        return Flag(
+            kind=self.name,
+            severity="major" if person else "minor",
+            copy_id=copy_id,
+            reference_id=reference_id,
+            start=span[0],
+            end=span[1],
+            text=context.copy.text[span[0] : span[1]],
+            suggestion=suggestion,
+            message=f"name dropped: {message}",
+        )
+
     @staticmethod
     def _anchor(context: AuditContext, reference_id: int, rendered: set[int]) -> int | None:
         """The last copy sentence rendering the nearest earlier rendered original sentence."""
@@ -75,3 +199,35 @@ class OmissionDetector:
                     if earlier in unit.reference_ids and unit.copy_ids:
                         return unit.copy_ids[-1]
         return None
+
+
+_PERSONAL = frozenset({"he", "she", "they", "it", "we"})
+
+
+def _shared_words(a: str, b: str) -> int:
+    return len({w.lower() for w in a.split()} & {w.lower() for w in b.split()})
+
+
+def _role(entity: Span) -> Span | None:
+    """The noun phrase that says who or what a name is ("the spokesman" of "Ali Hassan, the spokesman")."""
+    root = entity.root
+    for token in root.children:
+        if token.dep_ == "appos":
+            return token.doc[token.left_edge.i : token.i + 1]
+    if root.dep_ == "appos" and root.head.i < entity.start:
+        head = root.head
+        return head.doc[head.left_edge.i : head.i + 1]
+    if root.dep_ == "compound" and root.head.pos_ == "NOUN":
+        head = root.head  # "spokesman Ali Hassan" is parsed both ways
+        return head.doc[head.i : head.i + 1]
+    return None
+
+
+def _find_role(doc: Doc, role: Span) -> tuple[int, int] | None:
+    """The copy's noun phrase headed by the role's noun (same lemma), as character offsets in ``doc``."""
+    lemma = role.root.lemma_.lower()
+    for token in doc:
+        if token.lemma_.lower() == lemma and token.pos_ in ("NOUN", "PROPN"):
+            left = token.left_edge
+            return left.idx, token.idx + len(token.text)
+    return None
