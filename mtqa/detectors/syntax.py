@@ -14,10 +14,26 @@ if TYPE_CHECKING:
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 _FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+# Clauses that hang under another verb: a verb there is no main verb.
+_SUBORDINATE = {"advcl", "relcl", "acl", "ccomp", "xcomp", "csubj", "pcomp", "mark"}
 _FIRST_PERSON = {"I", "me", "my", "myself", "mine"}
 _WH_TAGS = {"WDT", "WP", "WP$", "WRB"}
+# Words that make a sentence alone in speech ("Thanks.", "Exactly."): no piece of anything.
+_REPLIES = frozenset(
+    {"yes", "no", "yeah", "okay", "ok", "right", "sure", "thanks", "thank", "exactly", "indeed", "absolutely"}
+    | {"hello", "goodbye", "bye", "cheers", "sorry", "please", "welcome", "congratulations", "true", "fine"}
+)
 _FINAL = (".", "?", "!", "…", "”", '"', "’", "'", ")")
-_STRONG = ("dangling", "no finite verb", "no subject", "subordinate only", "glued", "subject lost", "verb lost")
+_STRONG = (
+    "dangling",
+    "no finite verb",
+    "no subject",
+    "subordinate only",
+    "glued",
+    "subject lost",
+    "verb lost",
+    "stub",
+)
 _DOUBLED_STOP = re.compile(r"(?<!\.)\.\s*\.(?!\.)\s*$")  # "months.." or "rose. ." but not an ellipsis
 
 
@@ -37,6 +53,8 @@ class SyntaxDetector:
     - ``glued``: it starts in lowercase right after a full stop, a fragment
       that machine translation glued onto the sentence before ("... on
       Friday. was reported."; the segmenter makes it a sentence of its own);
+    - ``stub``: one or two words that are no interjection or question
+      ("Has.", "Quiet day."), unless the original has such a sentence too;
     - weak: at most ``SHORT_WORDS`` words and no final punctuation; a
       lowercase start; a doubled full stop ("months.."); first person ("I",
       "my") outside quotation marks, when the original never speaks in the
@@ -62,6 +80,7 @@ class SyntaxDetector:
     name = "syntax"
     english_only = True
     SHORT_WORDS = 4
+    STUB_WORDS = 2  # "Has.", "Quiet day."
     SPLIT_WORDS = 5
     MIN_WORDS = 3  # "Yes." and "Thank you." are not fragments of anything
 
@@ -116,9 +135,13 @@ class SyntaxDetector:
     def _lost(self, original: Doc, copy: Doc) -> dict[str, str]:
         """What the copy's main clause lost against the one original sentence it renders (a 1-1 unit).
 
-        The original's main verb has a subject and the copy's has none (and is
-        no imperative): the subject was lost. The original has a finite main
-        verb and the copy has no verb at all: the verb was lost.
+        - subject lost: the original's main verb has a subject and the copy's
+          has none (an imperative, a bare verb with no auxiliary at the start,
+          is English; so is a question);
+        - verb lost: the original has a finite main verb, and the copy has no
+          verb outside its quotations, or its root is a noun or another word
+          that no verb governs, or its only verb stands in a clause opened by a
+          subordinator ("The city that a man was infected.").
         """
         signals: dict[str, str] = {}
         their_root = next((t for t in original if t.dep_ == "ROOT"), None)
@@ -128,10 +151,11 @@ class SyntaxDetector:
         if copy.text.rstrip("”\"’' ").endswith("?"):
             return signals  # a question inverts its subject and verb; the parse of one is not to be trusted here
         their_subject = next((c for c in their_root.children if c.dep_ in _SUBJECTS), None)
+        imperative = my_root.tag_ == "VB" and not any(c.dep_ in ("aux", "auxpass") for c in my_root.children)
         if (
             their_subject is not None
             and my_root.pos_ in ("VERB", "AUX")
-            and my_root.tag_ != "VB"
+            and not imperative
             and not any(c.dep_ in _SUBJECTS for c in my_root.children)
             and not _maybe_subject(copy, my_root)
         ):
@@ -139,8 +163,21 @@ class SyntaxDetector:
                 f"its main verb “{my_root.text}” has no subject, where the original's “{their_root.text}” "
                 f"has “{their_subject.text}”"
             )
-        if not any(t.pos_ in ("VERB", "AUX") for t in copy) and any(t.tag_ in _FINITE_TAGS for t in original):
-            signals["verb lost"] = f"it has no verb, where the original says “{their_root.text}”"
+        finite = any(t.tag_ in _FINITE_TAGS for t in _outside_quotes(original))
+        if not finite or their_subject is None:
+            return signals
+        lost = None
+        outside = [t for t in _outside_quotes(copy) if not t.is_punct and not t.is_space]
+        quoted = len(outside) < len([t for t in copy if not t.is_punct and not t.is_space])
+        if outside and not any(t.pos_ in ("VERB", "AUX") for t in outside):
+            lost = "it has no verb" + (" outside its quotations" if quoted else "")
+        elif not _finite_main_verb(copy, my_root) and _finite_main_verb(original, their_root):
+            lost = f"it has no finite main verb (its main word is “{my_root.text}”)"
+        elif any(c.dep_ == "mark" for c in my_root.children) and not any(c.dep_ == "mark" for c in their_root.children):
+            mark = next(c for c in my_root.children if c.dep_ == "mark")
+            lost = f"its only main verb “{my_root.text}” stands in a clause opened by “{mark.text}”"
+        if lost is not None:
+            signals["verb lost"] = f"{lost}, where the original says “{their_root.text}”"
         return signals
 
     def _signals(self, sentence: Sentence, doc: Doc) -> dict[str, str]:
@@ -181,6 +218,12 @@ class SyntaxDetector:
             question = sentence.text.rstrip("”\"’' ").endswith("?")
             if root is not None and subordinator and opener.head == root and not question:
                 signals["subordinate only"] = f"it is only a subordinate clause opened by “{opener.text}”"
+        if (
+            len(words) <= self.STUB_WORDS
+            and not sentence.text.rstrip("”\"’' ").endswith(("?", "!"))
+            and not any(t.pos_ == "INTJ" or t.lower_ in _REPLIES for t in words)
+        ):
+            signals["stub"] = f"it has only {len(words)} word(s): a piece cut off a sentence"
         if len(words) <= self.SHORT_WORDS and not sentence.text.rstrip().endswith(_FINAL):
             signals["unfinished"] = f"it has only {len(words)} word(s) and no final punctuation"
         if sentence.text[:1].islower():
@@ -198,10 +241,52 @@ def _maybe_subject(doc: Doc, root: Token) -> bool:
     """Whether a noun or pronoun before ``root`` could be its subject that the parser misread.
 
     Names the small model does not know ("Go Dong-wook, 34, said ...") get odd
-    labels; only nouns inside a prepositional phrase, possessives and parts of
-    compounds cannot be the subject.
+    labels; only nouns inside a prepositional phrase, possessives, parts of
+    compounds, and words of another clause (a quotation, a subordinate
+    clause, under a verb other than ``root``) cannot be the subject.
     """
+    quoted = quotation_spans(doc.text)
     return any(
-        t.pos_ in ("PROPN", "PRON", "NOUN") and t.dep_ not in ("pobj", "poss", "compound")
+        t.pos_ in ("PROPN", "PRON", "NOUN")
+        and t.dep_ not in ("pobj", "poss", "compound")
+        and not any(o <= t.idx < c for o, c in quoted)
+        and not _in_subordinate_clause(t, root)
         for t in doc[: root.i]
     )
+
+
+def _finite_main_verb(doc: Doc, root: Token) -> bool:
+    """Whether a verb of the main clause carries tense: the root, or a verb joined to a root that is a verb.
+
+    A verb joined to a noun root ("Shoots an arch ... and goes around") makes
+    no main clause: the parser has lost the sentence's verb.
+    """
+    if root.pos_ not in ("VERB", "AUX"):
+        return False
+    return any(
+        t.pos_ in ("VERB", "AUX")
+        and (t.i == root.i or (t.dep_ in ("conj", "parataxis") and t.head.i == root.i))
+        and (t.tag_ in _FINITE_TAGS or any(c.dep_ in ("aux", "auxpass") and c.tag_ in _FINITE_TAGS for c in t.children))
+        for t in doc
+    )
+
+
+def _in_subordinate_clause(token: Token, root: Token) -> bool:
+    """Whether ``token`` stands in another clause than ``root``'s ("Although the number fell, ...").
+
+    That is, a verb stands between it and the root; but a verb of an
+    adverbial clause without a subordinator may be a name the parser took for
+    a verb ("Go Dong-wook, 34, said ...").
+    """
+    head = token.head
+    while head.i != root.i and head.i != head.head.i:
+        if head.pos_ in ("VERB", "AUX") and head.dep_ not in ("aux", "auxpass"):
+            return head.dep_ != "advcl" or any(c.dep_ == "mark" for c in head.children)
+        head = head.head
+    return False
+
+
+def _outside_quotes(doc: Doc) -> list[Token]:
+    """The words of ``doc`` outside its quotation marks."""
+    quoted = quotation_spans(doc.text)
+    return [t for t in doc if not any(o <= t.idx < c for o, c in quoted)]
