@@ -83,3 +83,48 @@ def test_a_flag_names_its_unit_and_is_major() -> None:
         (1, 1, "major", "resumed"),
     ]
     assert all(copy[f.start : f.end] == f.text for f in flags)
+
+
+@pytest.mark.parametrize(
+    ("original", "copy", "flagged"),
+    [
+        # the verb reworded and negated: no shared lemma, the main clauses still disagree
+        (
+            "The ministry expects the harvest to recover by autumn.",
+            "The ministry does not anticipate a recovery of the harvest by autumn.",
+            "not",
+        ),
+        (
+            "The ferry operator has cancelled the evening crossings.",
+            "The ferry company has not called off the evening crossings.",
+            "not",
+        ),
+        # the negation dropped while the verb was reworded
+        (
+            "The inspectors did not visit the second warehouse.",
+            "The inspectors toured the second warehouse.",
+            "toured",
+        ),
+    ],
+)
+def test_a_main_clause_negated_on_one_side_only_is_flagged(original: str, copy: str, flagged: str) -> None:
+    flags = meaning(original, copy)
+    assert [text for text, _ in flags] == [flagged]
+    assert flags[0][1] == original  # the original sentence as the suggestion
+
+
+@pytest.mark.parametrize(
+    ("original", "copy"),
+    [
+        # "not" said another way on the other side
+        ("The pupils had trouble reading the new maps.", "The pupils could not read the new maps."),
+        ("Instead of wheat, the farmers planted barley.", "The farmers did not plant wheat but barley."),
+        ("Repairs were impossible before the thaw.", "Repairs were not possible before the thaw."),
+        # both sides negated, in other words
+        ("The council never discussed the budget.", "The council did not debate the budget."),
+        # a question: its parse is not trusted
+        ("Will the ferry sail on Sunday?", "Won't the ferry sail on Sunday?"),
+    ],
+)
+def test_a_negation_said_another_way_is_not_a_main_clause_inversion(original: str, copy: str) -> None:
+    assert meaning(original, copy) == []

@@ -12,7 +12,7 @@ from mtqa.nlp.antonyms import opposites
 from mtqa.types import Flag, Side, Unit
 
 if TYPE_CHECKING:
-    from spacy.tokens import Token
+    from spacy.tokens import Doc, Token
 
 # Words that negate the verb they attach to, and pronouns that negate the clause they fill.
 _NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor"})
@@ -21,6 +21,13 @@ _NEGATIVE_PRONOUNS = frozenset({"nobody", "nothing", "none", "noone", "no-one"})
 _NEGATIVE_GOVERNORS = frozenset(
     {"refuse", "decline", "fail", "deny", "reject", "avoid", "stop", "cease", "neglect", "unable", "forget", "without"}
 )
+# More words that say "not" or "none": a sentence with one is not a plain assertion.
+# Words that say "not" another way ("instead of having", "have trouble understanding").
+_NEGATIVE_EXTRA = frozenset(
+    {"nowhere", "hardly", "barely", "scarcely", "lack", "lacks", "lacked", "absent", "absence", "unless", "instead"}
+    | {"rather", "except", "trouble", "difficult", "difficulty", "impossible", "unlikely", "little", "few"}
+)
+_NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-")
 _ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "pobj"})
 
 
@@ -48,7 +55,7 @@ def _negation(token: Token) -> Token | None:
             if no is not None:
                 return no
     head = token.head
-    if token.dep_ in ("xcomp", "ccomp", "pcomp") and head is not token and head.lemma_.lower() in _NEGATIVE_GOVERNORS:
+    if token.dep_ in ("xcomp", "ccomp", "pcomp") and head.i != token.i and head.lemma_.lower() in _NEGATIVE_GOVERNORS:
         return head
     return None
 
@@ -139,16 +146,66 @@ class MeaningDetector:
         # A negation that only moved ("did not believe they existed" / "believed they did not exist")
         # leaves the count of negated predicates as it was: only a changed count is an inversion.
         moved = sum(p.negated for p in original_predicates) == sum(p.negated for p in copied_predicates)
+        # "had trouble reading" / "could not read": a side that says "not" another way inverts nothing.
+        hedged = any(_hedged(context.parse("reference", i)) for i in unit.reference_ids) or any(
+            _hedged(context.parse("copy", j)) for j in unit.copy_ids
+        )
         flags = []
         for key, mine in copied.items():
             theirs = original.get(key)
             if theirs is not None:
-                flag = None if moved else self._polarity(context, unit, key, mine, theirs)
+                flag = None if moved or hedged else self._polarity(context, unit, key, mine, theirs)
             else:
                 flag = self._opposite(context, unit, key, mine, original, copied)
             if flag is not None:
                 flags.append(flag)
+        if not flags and len(unit.reference_ids) == 1 and len(unit.copy_ids) == 1:
+            flag = self._main_clause(context, unit, quoted)
+            if flag is not None:
+                flags.append(flag)
         return flags
+
+    def _main_clause(self, context: AuditContext, unit: Unit, quoted: list[tuple[int, int]]) -> Flag | None:
+        """A sentence whose main clause is negated on one side only, though its verb was reworded.
+
+        MT rewords the verb ("anticipate" / "expect") as often as it keeps it,
+        so the main verbs of a sentence and its one rendering are compared
+        whatever their lemmas: one negated, the other not, and the other side
+        without any negating word at all (no "not", "no one", "failed to",
+        "without", nor the original's word with a negative prefix:
+        "impossible" for "not possible").
+        """
+        reference_id, copy_id = unit.reference_ids[0], unit.copy_ids[0]
+        theirs, mine = context.parse("reference", reference_id), context.parse("copy", copy_id)
+        their_root, my_root = _root(theirs), _root(mine)
+        if their_root is None or my_root is None or mine.text.rstrip("”\"’' ").endswith("?"):
+            return None
+        sentence = context.copy.sentences[copy_id]
+        if any(start <= sentence.start + my_root.idx < end for start, end in quoted):
+            return None
+        their_negator, my_negator = _negation(their_root), _negation(my_root)
+        if (their_negator is None) == (my_negator is None):
+            return None
+        plain, negated = (theirs, mine) if my_negator is not None else (mine, theirs)
+        if _negative_words(plain) or _prefix_negated(plain, negated):
+            return None
+        source = Predicate(
+            key=their_root.lemma_.lower(),
+            negated=their_negator is not None,
+            negator=None,
+            start=context.reference.sentences[reference_id].start + their_root.idx,
+            end=context.reference.sentences[reference_id].start + their_root.idx + len(their_root.text),
+            clause=" ".join(theirs.text.split()),
+        )
+        if my_negator is not None:
+            start = sentence.start + my_negator.idx
+            end, what = start + len(my_negator.text), "negation added"
+        else:
+            start = sentence.start + my_root.idx
+            end, what = start + len(my_root.text), "negation removed"
+        return self._flag(
+            context, unit, start, end, source, f"{what} on the main verb: the original says “{source.clause}”"
+        )
 
     def _polarity(
         self, context: AuditContext, unit: Unit, key: str, mine: list[Predicate], theirs: list[Predicate]
@@ -206,6 +263,36 @@ class MeaningDetector:
             suggestion=source.clause,
             message=f"{message} (reference sentence {reference_id})",
         )
+
+
+def _root(doc: Doc) -> Token | None:
+    """The main verb (or copula) of a parsed sentence."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    return root if root is not None and root.pos_ in ("VERB", "AUX") else None
+
+
+def _negative_words(doc: Doc) -> bool:
+    """Whether a sentence has any word that negates something."""
+    return any(
+        t.lower_ in _NEGATORS
+        or t.lower_ in _NEGATIVE_PRONOUNS
+        or t.dep_ == "neg"
+        or t.lemma_.lower() in _NEGATIVE_GOVERNORS
+        for t in doc
+    ) or _hedged(doc)
+
+
+def _hedged(doc: Doc) -> bool:
+    """Whether a sentence says "not" in other words ("instead of", "had trouble", "few")."""
+    return any(t.lower_ in _NEGATIVE_EXTRA for t in doc)
+
+
+def _prefix_negated(plain: Doc, negated: Doc) -> bool:
+    """Whether ``plain`` has a word of ``negated`` behind a negative prefix ("impossible" / "not possible")."""
+    words = {t.lemma_.lower() for t in negated if t.is_alpha and len(t) >= 3}
+    return any(
+        t.lower_.startswith(prefix) and t.lower_[len(prefix) :] in words for t in plain for prefix in _NEGATIVE_PREFIXES
+    )
 
 
 def _by_key(predicates: list[Predicate]) -> dict[str, list[Predicate]]:
