@@ -200,7 +200,7 @@ def _other_phrase(
         found = filler(entity, context.parse("copy", j))
         if found is None or found.root.pos_ == "PRON":
             continue
-        if found[0].lower_ in ("the", "this", "that") and renders(core(entity), text_words(context.copy_before(j))):
+        if found[0].lower_ in ("the", "this", "that") and named_before(context, j, entity):
             continue  # "The company said" just after naming it: the same one, referred back to
         content = [t for t in found if not t.is_stop and not t.is_punct]
         if content and not any(t.lemma_.lower() in original for t in content):
@@ -427,6 +427,20 @@ def _lowercased(context: AuditContext, unit: Unit) -> list[Flag]:
 
 
 # ------------------------------------------------------------------ helpers
+
+
+def named_before(context: AuditContext, copy_id: int, entity: Span) -> bool:
+    """Whether the copy's last few sentences before ``copy_id`` give the name ``entity``: its rare words, all
+    (every word, when none is rare).
+
+    "The company said" then refers back to it; "Ghana" alone does not stand
+    for "the Ghana Maritime Authority".
+    """
+    words = text_words(context.copy_before(copy_id))
+    name = core(entity)
+    parts = [w for w in _words(name) if w.lower() not in PARTICLES]
+    rare = [w for w in parts if zipf_frequency(w, "en") < RARE_ZIPF] or parts
+    return bool(rare) and all(renders(w, words) for w in rare)
 
 
 def _where(context: AuditContext, copy_id: int, phrase: Span) -> tuple[int, int, int, str]:

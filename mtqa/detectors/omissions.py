@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import LOW_COVERAGE, AuditContext
+from mtqa.detectors.name_entities import named_before
 from mtqa.nlp.entities import core, filler, is_name, renders, text_words
 from mtqa.nlp.facts import KeyFacts, key_facts
 from mtqa.segment.quotations import quotation_spans
@@ -136,7 +137,7 @@ class OmissionDetector:
             )
             found = filler(entity, doc)
             described = found is not None and found[0].lower_ in ("the", "this", "that")
-            if (pronoun or described) and renders(core(entity), text_words(context.copy_before(j))):
+            if (pronoun or described) and named_before(context, j, entity):
                 return True
         return False
 

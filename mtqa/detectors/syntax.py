@@ -106,7 +106,11 @@ class SyntaxDetector:
             unit = context.unit_copy_ids(sentence.id)
             if len(counterparts) == 1 and len(unit) == 1:
                 signals.update(
-                    self._lost(context.parse("reference", counterparts[0]), context.parse("copy", sentence.id))
+                    self._lost(
+                        context.parse("reference", counterparts[0]),
+                        context.parse("copy", sentence.id),
+                        dateline=not sentence.text.startswith(sentence.norm[:20]),
+                    )
                 )
             if sentence.text[:1].islower() and context.copy.text[: sentence.start].rstrip().endswith("."):
                 signals.pop("lowercase", None)
@@ -132,7 +136,7 @@ class SyntaxDetector:
             )
         return flags
 
-    def _lost(self, original: Doc, copy: Doc) -> dict[str, str]:
+    def _lost(self, original: Doc, copy: Doc, dateline: bool = False) -> dict[str, str]:
         """What the copy's main clause lost against the one original sentence it renders (a 1-1 unit).
 
         - subject lost: the original's main verb has a subject and the copy's
@@ -141,7 +145,9 @@ class SyntaxDetector:
         - verb lost: the original has a finite main verb, and the copy has no
           verb outside its quotations, or its root is a noun or another word
           that no verb governs, or its only verb stands in a clause opened by a
-          subordinator ("The city that a man was infected.").
+          subordinator ("The city that a man was infected."). A dateline
+          ("LIMA, Peru (AP) —") confuses the parse of the main clause, so a
+          sentence that opens with one is not judged by its root.
         """
         signals: dict[str, str] = {}
         their_root = next((t for t in original if t.dep_ == "ROOT"), None)
@@ -171,7 +177,7 @@ class SyntaxDetector:
         quoted = len(outside) < len([t for t in copy if not t.is_punct and not t.is_space])
         if outside and not any(t.pos_ in ("VERB", "AUX") for t in outside):
             lost = "it has no verb" + (" outside its quotations" if quoted else "")
-        elif not _finite_main_verb(copy, my_root) and _finite_main_verb(original, their_root):
+        elif not dateline and not _finite_main_verb(copy, my_root) and _finite_main_verb(original, their_root):
             lost = f"it has no finite main verb (its main word is “{my_root.text}”)"
         elif any(c.dep_ == "mark" for c in my_root.children) and not any(c.dep_ == "mark" for c in their_root.children):
             mark = next(c for c in my_root.children if c.dep_ == "mark")
@@ -224,7 +230,9 @@ class SyntaxDetector:
             and not any(t.pos_ == "INTJ" or t.lower_ in _REPLIES for t in words)
         ):
             signals["stub"] = f"it has only {len(words)} word(s): a piece cut off a sentence"
-        if len(words) <= self.SHORT_WORDS and not sentence.text.rstrip().endswith(_FINAL):
+        if "stub" in signals and not sentence.text.rstrip().endswith(_FINAL):
+            signals["unfinished"] = "it has no final punctuation"
+        elif len(words) <= self.SHORT_WORDS and not sentence.text.rstrip().endswith(_FINAL):
             signals["unfinished"] = f"it has only {len(words)} word(s) and no final punctuation"
         if sentence.text[:1].islower():
             signals["lowercase"] = "it starts in lowercase, mid-phrase"
