@@ -12,7 +12,6 @@ if TYPE_CHECKING:
     from mtqa.report.report import Report
 
 
-
 def flags_frame(report: Report) -> pd.DataFrame:
     """Return ``report.flags`` with the columns a notebook filters and groups on.
 
