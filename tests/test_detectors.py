@@ -247,6 +247,12 @@ def test_letters_without_their_marks_are_the_same_name(original_name: str, copy_
             "The city that a cyclist had been injured.",
             "no finite main verb (its main word is “city”)",
         ),
+        # a subject pronoun with no verb after it
+        (
+            "Such statements will have the opposite effect, he said on the radio.",
+            "Such statements will have the opposite effect, he the radio.",
+            "no verb follows its subject “he”",
+        ),
         (
             "However, because the mayor was absent, the vote became a scandal.",
             "However, because the mayor was absent, a scandal.",
@@ -268,6 +274,8 @@ def test_a_subject_or_verb_lost_against_the_original(original: str, copy: str, l
         ("You should keep the gate shut, the guard said.", "Keep the gate shut, the guard said."),
         ("Officials said that the road was closed.", "The road was closed, officials said."),
         ('"We are ready," the coach said.', '"We are ready," said the coach.'),
+        ("We all agreed that the plan was good.", "We all agreed the plan was good."),
+        ("They both left the port at dawn.", "They both left the harbour at dawn."),
     ],
 )
 def test_a_rendering_that_keeps_its_subject_and_verb_passes(original: str, copy: str) -> None:

@@ -137,7 +137,7 @@ def _replacements(context: AuditContext, unit: Unit, original_words: set[str]) -
     pairs += [
         (found, (i, ref_ent))
         for i, ref_ent in dropped
-        if id(ref_ent) not in paired and (found := _other_phrase(context, unit.copy_ids, i, ref_ent)) is not None
+        if id(ref_ent) not in paired and (found := _other_phrase(context, unit, i, ref_ent)) is not None
     ]
     flags = []
     for (j, copy_phrase), (i, ref_ent) in pairs:
@@ -185,9 +185,7 @@ def _pair_by_slot(dropped: list[tuple[int, Span]], new: list[tuple[int, Span]], 
     return pairs
 
 
-def _other_phrase(
-    context: AuditContext, copy_ids: tuple[int, ...], reference_id: int, entity: Span
-) -> tuple[int, Span] | None:
+def _other_phrase(context: AuditContext, unit: Unit, reference_id: int, entity: Span) -> tuple[int, Span] | None:
     """The copy's noun phrase in a dropped name's slot, when it is something else than the name.
 
     Not a pronoun, and not the role the original gives beside the name
@@ -196,13 +194,17 @@ def _other_phrase(
     copy named it: that refers back to the name.
     """
     original = {t.lemma_.lower() for t in context.parse("reference", reference_id) if not t.is_stop}
-    for j in copy_ids:
+    unit_words = text_words(" ".join(context.reference.sentences[i].text for i in unit.reference_ids))
+    for j in unit.copy_ids:
         found = filler(entity, context.parse("copy", j))
         if found is None or found.root.pos_ == "PRON":
             continue
         if found[0].lower_ in ("the", "this", "that") and named_before(context, j, entity):
             continue  # "The company said" just after naming it: the same one, referred back to
         content = [t for t in found if not t.is_stop and not t.is_punct]
+        names = [t.text for t in content if t.text[:1].isupper()]
+        if any(renders(n, unit_words) for n in names):
+            continue  # another name of the same sentence ("Takahashi" of "the Dragons' Takahashi")
         if content and not any(t.lemma_.lower() in original for t in content):
             return j, found
     return None

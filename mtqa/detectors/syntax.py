@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import AuditContext
@@ -14,6 +15,9 @@ if TYPE_CHECKING:
 
 _SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
 _FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+# Subject pronouns (the ones that are never objects), and the words that may follow one before its verb.
+_SUBJECT_PRONOUNS = frozenset({"I", "we", "We", "he", "He", "she", "She", "they", "They"})
+_AFTER_SUBJECT = frozenset({"all", "both", "each", "alone", "too", "either", "neither", "themselves", "ourselves"})
 # Clauses that hang under another verb: a verb there is no main verb.
 _SUBORDINATE = {"advcl", "relcl", "acl", "ccomp", "xcomp", "csubj", "pcomp", "mark"}
 _FIRST_PERSON = {"I", "me", "my", "myself", "mine"}
@@ -230,6 +234,9 @@ class SyntaxDetector:
             and not any(t.pos_ == "INTJ" or t.lower_ in _REPLIES for t in words)
         ):
             signals["stub"] = f"it has only {len(words)} word(s): a piece cut off a sentence"
+        bare = _subject_without_verb(words)
+        if bare is not None:
+            signals["verb lost"] = f"no verb follows its subject “{bare[0].text}” (“{bare[0].text} {bare[1].text}”)"
         if "stub" in signals and not sentence.text.rstrip().endswith(_FINAL):
             signals["unfinished"] = "it has no final punctuation"
         elif len(words) <= self.SHORT_WORDS and not sentence.text.rstrip().endswith(_FINAL):
@@ -243,6 +250,21 @@ class SyntaxDetector:
                 signals["first person"] = f"first person “{token.text}” outside quotation marks in reported speech"
                 break
         return signals
+
+
+def _subject_without_verb(words: list[Token]) -> tuple[Token, Token] | None:
+    """A subject pronoun followed straight by a noun phrase or a preposition: "we encryption keys",
+    "I about the research", "he CNBC", "There no contacts". English puts a verb (or an adverb) there."""
+    for pronoun, after in pairwise(words):
+        opener = pronoun.i == words[0].i and pronoun.text == "There"
+        if (
+            (pronoun.text in _SUBJECT_PRONOUNS or opener)
+            and after.idx == pronoun.idx + len(pronoun.text) + 1  # nothing but a space between them
+            and after.pos_ in ("DET", "NOUN", "PROPN", "NUM", "ADP")
+            and after.lower_ not in _AFTER_SUBJECT
+        ):
+            return pronoun, after
+    return None
 
 
 def _maybe_subject(doc: Doc, root: Token) -> bool:
