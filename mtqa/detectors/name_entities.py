@@ -55,14 +55,15 @@ def entity_flags(context: AuditContext) -> list[Flag]:
         replaced = _replacements(context, unit, original_words)
         flags += replaced
         taken = {f.suggestion for f in replaced}
-        flags += [f for f in _renamed(context, unit) if f.suggestion not in taken and _free(f, flags)]
+        renamed = _renamed(context, unit, original_words)
+        flags += [f for f in renamed if f.suggestion not in taken and _free(f, flags)]
         flags += [f for f in _lowercased(context, unit) if _free(f, flags)]
     flags += [f for f in _reordered(context) if _free(f, flags)]
-    flags += [f for f in _renamed_in_headlines(context) if _free(f, flags)]
+    flags += [f for f in _renamed_in_headlines(context, original_words) if _free(f, flags)]
     return flags
 
 
-def _renamed_in_headlines(context: AuditContext) -> list[Flag]:
+def _renamed_in_headlines(context: AuditContext, original_words: set[str]) -> list[Flag]:
     """``_renamed`` for the copy's headlines, against every name of the original.
 
     A headline names what the story names, wherever the story names it
@@ -74,8 +75,7 @@ def _renamed_in_headlines(context: AuditContext) -> list[Flag]:
     flags = []
     for sentence in context.copy.sentences:
         if sentence.kind == "headline":
-            words = text_words(sentence.text)
-            flags += _renamed_in(context, sentence.id, names, text_words(context.reference.text), words)
+            flags += _renamed_in(context, sentence.id, names, original_words, text_words(sentence.text))
     return flags
 
 
@@ -213,7 +213,7 @@ def _other_phrase(context: AuditContext, unit: Unit, reference_id: int, entity: 
 # ------------------------------------------------------------------ renamed in part
 
 
-def _renamed(context: AuditContext, unit: Unit) -> list[Flag]:
+def _renamed(context: AuditContext, unit: Unit, original_words: set[str]) -> list[Flag]:
     """A name of the copy that keeps part of an original name and changes the rest.
 
     The copy's name shares a word with a name of the original sentence, the
@@ -225,7 +225,6 @@ def _renamed(context: AuditContext, unit: Unit) -> list[Flag]:
     "Kinga Zaremba-Kowal") counts too; a name only shortened ("Suga" for
     "Yoshihide Suga") does not.
     """
-    original_words = text_words(context.reference.text)
     copy_words = text_words(" ".join(context.copy.sentences[j].text for j in unit.copy_ids))
     names = [
         (i, _with_capitalised_neighbours(e, titles=False))
