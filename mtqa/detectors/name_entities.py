@@ -56,10 +56,10 @@ def entity_flags(context: AuditContext) -> list[Flag]:
         flags += replaced
         taken = {f.suggestion for f in replaced}
         renamed = _renamed(context, unit, original_words)
-        flags += [f for f in renamed if f.suggestion not in taken and _free(f, flags)]
-        flags += [f for f in _lowercased(context, unit) if _free(f, flags)]
-    flags += [f for f in _reordered(context) if _free(f, flags)]
-    flags += [f for f in _renamed_in_headlines(context, original_words) if _free(f, flags)]
+        flags += [f for f in renamed if f.suggestion not in taken and free(f.start, f.end, flags)]
+        flags += [f for f in _lowercased(context, unit) if free(f.start, f.end, flags)]
+    flags += [f for f in _reordered(context) if free(f.start, f.end, flags)]
+    flags += [f for f in _renamed_in_headlines(context, original_words) if free(f.start, f.end, flags)]
     return flags
 
 
@@ -137,7 +137,7 @@ def _replacements(context: AuditContext, unit: Unit, original_words: set[str]) -
     pairs += [
         (found, (i, ref_ent))
         for i, ref_ent in dropped
-        if id(ref_ent) not in paired and (found := _other_phrase(context, unit, i, ref_ent)) is not None
+        if id(ref_ent) not in paired and (found := _other_phrase(context, unit, unit_words, i, ref_ent)) is not None
     ]
     flags = []
     for (j, copy_phrase), (i, ref_ent) in pairs:
@@ -170,7 +170,7 @@ def _pair_by_slot(dropped: list[tuple[int, Span]], new: list[tuple[int, Span]], 
             for n in new
             if n[1].label_ == "PERSON"
             and not renders(core(n[1]), original_words)
-            and zipf_frequency(core(n[1]), "en") < _COMMON_ZIPF  # not "Said" taken for a name
+            and zipf_frequency(core(n[1]), "en") < COMMON_ZIPF  # not "Said" taken for a name
         ],
     )
     if len(people[0]) == 1 and len(people[1]) == 1 and len(dropped) == 1 and len(new) == 1:
@@ -185,7 +185,9 @@ def _pair_by_slot(dropped: list[tuple[int, Span]], new: list[tuple[int, Span]], 
     return pairs
 
 
-def _other_phrase(context: AuditContext, unit: Unit, reference_id: int, entity: Span) -> tuple[int, Span] | None:
+def _other_phrase(
+    context: AuditContext, unit: Unit, unit_words: set[str], reference_id: int, entity: Span
+) -> tuple[int, Span] | None:
     """The copy's noun phrase in a dropped name's slot, when it is something else than the name.
 
     Not a pronoun, and not the role the original gives beside the name
@@ -194,7 +196,6 @@ def _other_phrase(context: AuditContext, unit: Unit, reference_id: int, entity: 
     copy named it: that refers back to the name.
     """
     original = {t.lemma_.lower() for t in context.parse("reference", reference_id) if not t.is_stop}
-    unit_words = text_words(" ".join(context.reference.sentences[i].text for i in unit.reference_ids))
     for j in unit.copy_ids:
         found = filler(entity, context.parse("copy", j))
         if found is None or found.root.pos_ == "PRON":
@@ -449,10 +450,11 @@ def _where(context: AuditContext, copy_id: int, phrase: Span) -> tuple[int, int,
     return copy_id, sentence.start + phrase.start_char, sentence.start + phrase.end_char, phrase.text
 
 
-def _free(flag: Flag, flags: list[Flag]) -> bool:
-    return not any(f.start < flag.end and flag.start < f.end for f in flags)
+def free(start: int, end: int, flags: list[Flag]) -> bool:
+    """True when the span ``[start, end)`` overlaps none of ``flags``: a span is flagged once."""
+    return not any(f.start < end and start < f.end for f in flags)
 
 
-_COMMON_ZIPF = 4.5  # a capitalised word this common is no name on its own ("Said")
+COMMON_ZIPF = 4.5  # a capitalised word this common is no name on its own ("Said")
 # A renamed name lost a word rarer than this: a name's own word ("Hanbit", "Ole"), not an English one ("Mike").
 _FOREIGN_ZIPF = 4.0

@@ -13,7 +13,8 @@ from rapidfuzz.distance import Levenshtein as PlainLevenshtein
 from wordfreq import zipf_frequency
 
 from mtqa.detectors.base import AuditContext
-from mtqa.detectors.name_entities import entity_flags
+from mtqa.detectors.name_entities import COMMON_ZIPF, entity_flags
+from mtqa.detectors.name_entities import free as _free
 from mtqa.detectors.name_entities import name_flag as _name_flag
 from mtqa.nlp.lexicon import is_unknown, nearest_known
 from mtqa.nlp.name_spans import PARTICLES, NameSpan, fold, name_spans
@@ -64,7 +65,7 @@ class NameDetector:
 
     name = "name"
     english_only = True
-    COMMON_ZIPF = 4.5
+    COMMON_ZIPF = COMMON_ZIPF
     DERIVED_ZIPF = 3.0
     MAX_SUFFIX = 3
     MIN_SIMILARITY = 0.75
@@ -357,11 +358,6 @@ _KNOWN_PART_ZIPF = 3.0
 def _word_start(span: NameSpan, index: int) -> int:
     """Document offset of word ``index`` of ``span``; the words may stand apart by any run of whitespace."""
     return span.start + [m.start() for m in re.finditer(r"\S+", span.text)][index]
-
-
-def _free(start: int, end: int, flags: list[Flag]) -> bool:
-    """True when the span ``[start, end)`` overlaps none of ``flags``: a span is flagged once."""
-    return not any(f.start < end and start < f.end for f in flags)
 
 
 @lru_cache(maxsize=65536)
