@@ -205,7 +205,7 @@ def _other_phrase(
         content = [t for t in found if not t.is_stop and not t.is_punct]
         names = [t.text for t in content if t.text[:1].isupper()]
         if any(renders(n, unit_words) for n in names):
-            continue  # another name of the same sentence ("Takahashi" of "the Dragons' Takahashi")
+            continue  # another name of the same sentence ("Okonjo" of "Kaduna Rovers' Okonjo")
         if content and not any(t.lemma_.lower() in original for t in content):
             return j, found
     return None

@@ -198,7 +198,7 @@ class NameDetector:
                 if fold(mine) in fold(original) or fold(original) in fold(mine):
                     continue  # part of a split name ("Hod" of "Hod Zic" for "Hodzic")
                 if any(fold(mine) in {fold(w) for w in context.reference.sentences[i].text.split()} for i in aligned):
-                    continue  # another name of the same sentence ("Chunichi Takahashi" for "Dragons' Takahashi")
+                    continue  # another name of the same sentence ("Kaduna Okonjo" for "Kaduna Rovers' Okonjo")
                 real_name = fold(mine) in {k.key for k in known if k.words == 1}
                 if not real_name and _near_any(fold(mine), {k.key for k in known}):
                     continue  # a mangling of some name of the original ("Vanderberg"), judged by the other rules
