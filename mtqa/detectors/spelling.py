@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 from rapidfuzz.distance import DamerauLevenshtein
-from wordfreq import zipf_frequency
 
 from mtqa.detectors.base import AuditContext
-from mtqa.nlp.lexicon import correction
+from mtqa.nlp.lexicon import correction, zipf
 from mtqa.types import Flag
 
 
@@ -61,8 +60,8 @@ class SpellingDetector:
                         text=word,
                         suggestion=suggestion,
                         message=(
-                            f"not an English word: “{word}” is rare (Zipf {zipf_frequency(word, 'en'):.1f}) "
-                            f"and one slip from “{common}” (Zipf {zipf_frequency(common, 'en'):.1f}); "
+                            f"not an English word: “{word}” is rare (Zipf {zipf(word):.1f}) "
+                            f"and one slip from “{common}” (Zipf {zipf(common):.1f}); "
                             "the original does not use it"
                         ),
                     )

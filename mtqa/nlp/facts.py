@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from wordfreq import zipf_frequency
-
+from mtqa.nlp.lexicon import zipf
 from mtqa.segment.quotations import quotation_spans
 
 _NUMBER = re.compile(
@@ -50,11 +49,7 @@ def key_facts(text: str) -> KeyFacts:
     not a very common English word; numbers are digits and number words.
     """
     words = list(_CAPITALISED.finditer(text))
-    names = tuple(
-        dict.fromkeys(
-            m.group() for m in words[1:] if m.group()[0].isupper() and zipf_frequency(m.group(), "en") < NAME_ZIPF
-        )
-    )
+    names = tuple(dict.fromkeys(m.group() for m in words[1:] if m.group()[0].isupper() and zipf(m.group()) < NAME_ZIPF))
     numbers = tuple(dict.fromkeys(m.group() for m in _NUMBER.finditer(text)))
     quotes = tuple(text[o + 1 : c] for o, c in quotation_spans(text) if c - o > 1)
     return KeyFacts(names, numbers, quotes)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from wordfreq import zipf_frequency
+from mtqa.nlp.lexicon import zipf
 
 _WORD = re.compile(r"[^\W\d_]+")
 # A word counts as English when its Zipf frequency in English is at least this
@@ -19,4 +19,4 @@ def english_share(text: str) -> float:
     words = [w.lower() for w in _WORD.findall(text)]
     if not words:
         return 1.0
-    return sum(zipf_frequency(w, "en") >= ENGLISH_ZIPF for w in words) / len(words)
+    return sum(zipf(w) >= ENGLISH_ZIPF for w in words) / len(words)

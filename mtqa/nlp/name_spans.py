@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from itertools import pairwise
 
-from wordfreq import zipf_frequency
-
+from mtqa.nlp.lexicon import zipf
 from mtqa.types import Document
 
 # A capitalised word, optionally behind a short lowercase particle joined by a
@@ -52,6 +51,7 @@ _UNDECOMPOSED = str.maketrans(
 )
 
 
+@lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lowercase ``text``, strip accents (ø and ł too), and keep only letters and digits."""
     decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
@@ -104,7 +104,7 @@ def _words(document: Document) -> list[list[NameSpan]]:
             if not match.group(1)[0].isupper() or fold(text) in CALENDAR:
                 continue
             tail = _TAIL.search(text)
-            if tail and zipf_frequency(tail.group(1), "en") >= 3.0:
+            if tail and zipf(tail.group(1)) >= 3.0:
                 text = text[: tail.start()]
             text = _POSSESSIVE.sub("", text)
             start = sentence.start + match.start()

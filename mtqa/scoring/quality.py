@@ -32,19 +32,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from wordfreq import zipf_frequency
 
 from mtqa.errors import MtqaError
+from mtqa.nlp.lexicon import zipf
 
 # A word rarer than this in English (Zipf scale) counts as rare: "soleimani" is 2.1, "hezbollah" 3.3.
 RARE_ZIPF = 3.0
 QUALITY_FILE = "quality.json"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
-
-
-@lru_cache(maxsize=65536)
-def _zipf(word: str) -> float:
-    return float(zipf_frequency(word, "en"))
 
 
 def words(text: str) -> list[str]:
@@ -64,7 +59,7 @@ def unmatched_rare_words(reference: str, hypothesis: str) -> int:
     lands here; an unusual word that the reference also uses does not.
     """
     used = set(words(reference))
-    return sum(1 for word in words(hypothesis) if word not in used and _zipf(word) < RARE_ZIPF)
+    return sum(1 for word in words(hypothesis) if word not in used and zipf(word) < RARE_ZIPF)
 
 
 @dataclass(frozen=True)
