@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
@@ -70,6 +71,14 @@ class Document:
 
     def __len__(self) -> int:
         return len(self.sentences)
+
+    @cached_property
+    def _starts(self) -> list[int]:
+        return [s.start for s in self.sentences]
+
+    def sentence_at(self, offset: int) -> int:
+        """Id of the sentence holding ``offset``, or of the last one before it (0 before the first)."""
+        return max(bisect.bisect_right(self._starts, offset) - 1, 0)
 
 
 @dataclass(frozen=True)

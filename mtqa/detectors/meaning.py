@@ -68,9 +68,10 @@ def _predicates(
     found = []
     for sentence_id in ids:
         sentence = document.sentences[sentence_id]
+        inside = [(start, end) for start, end in skip if start < sentence.end and sentence.start < end]
         for token in context.parse(side, sentence_id):
             offset = sentence.start + token.idx
-            if any(start <= offset < end for start, end in skip):
+            if any(start <= offset < end for start, end in inside):
                 continue
             head = token  # the word that carries the predicate's negation
             if token.pos_ == "VERB":

@@ -12,10 +12,10 @@ import re
 from typing import TYPE_CHECKING
 
 from rapidfuzz.distance import OSA
-from wordfreq import zipf_frequency
 
 from mtqa.detectors.base import AuditContext
 from mtqa.nlp.entities import core, filler, is_name, near, renders, same_slot, text_words
+from mtqa.nlp.lexicon import zipf
 from mtqa.nlp.name_spans import PARTICLES, fold
 from mtqa.types import Flag, Severity, Unit
 
@@ -87,11 +87,17 @@ def _reordered(context: AuditContext) -> list[Flag]:
         for e in context.parse("reference", i).ents
         if is_name(e)
     }
+    by_parts: dict[tuple[str, ...], list[str]] = {}  # names with the same parts, in any order
+    for name in names:
+        by_parts.setdefault(_parts(name), []).append(name)
     flags = []
     for j in range(len(context.copy.sentences)):
-        for entity in context.parse("copy", j).ents:
-            theirs = next((n for n in names if "-" in n + entity.text and parts_swapped(core(entity), n)), None)
-            if is_name(entity) and theirs is not None:
+        for entity in (e for e in context.parse("copy", j).ents if is_name(e)):
+            mine = core(entity)
+            theirs = next(
+                (n for n in by_parts.get(_parts(mine), ()) if "-" in n + entity.text and parts_swapped(mine, n)), None
+            )
+            if theirs is not None:
                 flags.append(
                     name_flag(
                         "major",
@@ -170,7 +176,7 @@ def _pair_by_slot(dropped: list[tuple[int, Span]], new: list[tuple[int, Span]], 
             for n in new
             if n[1].label_ == "PERSON"
             and not renders(core(n[1]), original_words)
-            and zipf_frequency(core(n[1]), "en") < COMMON_ZIPF  # not "Said" taken for a name
+            and zipf(core(n[1])) < COMMON_ZIPF  # not "Said" taken for a name
         ],
     )
     if len(people[0]) == 1 and len(people[1]) == 1 and len(dropped) == 1 and len(new) == 1:
@@ -283,11 +289,11 @@ def _how_renamed(
     if parts_swapped(mine_text, their_text):
         return "its parts are in another order"  # "Jae-min" for "Min-jae"
     shared = [(w, t) for w in mine for t in theirs if _same_word(w, t)]
-    if not any(zipf_frequency(t, "en") < RARE_ZIPF for _, t in shared) and len(shared) < 2:
+    if not any(zipf(t) < RARE_ZIPF for _, t in shared) and len(shared) < 2:
         return None  # one ordinary word in common ("Ministry") says nothing
     matched = {t for _, t in shared}
     missing = [t for t in theirs if t not in matched and t.lower() not in PARTICLES and not renders(t, copy_words)]
-    if not any(zipf_frequency(t, "en") < _FOREIGN_ZIPF for t in missing):
+    if not any(zipf(t) < _FOREIGN_ZIPF for t in missing):
         return None  # only ordinary words changed ("Mike" for "Michael", "Medium-Sized" for "Mid-sized")
     new = [w for w in mine if w[:1].isupper() and not _known(fold(w), original_words)]
     spans = [theirs[a:b] for a in range(len(theirs)) for b in range(a + 2, min(a + 4, len(theirs) + 1))]
@@ -299,7 +305,7 @@ def _how_renamed(
     ]
     if respelled:
         return "respelled: " + ", ".join(f"“{w}” for “{t}”" for w, t in respelled)
-    if new and all(zipf_frequency(w, "en") < ORDINARY_ZIPF for w in new):
+    if new and all(zipf(w) < ORDINARY_ZIPF for w in new):
         return f"“{'”, “'.join(new)}” replace “{'”, “'.join(missing)}”"
     if new:
         return f"translated word by word: “{'”, “'.join(new)}” for “{'”, “'.join(missing)}”"
@@ -307,6 +313,11 @@ def _how_renamed(
     if one_name and any(f"{w}-{m}".lower() in their_text.lower() for _, w in shared for m in missing):
         return f"cut short: “{'”, “'.join(missing)}” is dropped"
     return None  # only shortened ("Suga" for "Yoshihide Suga")
+
+
+def _parts(name: str) -> tuple[str, ...]:
+    """The parts of a name (words, and the pieces of hyphenated words), folded and sorted."""
+    return tuple(sorted(fold(w) for w in _words(name)))
 
 
 def parts_swapped(mine: str, theirs: str) -> bool:
@@ -362,7 +373,7 @@ def _with_capitalised_neighbours(entity: Span, titles: bool = True) -> Span:
         and doc[start - 1].text[:1].isupper()
         and not doc[start - 1].is_upper  # a headline in capitals is no name
         and doc[start - 1].lower_ not in _OPENERS
-        and (titles or zipf_frequency(doc[start - 1].text, "en") < RARE_ZIPF)
+        and (titles or zipf(doc[start - 1].text) < RARE_ZIPF)
     ):
         start -= 1
     while start < end and doc[start].lower_ in _OPENERS:
@@ -407,7 +418,7 @@ def _lowercased(context: AuditContext, unit: Unit) -> list[Flag]:
     for i in unit.reference_ids:
         for entity in context.parse("reference", i).ents:
             name = core(entity)
-            if not is_name(entity) or not any(zipf_frequency(w, "en") < RARE_ZIPF for w in _words(name)):
+            if not is_name(entity) or not any(zipf(w) < RARE_ZIPF for w in _words(name)):
                 continue
             pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", re.IGNORECASE)
             for j in unit.copy_ids:
@@ -441,7 +452,7 @@ def named_before(context: AuditContext, copy_id: int, entity: Span) -> bool:
     words = text_words(context.copy_before(copy_id))
     name = core(entity)
     parts = [w for w in _words(name) if w.lower() not in PARTICLES]
-    rare = [w for w in parts if zipf_frequency(w, "en") < RARE_ZIPF] or parts
+    rare = [w for w in parts if zipf(w) < RARE_ZIPF] or parts
     return bool(rare) and all(renders(w, words) for w in rare)
 
 

@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import jellyfish
 from rapidfuzz.distance import OSA as Levenshtein  # transpositions count as one edit
 from rapidfuzz.distance import Levenshtein as PlainLevenshtein
-from wordfreq import zipf_frequency
 
 from mtqa.detectors.base import AuditContext
 from mtqa.detectors.name_entities import COMMON_ZIPF, entity_flags
 from mtqa.detectors.name_entities import free as _free
 from mtqa.detectors.name_entities import name_flag as _name_flag
-from mtqa.nlp.lexicon import is_unknown, nearest_known
+from mtqa.nlp.lexicon import is_unknown, nearest_known, zipf
 from mtqa.nlp.name_spans import PARTICLES, NameSpan, fold, name_spans
 from mtqa.types import Flag, Severity
 
@@ -90,15 +89,16 @@ class NameDetector:
     def detect(self, context: AuditContext) -> list[Flag]:
         """See ``Detector.detect``."""
         known = name_spans(context.reference)
+        names = _Known(known)
         copy_spans = name_spans(context.copy)
         flags: list[Flag] = []
 
         for span in sorted(copy_spans, key=lambda s: (-s.words, s.start)):
             if _free(span.start, span.end, flags):
-                flag = self._against_original(span, known, context)
+                flag = self._against_original(span, names, context)
                 if flag is not None:
                     flags.append(flag)
-        flags += [f for f in self._particle_changed(context, known) if _free(f.start, f.end, flags)]
+        flags += [f for f in self._particle_changed(context, names.first_of_each) if _free(f.start, f.end, flags)]
         flags += [f for f in entity_flags(context) if _free(f.start, f.end, flags)]
         surfaces = {k.text for k in known}
         singles = [s for s in copy_spans if s.words == 1 and s.text not in surfaces and _free(s.start, s.end, flags)]
@@ -110,39 +110,40 @@ class NameDetector:
 
     # 1. against the original
 
-    def _against_original(self, span: NameSpan, known: list[NameSpan], context: AuditContext) -> Flag | None:
-        surfaces = {k.text for k in known}
+    def _against_original(self, span: NameSpan, names: _Known, context: AuditContext) -> Flag | None:
+        known, surfaces = names.spans, names.surfaces
         if span.text in surfaces:
             return None
-        for candidate in known:
+        for candidate in names.first_of_each:
             if candidate.bare == span.bare and candidate.words != span.words:
                 dropped = " ".join(w for w in candidate.text.split() if w in PARTICLES) or "a particle"
                 return self._flag(
                     span, candidate, known, context, "minor", f"the particle “{dropped}” is dropped or added"
                 )
-        if any(k.key == span.key and k.words == span.words for k in known):
+        if (span.key, span.words) in names.forms:
             return None  # only case or punctuation differ: "US" for "U.S."
-        for candidate in known:
+        for candidate in names.first_of_each:
             if candidate.key == span.key:
                 return self._flag(
                     span, candidate, known, context, "minor", "the same letters, split or joined differently"
                 )
         if span.words == 2:
-            swapped = self._swapped_word(span, known, context)
+            swapped = self._swapped_word(span, names, context)
             if swapped is not None:
                 return swapped
         if span.words > 1 and any(word in surfaces for word in span.text.split()):
-            return self._differing_word(span, known, surfaces, context)
+            return self._differing_word(span, names, context)
         if len(span.key) < self.MIN_LETTERS or self._is_common(span.text):
             return None
         scored: list[tuple[float, NameSpan]] = []
-        for candidate in known:
+        for candidate in names.first_of_each:  # judged by its text, so once for all its mentions
             if self._is_derived(span, candidate) or self._both_ordinary(span.text, candidate.text):
                 continue
             similarity = Levenshtein.normalized_similarity(span.key, candidate.key)
             alike = _metaphone(span.key) == _metaphone(candidate.key)
             if similarity >= self.MIN_SIMILARITY or (alike and similarity >= self.MIN_PHONETIC_SIMILARITY):
-                scored.append((similarity + (0.1 if alike else 0.0) + 0.01 * candidate.words, candidate))
+                score = similarity + (0.1 if alike else 0.0) + 0.01 * candidate.words
+                scored += [(score, mention) for mention in names.mentions[candidate.text]]
         scored.sort(key=lambda pair: (-pair[0], pair[1].start))
         original = next((c for _, c in scored if _same_entity(span, c)), None)
         if original is None:
@@ -153,14 +154,12 @@ class NameDetector:
         sound = ", sounds alike" if _metaphone(span.key) == _metaphone(original.key) else ""
         return self._flag(span, original, known, context, "major", f"{distance} letter(s) differ{sound}")
 
-    def _differing_word(
-        self, span: NameSpan, known: list[NameSpan], surfaces: set[str], context: AuditContext
-    ) -> Flag | None:
+    def _differing_word(self, span: NameSpan, names: _Known, context: AuditContext) -> Flag | None:
         """ "Riu Jianguo" for "Liu Jianguo": one word stands in the original, the other is one edit off."""
-        words = span.text.split()
-        if len(words) != 2 or sum(w in surfaces for w in words) != 1:
+        known, words = names.spans, span.text.split()
+        if len(words) != 2 or sum(w in names.surfaces for w in words) != 1:
             return None
-        for candidate in (k for k in known if k.words == 2):
+        for candidate in (k for k in names.first_of_each if k.words == 2):
             theirs = candidate.text.split()
             for keep in (0, 1):
                 other = 1 - keep
@@ -180,16 +179,16 @@ class NameDetector:
                         return self._flag(word, target, known, context, severity, f"{evidence} in “{candidate.text}”")
         return None
 
-    def _swapped_word(self, span: NameSpan, known: list[NameSpan], context: AuditContext) -> Flag | None:
+    def _swapped_word(self, span: NameSpan, names: _Known, context: AuditContext) -> Flag | None:
         """ "Ngozi Okafor" where the aligned original says "Ngozi Eze": one name kept, the other swapped."""
         words = span.text.split()
         aligned = set(context.counterparts(span.sentence_id))
-        for candidate in (k for k in known if k.words == 2 and k.sentence_id in aligned):
+        for candidate in (k for k in names.in_sentences(aligned) if k.words == 2):
             theirs = candidate.text.split()
             for keep in (0, 1):
                 other = 1 - keep
                 shared, mine, original = words[keep], words[other], theirs[other]
-                if shared != theirs[keep] or zipf_frequency(shared, "en") >= _TITLE_ZIPF:
+                if shared != theirs[keep] or zipf(shared) >= _TITLE_ZIPF:
                     continue
                 if self._is_common(mine) or self._is_common(original):
                     continue
@@ -199,8 +198,8 @@ class NameDetector:
                     continue  # part of a split name ("Hod" of "Hod Zic" for "Hodzic")
                 if any(fold(mine) in {fold(w) for w in context.reference.sentences[i].text.split()} for i in aligned):
                     continue  # another name of the same sentence ("Kaduna Okonjo" for "Kaduna Rovers' Okonjo")
-                real_name = fold(mine) in {k.key for k in known if k.words == 1}
-                if not real_name and _near_any(fold(mine), {k.key for k in known}):
+                real_name = fold(mine) in names.word_keys
+                if not real_name and _near_any(fold(mine), names.keys):
                     continue  # a mangling of some name of the original ("Vanderberg"), judged by the other rules
                 start = _word_start(span, other)
                 return _name_flag(
@@ -266,20 +265,20 @@ class NameDetector:
     def _is_common(self, text: str) -> bool:
         """A very common word, or a compound of ordinary words ("Iraqi-Syrian")."""
         words = [w for w in re.split(r"[\s'’-]+", text) if w]
-        if all(zipf_frequency(w, "en") >= self.COMMON_ZIPF for w in words):
+        if all(zipf(w) >= self.COMMON_ZIPF for w in words):
             return True
-        return "-" in text and all(zipf_frequency(w, "en") >= self.DERIVED_ZIPF for w in words)
+        return "-" in text and all(zipf(w) >= self.DERIVED_ZIPF for w in words)
 
     def _is_derived(self, span: NameSpan, candidate: NameSpan) -> bool:
         short, long = sorted((span.key, candidate.key), key=len)
         return (
             long.startswith(short)
             and len(long) - len(short) <= self.MAX_SUFFIX
-            and zipf_frequency(span.text, "en") >= self.DERIVED_ZIPF
+            and zipf(span.text) >= self.DERIVED_ZIPF
         )
 
     def _both_ordinary(self, mine: str, theirs: str) -> bool:
-        return min(zipf_frequency(mine, "en"), zipf_frequency(theirs, "en")) >= self.DERIVED_ZIPF
+        return min(zipf(mine), zipf(theirs)) >= self.DERIVED_ZIPF
 
     # 3. inside the copy
 
@@ -339,6 +338,32 @@ class NameDetector:
         )
 
 
+class _Known:
+    """The original's name spans, indexed once per audit so that each copy name costs no pass over them all.
+
+    Most checks depend only on a span's text, so they run over ``first_of_each``
+    (the first mention of each text, in document order) and return what a pass
+    over every mention would.
+    """
+
+    def __init__(self, spans: list[NameSpan]) -> None:
+        self.spans = spans
+        self.mentions: dict[str, list[NameSpan]] = defaultdict(list)
+        self._by_sentence: dict[int, list[int]] = defaultdict(list)
+        for index, span in enumerate(spans):
+            self.mentions[span.text].append(span)
+            self._by_sentence[span.sentence_id].append(index)
+        self.first_of_each = [mentions[0] for mentions in self.mentions.values()]
+        self.surfaces = set(self.mentions)
+        self.keys = {span.key for span in self.first_of_each}
+        self.word_keys = {span.key for span in self.first_of_each if span.words == 1}
+        self.forms = {(span.key, span.words) for span in self.first_of_each}
+
+    def in_sentences(self, sentence_ids: set[int]) -> list[NameSpan]:
+        """The spans of the given original sentences, in document order."""
+        return [self.spans[k] for k in sorted(k for i in sentence_ids for k in self._by_sentence.get(i, ()))]
+
+
 # Words at least this common ("Commander", "Later", "President") are not what tells two names apart.
 _TITLE_ZIPF = 3.5
 
@@ -346,7 +371,7 @@ _TITLE_ZIPF = 3.5
 def _compound_of_words(text: str) -> bool:
     """A hyphenated compound of known words ("Medium-Sized", "Long-Term"), which no lexicon lists whole."""
     parts = [p for p in re.split(r"[-‐–]", text) if p]
-    return len(parts) > 1 and all(zipf_frequency(p, "en") >= _KNOWN_PART_ZIPF for p in parts)
+    return len(parts) > 1 and all(zipf(p) >= _KNOWN_PART_ZIPF for p in parts)
 
 
 # A capital inside a word after lowercase letters: a brand or site name ("NewsNow").
@@ -378,11 +403,7 @@ def _same_entity(span: NameSpan, candidate: NameSpan) -> bool:
     """
 
     def rare_others(run: tuple[str, ...], key: str) -> list[str]:
-        return [
-            fold(w)
-            for w in run
-            if w not in PARTICLES and fold(w) != key and zipf_frequency(fold(w), "en") < _TITLE_ZIPF
-        ]
+        return [fold(w) for w in run if w not in PARTICLES and fold(w) != key and zipf(fold(w)) < _TITLE_ZIPF]
 
     mine, theirs = rare_others(span.run, span.key), rare_others(candidate.run, candidate.key)
     if not mine or not theirs:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
@@ -236,21 +235,30 @@ class QuoteDetector:
         if not copies or not references:
             return []
         references = [q for q in tag_quotes(context, "reference", references) if q.words]
+        stems = [Counter(w.stem for w in q.words) for q in references]
         flags = []
         for quote in tag_quotes(context, "copy", copies):
-            flag = self._check(quote, references, context) if len(quote.words) >= self.MIN_WORDS else None
+            flag = self._check(quote, references, stems, context) if len(quote.words) >= self.MIN_WORDS else None
             if flag is not None:
                 flags.append(flag)
         return flags
 
-    def _check(self, quote: Quote, references: list[Quote], context: AuditContext) -> Flag | None:
+    def _check(
+        self, quote: Quote, references: list[Quote], stems: list[Counter[str]], context: AuditContext
+    ) -> Flag | None:
         copy_id = _sentence_at(context.copy, quote.start)
         aligned = {i for j in _sentences_in(context.copy, quote) for i in context.counterparts(j)}
+        target = Counter(w.stem for w in quote.words)
         best: tuple[float, Quote, int, int] | None = None  # similarity, quote, first and last word of the window
-        for reference in references:
+        for reference, theirs in zip(references, stems, strict=True):
+            bonus = self.ALIGNED_BONUS if set(_sentences_in(context.reference, reference)) & aligned else 0.0
+            shared = sum((target & theirs).values())
+            # No window shares more than ``shared`` words, so its Dice is at most 2s/(n+s): a quote
+            # that cannot reach MIN_SIMILARITY is not searched (the search costs words x words).
+            if 2 * shared / (len(quote.words) + shared) + bonus < self.MIN_SIMILARITY:
+                continue
             similarity, first, last = self._best_window(quote.words, reference.words)
-            if set(_sentences_in(context.reference, reference)) & aligned:
-                similarity += self.ALIGNED_BONUS
+            similarity += bonus
             if best is None or similarity > best[0]:
                 best = (similarity, reference, first, last)
         if best is None or best[0] < self.MIN_SIMILARITY:
@@ -364,8 +372,7 @@ def _words_text(text: str, words: tuple[Word, ...]) -> str:
 
 def _sentence_at(document: Document, offset: int) -> int:
     """Id of the sentence of ``document`` holding ``offset`` (or the one before it)."""
-    starts = [s.start for s in document.sentences]
-    return max(bisect.bisect_right(starts, offset) - 1, 0)
+    return document.sentence_at(offset)
 
 
 def _sentences_in(document: Document, quote: Quote) -> range:
