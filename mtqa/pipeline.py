@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from mtqa.align.aligner import AlignParams, align
+from mtqa.align.joins import joins_to_embed, with_joins
 from mtqa.align.similarity import (
     DEFAULT_LEXICAL_WEIGHT,
     Similarities,
-    UnitVectors,
     blend,
     cosine_similarities,
     joined_texts,
@@ -19,18 +21,41 @@ from mtqa.embed.base import DEFAULT_BACKEND, Embedder
 from mtqa.embed.factory import default_embedder
 from mtqa.errors import MtqaError
 from mtqa.nlp.language import MIN_ENGLISH_SHARE, english_share
-from mtqa.nlp.parser import SentenceParses
+from mtqa.nlp.parser import ParseCache, SentenceParses
 from mtqa.report.report import Report, build_report
 from mtqa.scoring.units import score_units
 from mtqa.segment.sentences import segment
 from mtqa.types import Document, Flag
 
 
-def embed_document(embedder: Embedder, document: Document) -> UnitVectors:
-    """Embed every sentence and every adjacent pair of ``document`` in one batched call."""
-    texts = [s.norm for s in document.sentences]
-    vectors = embedder.encode(texts + joined_texts(texts))
-    return UnitVectors(single=vectors[: len(texts)], joined=vectors[len(texts) :])
+def embed_documents(
+    embedder: Embedder,
+    reference: Document,
+    copy: Document,
+    lexical: Similarities,
+    lexical_weight: float,
+    params: AlignParams,
+) -> Similarities:
+    """Cosine similarities of both documents' sentences and of the joined pairs the aligner could take.
+
+    Every sentence is embedded, in one call for both documents; then only the
+    adjacent pairs that could form a split or a merge (``joins_to_embed``), in
+    a second call. The scores of the other joins are ``nan``.
+    """
+    texts = {"reference": [s.norm for s in reference.sentences], "copy": [s.norm for s in copy.sentences]}
+    single = embedder.encode(texts["reference"] + texts["copy"])
+    vectors = {"reference": single[: len(reference)], "copy": single[len(reference) :]}
+    reference_joins, copy_joins = joins_to_embed(vectors["reference"], vectors["copy"], lexical, lexical_weight, params)
+    embed = {"reference": reference_joins, "copy": copy_joins}
+    joined = {side: joined_texts(texts[side]) for side in texts}
+    wanted = [joined[side][k] for side in texts for k in embed[side]]
+    joined_vectors = embedder.encode(wanted) if wanted else np.zeros((0, single.shape[1]), dtype=single.dtype)
+    split = len(embed["reference"])
+    units = {
+        side: with_joins(vectors[side], texts[side], embed[side], part)
+        for side, part in (("reference", joined_vectors[:split]), ("copy", joined_vectors[split:]))
+    }
+    return cosine_similarities(units["reference"], units["copy"])
 
 
 def audit(
@@ -43,6 +68,7 @@ def audit(
     align_params: AlignParams | None = None,
     lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
     detectors: Sequence[str] | None = None,
+    parse_cache: ParseCache | None = None,
 ) -> Report:
     """Audit ``copy`` against ``reference``, sentence by sentence.
 
@@ -57,6 +83,8 @@ def audit(
         align_params: Aligner thresholds; default the calibrated ones.
         lexical_weight: Share of the character-trigram score in the similarity.
         detectors: Flag kinds to run (keys of ``mtqa.detectors.DETECTORS``); default all.
+        parse_cache: Keeps sentence parses across audits (``ParseCache``): pass one
+            when auditing many copies of the same originals. The results are the same.
 
     Returns:
         The ``Report``.
@@ -76,14 +104,15 @@ def audit(
 
     reference_doc, copy_doc = segment(reference), segment(copy)
     english = {"reference": english_share(reference), "copy": english_share(copy)}
-    cosine = cosine_similarities(embed_document(embedder, reference_doc), embed_document(embedder, copy_doc))
     lexical = lexical_similarities([s.norm for s in reference_doc.sentences], [s.norm for s in copy_doc.sentences])
+    cosine = embed_documents(embedder, reference_doc, copy_doc, lexical, lexical_weight, params)
     blended = _without_debris(blend(cosine, lexical, lexical_weight), reference_doc, copy_doc)
+    del lexical  # the largest matrices of a long audit; the blend holds what the aligner needs
     alignment = align(blended, params)
     instances = [DETECTORS[name]() for name in chosen]
     skipped = [d.name for d in instances if d.english_only and english["copy"] < MIN_ENGLISH_SHARE]
     flags: list[Flag] = []
-    parses = SentenceParses(reference_doc, copy_doc)  # one spaCy parse per sentence, for every detector
+    parses = SentenceParses(reference_doc, copy_doc, parse_cache)  # one parse per sentence, for every detector
     for detector in instances:
         if detector.name not in skipped:
             flags += detector.detect(AuditContext(reference_doc, copy_doc, alignment, tuple(flags), parses))
@@ -136,16 +165,12 @@ def check_text(side: str, text: object) -> None:
 
 
 def _without_debris(similarities: Similarities, reference: Document, copy: Document) -> Similarities:
-    """Set every score of a boilerplate sentence to -1, so debris is never aligned."""
-    ref_debris = [s.id for s in reference.sentences if s.kind == "boilerplate"]
-    copy_debris = [s.id for s in copy.sentences if s.kind == "boilerplate"]
-    if not ref_debris and not copy_debris:
-        return similarities
-    one_one, one_two, two_one = (m.copy() for m in (similarities.one_one, similarities.one_two, similarities.two_one))
-    for i in ref_debris:
+    """Set every score of a boilerplate sentence to -1, in place, so debris is never aligned."""
+    one_one, one_two, two_one = similarities.one_one, similarities.one_two, similarities.two_one
+    for i in (s.id for s in reference.sentences if s.kind == "boilerplate"):
         one_one[i, :] = one_two[i, :] = -1.0
         two_one[max(i - 1, 0) : i + 1, :] = -1.0
-    for j in copy_debris:
+    for j in (s.id for s in copy.sentences if s.kind == "boilerplate"):
         one_one[:, j] = two_one[:, j] = -1.0
         one_two[:, max(j - 1, 0) : j + 1] = -1.0
-    return Similarities(one_one, one_two, two_one)
+    return similarities

@@ -130,7 +130,17 @@ def test_shuffled_paragraphs_give_the_same_units(fake_embedder: FakeEmbedder) ->
     assert len(moved.pairs) == 6
 
 
-def test_each_document_is_embedded_in_one_batched_call(fake_embedder: FakeEmbedder) -> None:
+def test_sentences_are_embedded_in_one_call_and_no_join_the_aligner_cannot_take(fake_embedder: FakeEmbedder) -> None:
     audit(" ".join(STORY), " ".join(STORY[:4]), embedder=fake_embedder, detectors=[])
-    # sentences plus each adjacent pair joined, one call per document
-    assert fake_embedder.calls == [6 + 5, 4 + 3]
+    # the sentences of both documents in one call; a verbatim copy has no split or merge to embed
+    assert fake_embedder.calls == [6 + 4]
+
+
+def test_a_split_sentence_gets_its_join_embedded(fake_embedder: FakeEmbedder) -> None:
+    first, second = STORY[1].rstrip(".").split(" ", 3)[:3], STORY[1].rstrip(".").split(" ", 3)[3]
+    copy = " ".join([STORY[0], " ".join(first).capitalize() + ".", second.capitalize() + ".", *STORY[2:4]])
+    report = audit(" ".join(STORY), copy, embedder=fake_embedder, detectors=[])
+    assert fake_embedder.calls[0] == 6 + 5
+    assert sum(fake_embedder.calls[1:]) < 5 + 4  # far fewer joins than every adjacent pair
+    pairs = set(zip(report.pairs.reference_ids.map(tuple), report.pairs.copy_ids.map(tuple), strict=True))
+    assert ((1,), (1, 2)) in pairs

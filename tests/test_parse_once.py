@@ -45,3 +45,37 @@ def test_no_detector_loads_spacy_itself() -> None:
     for module in detectors.glob("*.py"):
         text = module.read_text(encoding="utf-8")
         assert "english(" not in text and "import spacy" not in text, module.name
+
+
+def test_a_parse_cache_parses_each_sentence_once_across_audits(
+    monkeypatch: pytest.MonkeyPatch, onnx_embedder: Embedder
+) -> None:
+    real = parser.english()
+    parsed: list[str] = []
+
+    class Counting:
+        def pipe(self, texts: Iterable[str], **options: Any) -> Any:
+            texts = list(texts)
+            parsed.extend(texts)
+            return real.pipe(texts, **options)
+
+    original, copy = read_pair("flood")
+    plain = audit(original, copy, embedder=onnx_embedder)
+    monkeypatch.setattr(parser, "english", Counting)
+    cache = parser.ParseCache()
+    first = audit(original, copy, embedder=onnx_embedder, parse_cache=cache)
+    assert sorted(parsed) == sorted(set(first.sentences.text))  # a text twice in the audit: parsed once
+    parsed.clear()
+    second = audit(original, original, embedder=onnx_embedder, parse_cache=cache)
+    assert parsed == []  # the original again, as a copy too: nothing new to parse
+    assert first.flags.equals(plain.flags) and first.pairs.equals(plain.pairs)
+    assert len(second.pairs) == len(second.sentences[second.sentences.side == "reference"])
+
+
+def test_a_parse_cache_keeps_at_most_its_size() -> None:
+    cache = parser.ParseCache(size=2)
+    first = cache.parse(["One.", "Two."], batch_size=8)
+    assert cache.parse(["One."], batch_size=8)[0] is first[0]  # kept, and now the most recent
+    cache.parse(["Three."], batch_size=8)
+    assert cache.parse(["One."], batch_size=8)[0] is first[0]
+    assert cache.parse(["Two."], batch_size=8)[0] is not first[1]  # dropped as the least recent, parsed anew

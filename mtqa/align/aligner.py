@@ -115,29 +115,51 @@ def _neighbour_bonus(one_one: np.ndarray, ref_span: int, copy_span: int) -> np.n
 def _candidates(similarities: Similarities, params: AlignParams) -> list[_Candidate]:
     """All admissible units, best first, ties broken by position for determinism."""
     one_one = similarities.one_one
-    n_ref, n_copy = similarities.shape
     found: list[_Candidate] = []
     bonus = params.neighbour_weight * _neighbour_bonus(one_one, 1, 1)
     for i, j in zip(*np.nonzero(one_one + bonus >= params.threshold), strict=True):
         found.append(_Candidate(float(one_one[i, j] + bonus[i, j]), float(one_one[i, j]), (int(i),), (int(j),)))
-    if n_copy > 1:
-        parts = np.minimum(one_one[:, :-1], one_one[:, 1:])
-        best = np.maximum(one_one[:, :-1], one_one[:, 1:])
-        merged = similarities.one_two
-        rank = merged + params.neighbour_weight * _neighbour_bonus(one_one, 1, 2)
-        admissible = (merged >= best + params.merge_gain) & (parts >= params.part_floor) & (rank >= params.threshold)
-        for i, j in zip(*np.nonzero(admissible), strict=True):
-            found.append(_Candidate(float(rank[i, j]), float(merged[i, j]), (int(i),), (int(j), int(j) + 1)))
-    if n_ref > 1:
-        parts = np.minimum(one_one[:-1, :], one_one[1:, :])
-        best = np.maximum(one_one[:-1, :], one_one[1:, :])
-        merged = similarities.two_one
-        rank = merged + params.neighbour_weight * _neighbour_bonus(one_one, 2, 1)
-        admissible = (merged >= best + params.merge_gain) & (parts >= params.part_floor) & (rank >= params.threshold)
-        for i, j in zip(*np.nonzero(admissible), strict=True):
-            found.append(_Candidate(float(rank[i, j]), float(merged[i, j]), (int(i), int(i) + 1), (int(j),)))
+    splits, merges = admissible_joins(similarities, params)
+    for i, j in zip(*np.nonzero(splits.admissible), strict=True):
+        found.append(_Candidate(float(splits.rank[i, j]), float(splits.merged[i, j]), (int(i),), (int(j), int(j) + 1)))
+    for i, j in zip(*np.nonzero(merges.admissible), strict=True):
+        found.append(_Candidate(float(merges.rank[i, j]), float(merges.merged[i, j]), (int(i), int(i) + 1), (int(j),)))
     found.sort(key=lambda c: (-c.rank, c.reference_ids, c.copy_ids))
     return found
+
+
+@dataclass(frozen=True)
+class JoinScores:
+    """Scores of every 1-2 (or 2-1) unit: its similarity, its rank, and whether the aligner may take it."""
+
+    merged: np.ndarray
+    rank: np.ndarray
+    admissible: np.ndarray
+
+
+def admissible_joins(similarities: Similarities, params: AlignParams) -> tuple[JoinScores, JoinScores]:
+    """The 1-2 units (splits) and 2-1 units (merges) the aligner may take, shaped like ``one_two`` and ``two_one``.
+
+    A joined unit must beat its best single part by ``merge_gain``, each part
+    must reach ``part_floor`` alone, and its rank (with the neighbour bonus)
+    must reach the threshold. A join with a ``nan`` score (not embedded) is
+    never admissible. Given upper bounds of the joined scores, the same rule
+    tells which joins are worth embedding (``mtqa.align.joins``).
+    """
+    one_one = similarities.one_one
+    scores = []
+    for merged, axis, spans in ((similarities.one_two, 1, (1, 2)), (similarities.two_one, 0, (2, 1))):
+        first = one_one[:, :-1] if axis == 1 else one_one[:-1, :]
+        second = one_one[:, 1:] if axis == 1 else one_one[1:, :]
+        rank = merged + params.neighbour_weight * _neighbour_bonus(one_one, *spans)
+        with np.errstate(invalid="ignore"):
+            admissible = (
+                (merged >= np.maximum(first, second) + params.merge_gain)
+                & (np.minimum(first, second) >= params.part_floor)
+                & (rank >= params.threshold)
+            )
+        scores.append(JoinScores(merged, rank, admissible))
+    return scores[0], scores[1]
 
 
 def _reading_order(units: list[Unit]) -> list[Unit]:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import sparse
 
 _WORD = re.compile(r"\w+")
 
@@ -93,6 +94,8 @@ def lexical_similarities(reference: list[str], copy: list[str]) -> Similarities:
 
     Trigrams catch shared names, numbers and word stems even when a name is
     mangled by a letter or two, which embeddings of short sentences miss.
+    The trigram sets are sparse indicator rows, so the cost grows with the
+    trigrams sentences share, not with the whole vocabulary.
     """
     ref_sets = [char_trigrams(t) for t in reference]
     copy_sets = [char_trigrams(t) for t in copy]
@@ -100,16 +103,22 @@ def lexical_similarities(reference: list[str], copy: list[str]) -> Similarities:
     copy_joined = [a | b for a, b in itertools.pairwise(copy_sets)]
     vocabulary = {gram: k for k, gram in enumerate(set().union(*ref_sets, *copy_sets))}
 
-    def indicator(sets: list[set[str]]) -> np.ndarray:
-        matrix = np.zeros((len(sets), len(vocabulary)), dtype=np.float32)
-        for row, grams in enumerate(sets):
-            matrix[row, [vocabulary[g] for g in grams]] = 1.0
-        return matrix
+    def indicator(sets: list[set[str]]) -> sparse.csr_array:
+        columns = [vocabulary[g] for grams in sets for g in grams]
+        rows = np.repeat(np.arange(len(sets)), [len(grams) for grams in sets])
+        ones = np.ones(len(columns), dtype=np.float32)
+        return sparse.csr_array((ones, (rows, columns)), shape=(len(sets), len(vocabulary)))
 
     def dice(left: list[set[str]], right: list[set[str]]) -> np.ndarray:
-        a, b = indicator(left), indicator(right)
-        sizes = a.sum(axis=1)[:, None] + b.sum(axis=1)[None, :]
-        result: np.ndarray = np.divide(2.0 * (a @ b.T), sizes, out=np.zeros_like(sizes), where=sizes > 0)
+        a, b = indicator(left), indicator(right).T.tocsc()
+        sizes = np.array([len(g) for g in left], dtype=np.float32)[:, None] + np.array(
+            [len(g) for g in right], dtype=np.float32
+        )
+        result = np.zeros(sizes.shape, dtype=np.float32)
+        for first in range(0, len(left), _ROWS_PER_PRODUCT):  # bounded memory for the sparse products
+            rows = slice(first, first + _ROWS_PER_PRODUCT)
+            result[rows] = (a[rows] @ b).toarray()
+        np.divide(2.0 * result, sizes, out=result, where=sizes > 0)
         return result
 
     return Similarities(
@@ -117,6 +126,10 @@ def lexical_similarities(reference: list[str], copy: list[str]) -> Similarities:
         one_two=dice(ref_sets, copy_joined),
         two_one=dice(ref_joined, copy_sets),
     )
+
+
+# Rows of the trigram indicator multiplied at a time: their product is dense.
+_ROWS_PER_PRODUCT = 512
 
 
 def blend(cosine: Similarities, lexical: Similarities, lexical_weight: float) -> Similarities:

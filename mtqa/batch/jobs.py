@@ -24,6 +24,7 @@ from mtqa.embed.base import DEFAULT_BACKEND, Embedder, resolve_model
 from mtqa.embed.factory import make_embedder
 from mtqa.errors import MtqaError
 from mtqa.inputs import read_text
+from mtqa.nlp.parser import ParseCache
 
 if TYPE_CHECKING:
     from mtqa.report.report import Report
@@ -209,11 +210,18 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+# The worker's parses of sentences it has seen: each original is parsed once, like its vectors.
+_PARSES: list[ParseCache] = []
+
+
 def _audit(original: str, copy: str, embedder: Embedder) -> Report:
     """The audit, without its similarity matrices (a batch keeps only the tables)."""
     from mtqa.pipeline import audit
 
-    return dataclasses.replace(audit(original, copy, embedder=embedder), cosine=None, similarity=None)
+    if not _PARSES:
+        _PARSES.append(ParseCache())
+    report = audit(original, copy, embedder=embedder, parse_cache=_PARSES[0])
+    return dataclasses.replace(report, cosine=None, similarity=None)
 
 
 def summary_row(report: Report) -> dict[str, Any]:

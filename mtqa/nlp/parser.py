@@ -9,6 +9,7 @@ detector calls spaCy itself.
 from __future__ import annotations
 
 import sys
+from collections import OrderedDict
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -62,17 +63,47 @@ def english() -> Language:
     )
 
 
+class ParseCache:
+    """Parses of sentence texts kept across audits, least recently used dropped first.
+
+    A sentence is parsed on its own text, so its parse is a function of that
+    text: an audit-batch worker keeps one cache, and each original is parsed
+    once however many copies it has, as its vectors are embedded once. Docs
+    are shared between audits; no detector changes a ``Doc``.
+    """
+
+    def __init__(self, size: int = 20_000) -> None:
+        self.size = size
+        self._docs: OrderedDict[str, Doc] = OrderedDict()
+
+    def parse(self, texts: list[str], batch_size: int) -> list[Doc]:
+        """The parse of each of ``texts``: the missing ones in one batched ``nlp.pipe`` call."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._docs))
+        parsed = dict(zip(missing, english().pipe(missing, batch_size=batch_size), strict=True))
+        docs = []
+        for text in texts:
+            doc = parsed[text] if text in parsed else self._docs[text]
+            self._docs[text] = doc
+            self._docs.move_to_end(text)
+            docs.append(doc)
+        while len(self._docs) > self.size:
+            self._docs.popitem(last=False)
+        return docs
+
+
 class SentenceParses:
     """The spaCy parse of each sentence of an audit's two documents, made once, on first use.
 
     Each sentence is parsed on its own text (``Sentence.text``), so token
-    offsets count from the sentence's ``start`` in its document.
+    offsets count from the sentence's ``start`` in its document. With a
+    ``ParseCache``, sentences parsed by an earlier audit are not parsed again.
     """
 
     BATCH_SIZE = 256
 
-    def __init__(self, reference: Document, copy: Document) -> None:
+    def __init__(self, reference: Document, copy: Document, cache: ParseCache | None = None) -> None:
         self._documents: dict[Side, Document] = {"reference": reference, "copy": copy}
+        self._cache = cache
         self._docs: dict[Side, list[Doc]] | None = None
 
     def sentence(self, side: Side, sentence_id: int) -> Doc:
@@ -83,7 +114,10 @@ class SentenceParses:
         """
         if self._docs is None:
             texts = [s.text for side_name in SIDES for s in self._documents[side_name].sentences]
-            docs = list(english().pipe(texts, batch_size=self.BATCH_SIZE))
+            if self._cache is None:
+                docs = list(english().pipe(texts, batch_size=self.BATCH_SIZE))
+            else:
+                docs = self._cache.parse(texts, self.BATCH_SIZE)
             split = len(self._documents["reference"])
             self._docs = {"reference": docs[:split], "copy": docs[split:]}
         return self._docs[side][sentence_id]
