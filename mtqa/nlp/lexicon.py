@@ -22,9 +22,11 @@ def zipf(word: str) -> float:
 
 @lru_cache(maxsize=1)
 def _known_by_initial() -> dict[str, list[str]]:
+    """Known words of three letters or more (Zipf >= ``KNOWN_ZIPF``), by first letter; built once, in 0.1 s."""
     buckets: dict[str, list[str]] = defaultdict(list)
+    least = 10 ** (KNOWN_ZIPF - 9) * 0.99  # a cheap test first; the exact one below decides
     for word, frequency in get_frequency_dict("en").items():
-        if len(word) >= 4 and word.isalpha() and math.log10(frequency) + 9 >= KNOWN_ZIPF:
+        if frequency >= least and len(word) >= 3 and word.isalpha() and math.log10(frequency) + 9 >= KNOWN_ZIPF:
             buckets[word[0]].append(word)
     return dict(buckets)
 
@@ -44,7 +46,9 @@ def nearest_known(word: str, min_jaro_winkler: float, min_similarity: float) -> 
     Returns:
         ``(known word, Jaro-Winkler similarity)``, or None.
     """
-    bucket = [w for w in _known_by_initial().get(word[:1], []) if abs(len(w) - len(word)) <= 3 and w != word]
+    bucket = [
+        w for w in _known_by_initial().get(word[:1], []) if len(w) >= 4 and abs(len(w) - len(word)) <= 3 and w != word
+    ]
     close = process.extract(
         word, bucket, scorer=JaroWinkler.normalized_similarity, score_cutoff=min_jaro_winkler, limit=20
     )
@@ -73,15 +77,6 @@ CORRECTION_GAIN = 2.0
 LONG_WORD = 8
 
 
-@lru_cache(maxsize=1)
-def _common_by_initial() -> dict[str, list[str]]:
-    buckets: dict[str, list[str]] = defaultdict(list)
-    for word, frequency in get_frequency_dict("en").items():
-        if len(word) >= 3 and word.isalpha() and math.log10(frequency) + 9 >= KNOWN_ZIPF:
-            buckets[word[0]].append(word)
-    return dict(buckets)
-
-
 def correction(word: str) -> str | None:
     """The common word that a lowercase ``word`` most likely misspells, or None when it is no misspelling.
 
@@ -94,7 +89,7 @@ def correction(word: str) -> str | None:
         return None
     limit = 2 if len(word) >= LONG_WORD else 1
     close = process.extract(
-        word, _common_by_initial().get(word[:1], []), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=20
+        word, _known_by_initial().get(word[:1], []), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=20
     )
     # A word wordfreq has never seen is no English word: any known word one slip away corrects it.
     wanted = KNOWN_ZIPF if rarity == 0 else max(CORRECT_ZIPF, rarity + CORRECTION_GAIN)
