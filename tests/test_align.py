@@ -144,3 +144,20 @@ def test_a_split_sentence_gets_its_join_embedded(fake_embedder: FakeEmbedder) ->
     assert sum(fake_embedder.calls[1:]) < 5 + 4  # far fewer joins than every adjacent pair
     pairs = set(zip(report.pairs.reference_ids.map(tuple), report.pairs.copy_ids.map(tuple), strict=True))
     assert ((1,), (1, 2)) in pairs
+
+
+def test_scoring_block_by_block_gives_the_units_of_one_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mtqa.align.aligner as aligner
+
+    rng = np.random.default_rng(11)
+    for n_ref, n_copy in ((17, 23), (9, 5), (2, 2)):
+        sims = Similarities(
+            rng.uniform(-0.2, 1.0, (n_ref, n_copy)),
+            rng.uniform(-0.2, 1.0, (n_ref, n_copy - 1)),
+            rng.uniform(-0.2, 1.0, (n_ref - 1, n_copy)),
+        )
+        whole = align(sims)
+        for rows in (1, 2, 3, 7):
+            monkeypatch.setattr(aligner, "_BLOCK_ROWS", rows)
+            assert align(sims) == whole
+        monkeypatch.setattr(aligner, "_BLOCK_ROWS", 256)

@@ -90,24 +90,29 @@ def align(similarities: Similarities, params: AlignParams | None = None) -> Alig
     return alignment
 
 
-def _neighbour_bonus(one_one: np.ndarray, ref_span: int, copy_span: int) -> np.ndarray:
-    """Best similarity of the diagonal neighbours of each candidate unit.
+# Rows of the matrices scored at a time: the temporaries of a long audit stay small.
+_BLOCK_ROWS = 256
+
+
+def _neighbour_bonus(one_one: np.ndarray, ref_span: int, copy_span: int, first: int, last: int) -> np.ndarray:
+    """Best similarity of the diagonal neighbours of each candidate unit starting in rows ``first`` to ``last - 1``.
 
     For a unit starting at ``(i, j)`` and covering ``ref_span`` x ``copy_span``
     sentences, the neighbours are ``(i-1, j-1)`` and ``(i+ref_span, j+copy_span)``.
 
     Returns:
-        Array of shape ``(n_ref - ref_span + 1, n_copy - copy_span + 1)``.
+        Array of shape ``(last - first, n_copy - copy_span + 1)``.
     """
     n_ref, n_copy = one_one.shape
-    rows, cols = n_ref - ref_span + 1, n_copy - copy_span + 1
-    bonus = np.zeros((max(rows, 0), max(cols, 0)))
-    if rows <= 0 or cols <= 0:
-        return bonus
-    padded = np.full((n_ref + 2, n_copy + 2), -np.inf)
-    padded[1:-1, 1:-1] = one_one
-    before = padded[0:rows, 0:cols]
-    after = padded[1 + ref_span : 1 + ref_span + rows, 1 + copy_span : 1 + copy_span + cols]
+    count, cols = last - first, n_copy - copy_span + 1
+    if count <= 0 or cols <= 0:
+        return np.zeros((max(count, 0), max(cols, 0)))
+    # Row q of ``padded`` is row first - 1 + q of ``one_one``; -inf outside it.
+    padded = np.full((count + ref_span + 1, n_copy + 2), -np.inf)
+    low, high = max(first - 1, 0), min(last + ref_span, n_ref)
+    padded[low - first + 1 : high - first + 1, 1:-1] = one_one[low:high]
+    before = padded[0:count, 0:cols]
+    after = padded[1 + ref_span : 1 + ref_span + count, 1 + copy_span : 1 + copy_span + cols]
     best = np.maximum(before, after)
     return np.where(np.isfinite(best), np.clip(best, 0.0, None), 0.0)
 
@@ -116,29 +121,39 @@ def _candidates(similarities: Similarities, params: AlignParams) -> list[_Candid
     """All admissible units, best first, ties broken by position for determinism."""
     one_one = similarities.one_one
     found: list[_Candidate] = []
-    bonus = params.neighbour_weight * _neighbour_bonus(one_one, 1, 1)
-    for i, j in zip(*np.nonzero(one_one + bonus >= params.threshold), strict=True):
-        found.append(_Candidate(float(one_one[i, j] + bonus[i, j]), float(one_one[i, j]), (int(i),), (int(j),)))
+    for first in range(0, one_one.shape[0], _BLOCK_ROWS):
+        last = min(first + _BLOCK_ROWS, one_one.shape[0])
+        block = one_one[first:last]
+        rank = block + params.neighbour_weight * _neighbour_bonus(one_one, 1, 1, first, last)
+        for i, j in zip(*np.nonzero(rank >= params.threshold), strict=True):
+            found.append(_Candidate(float(rank[i, j]), float(block[i, j]), (first + int(i),), (int(j),)))
     splits, merges = admissible_joins(similarities, params)
-    for i, j in zip(*np.nonzero(splits.admissible), strict=True):
-        found.append(_Candidate(float(splits.rank[i, j]), float(splits.merged[i, j]), (int(i),), (int(j), int(j) + 1)))
-    for i, j in zip(*np.nonzero(merges.admissible), strict=True):
-        found.append(_Candidate(float(merges.rank[i, j]), float(merges.merged[i, j]), (int(i), int(i) + 1), (int(j),)))
+    for i, j, ranked, merged in splits.rows():
+        found.append(_Candidate(ranked, merged, (i,), (j, j + 1)))
+    for i, j, ranked, merged in merges.rows():
+        found.append(_Candidate(ranked, merged, (i, i + 1), (j,)))
     found.sort(key=lambda c: (-c.rank, c.reference_ids, c.copy_ids))
     return found
 
 
 @dataclass(frozen=True)
-class JoinScores:
-    """Scores of every 1-2 (or 2-1) unit: its similarity, its rank, and whether the aligner may take it."""
+class JoinCandidates:
+    """The 1-2 (or 2-1) units the aligner may take: where each starts, its rank and its similarity."""
 
-    merged: np.ndarray
+    starts: tuple[np.ndarray, np.ndarray]
     rank: np.ndarray
-    admissible: np.ndarray
+    merged: np.ndarray
+
+    def rows(self) -> list[tuple[int, int, float, float]]:
+        """``(i, j, rank, merged)`` of each unit, in row order."""
+        return [
+            (int(i), int(j), float(r), float(m))
+            for i, j, r, m in zip(*self.starts, self.rank, self.merged, strict=True)
+        ]
 
 
-def admissible_joins(similarities: Similarities, params: AlignParams) -> tuple[JoinScores, JoinScores]:
-    """The 1-2 units (splits) and 2-1 units (merges) the aligner may take, shaped like ``one_two`` and ``two_one``.
+def admissible_joins(similarities: Similarities, params: AlignParams) -> tuple[JoinCandidates, JoinCandidates]:
+    """The 1-2 units (splits) and 2-1 units (merges) the aligner may take, scored block by block.
 
     A joined unit must beat its best single part by ``merge_gain``, each part
     must reach ``part_floor`` alone, and its rank (with the neighbour bonus)
@@ -147,19 +162,40 @@ def admissible_joins(similarities: Similarities, params: AlignParams) -> tuple[J
     tells which joins are worth embedding (``mtqa.align.joins``).
     """
     one_one = similarities.one_one
-    scores = []
+    found = []
     for merged, axis, spans in ((similarities.one_two, 1, (1, 2)), (similarities.two_one, 0, (2, 1))):
-        first = one_one[:, :-1] if axis == 1 else one_one[:-1, :]
-        second = one_one[:, 1:] if axis == 1 else one_one[1:, :]
-        rank = merged + params.neighbour_weight * _neighbour_bonus(one_one, *spans)
-        with np.errstate(invalid="ignore"):
-            admissible = (
-                (merged >= np.maximum(first, second) + params.merge_gain)
-                & (np.minimum(first, second) >= params.part_floor)
-                & (rank >= params.threshold)
+        rows_i: list[np.ndarray] = []
+        cols_j: list[np.ndarray] = []
+        ranks: list[np.ndarray] = []
+        scores: list[np.ndarray] = []
+        for first in range(0, merged.shape[0], _BLOCK_ROWS):
+            last = min(first + _BLOCK_ROWS, merged.shape[0])
+            block = merged[first:last]
+            if axis == 1:
+                one, two = one_one[first:last, :-1], one_one[first:last, 1:]
+            else:
+                one, two = one_one[first:last], one_one[first + 1 : last + 1]
+            rank = block + params.neighbour_weight * _neighbour_bonus(one_one, *spans, first, last)
+            with np.errstate(invalid="ignore"):
+                admissible = (
+                    (block >= np.maximum(one, two) + params.merge_gain)
+                    & (np.minimum(one, two) >= params.part_floor)
+                    & (rank >= params.threshold)
+                )
+            i, j = np.nonzero(admissible)
+            rows_i.append(i + first)
+            cols_j.append(j)
+            ranks.append(rank[i, j])
+            scores.append(block[i, j])
+        empty = np.zeros(0, dtype=np.intp)
+        found.append(
+            JoinCandidates(
+                (np.concatenate([empty, *rows_i]), np.concatenate([empty, *cols_j])),
+                np.concatenate([np.zeros(0), *ranks]),
+                np.concatenate([np.zeros(0), *scores]),
             )
-        scores.append(JoinScores(merged, rank, admissible))
-    return scores[0], scores[1]
+        )
+    return found[0], found[1]
 
 
 def _reading_order(units: list[Unit]) -> list[Unit]:

@@ -66,15 +66,10 @@ def joins_to_embed(
         margin: Added to each estimated joined cosine (capped at 1).
     """
     estimate = estimated_cosines(reference, copy)
-    bound = Similarities(
-        estimate.one_one,
-        np.minimum(estimate.one_two + margin, 1.0),
-        np.minimum(estimate.two_one + margin, 1.0),
-    )
-    splits, merges = admissible_joins(blend(bound, lexical, lexical_weight), params)
-    return np.flatnonzero(merges.admissible.any(axis=1)).tolist(), np.flatnonzero(
-        splits.admissible.any(axis=0)
-    ).tolist()
+    for joined in (estimate.one_two, estimate.two_one):  # in place: a long audit's largest arrays
+        np.minimum(joined + margin, 1.0, out=joined)
+    splits, merges = admissible_joins(blend(estimate, lexical, lexical_weight), params)
+    return sorted(set(merges.starts[0].tolist())), sorted(set(splits.starts[1].tolist()))
 
 
 def with_joins(single: np.ndarray, texts: list[str], embed: list[int], vectors: np.ndarray) -> UnitVectors:

@@ -133,12 +133,17 @@ _ROWS_PER_PRODUCT = 512
 
 
 def blend(cosine: Similarities, lexical: Similarities, lexical_weight: float) -> Similarities:
-    """Weighted mean ``(1 - w) * cosine + w * lexical`` of two sets of matrices."""
+    """Weighted mean ``(1 - w) * cosine + w * lexical`` of two sets of matrices.
+
+    The result has the precision of its inputs: float32 vectors and trigram
+    scores give float32 scores (a float64 copy would hold the same values in
+    twice the memory).
+    """
     if not 0.0 <= lexical_weight <= 1.0:
         raise ValueError(f"lexical_weight must be in [0, 1], got {lexical_weight}")
 
     def mix(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return np.asarray((1.0 - lexical_weight) * a + lexical_weight * b, dtype=np.float64)
+        return np.asarray((1.0 - lexical_weight) * a + lexical_weight * b)
 
     return Similarities(
         one_one=mix(cosine.one_one, lexical.one_one),

@@ -214,6 +214,7 @@ def build_report(
                 m,
                 index=pd.RangeIndex(m.shape[0], name="reference_id"),
                 columns=pd.RangeIndex(m.shape[1], name="copy_id"),
+                copy=False,  # the audit's own arrays, nobody else's: no second copy of a long audit's matrices
             )
             for m in matrices
         )
