@@ -13,10 +13,11 @@ from pathlib import Path
 
 from mtqa.errors import MtqaError
 
-# One news story is rarely over 50 kB. An audit grows with the product of the
-# two texts' sentence counts: measured on 2 cores, 43 kB against 43 kB takes
-# 19 s and 173 kB against 173 kB 72 s. 500 kB leaves room for a long feature
-# while a mistaken input (a log, a dump) is refused at once.
+# One news story is rarely over 50 kB. An audit's time grows with the sentence
+# count (about 27 ms per copy sentence on 2 cores, so about 2 minutes at the
+# limit; BENCHMARKS.md) and its memory with the similarity matrices (1.3 GB
+# at the limit). 500 kB leaves room for a long feature while a mistaken input
+# (a log, a dump) is refused at once.
 MAX_INPUT_BYTES = 500_000
 # Share of control characters (other than tab, newline, carriage return,
 # form feed) above which a file is taken as binary.
