@@ -9,7 +9,9 @@ order mark is dropped; offsets count from the character after it.
 from __future__ import annotations
 
 import codecs
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from mtqa.errors import MtqaError
 
@@ -56,7 +58,7 @@ def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_IN
         raise MtqaError(f"{path}: is not a regular file")
     size = file.stat().st_size
     if size > max_bytes:
-        raise MtqaError(f"{path}: {size:,} bytes is over the limit of {max_bytes:,} bytes for one text")
+        raise MtqaError(f"{path}: {_over(size, max_bytes)}")
     try:
         data = file.read_bytes()
     except OSError as error:
@@ -94,3 +96,58 @@ def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_IN
     if not text.strip():
         raise MtqaError(f"{path}: is empty (only whitespace)")
     return text
+
+
+# A saved page carries scripts, styles and markup around its article; the
+# article it yields must still be within MAX_INPUT_BYTES.
+MAX_PAGE_BYTES = 5_000_000
+
+
+@dataclass(frozen=True)
+class Story:
+    """A text to audit, and where it came from.
+
+    Attributes:
+        text: The plain text, or the article extracted from a web page.
+        source: ``{"format": "text"}``, or for a page what ``Extraction.record`` keeps
+            (the extractor and its version, the title and the date found).
+    """
+
+    text: str
+    source: dict[str, Any]
+
+
+def read_story(path: str | Path, encoding: str = "utf-8", input_format: str = "auto") -> Story:
+    """Read a plain-text story or a saved web page, by content or as ``input_format`` says.
+
+    Args:
+        path: The file.
+        encoding: Its encoding.
+        input_format: ``"auto"`` (a file that opens with markup is a page),
+            ``"text"`` or ``"html"``.
+
+    Raises:
+        MtqaError: As ``read_text``, for an unknown ``input_format``, or for a
+            page with no article text.
+    """
+    from mtqa.pages.extract import INPUT_FORMATS, extract_article, looks_like_html
+
+    if input_format not in INPUT_FORMATS:
+        raise MtqaError(f"unknown input format {input_format!r}; choose from {', '.join(INPUT_FORMATS)}")
+    if input_format == "text":
+        return Story(read_text(path, encoding), {"format": "text"})
+    raw = read_text(path, encoding, max_bytes=MAX_PAGE_BYTES)
+    if input_format == "html" or looks_like_html(raw):
+        article = extract_article(raw, str(path))
+        size = len(article.text.encode("utf-8"))
+        if size > MAX_INPUT_BYTES:
+            raise MtqaError(f"{path}: the page's article is {_over(size, MAX_INPUT_BYTES)}")
+        return Story(article.text, article.record())
+    size = Path(path).stat().st_size
+    if size > MAX_INPUT_BYTES:  # plain text keeps the plain-text limit
+        raise MtqaError(f"{path}: {_over(size, MAX_INPUT_BYTES)}")
+    return Story(raw, {"format": "text"})
+
+
+def _over(size: int, limit: int) -> str:
+    return f"{size:,} bytes is over the limit of {limit:,} bytes for one text"

@@ -23,7 +23,7 @@ from mtqa.batch.results import ResultStore
 from mtqa.embed.base import DEFAULT_BACKEND, Embedder, resolve_model
 from mtqa.embed.factory import make_embedder
 from mtqa.errors import MtqaError
-from mtqa.inputs import read_text
+from mtqa.inputs import read_story, read_text
 from mtqa.nlp.parser import ParseCache
 
 if TYPE_CHECKING:
@@ -56,6 +56,7 @@ class EngineOptions:
     threads: int = 1
     html: bool = False
     encoding: str = "utf-8"
+    input_format: str = "auto"
 
 
 @dataclass
@@ -165,15 +166,17 @@ def run_job(job: Job, options: EngineOptions) -> JobResult:
     try:
         if job.refused is not None:
             raise MtqaError(job.refused)
-        original, copy = read_text(job.original, options.encoding), read_text(job.copy, options.encoding)
+        original = read_story(job.original, options.encoding, options.input_format)
+        copy = read_story(job.copy, options.encoding, options.input_format)
         embedder = worker_embedder(options)
         cache = worker_results(options)
-        key = audit_key(original, copy, embedder)
+        key = audit_key(original.text, copy.text, embedder)
         report = cache.get(key) if cache is not None else None
         if report is None:
-            report = _audit(original, copy, embedder)
+            report = _audit(original.text, copy.text, embedder)
             if cache is not None:
                 cache.put(key, report)
+        report = report.with_inputs({"original": original.source, "copy": copy.source})
         page = None
         if options.html:
             title = f"mtqa audit {job.id}: {job.copy.name} against {job.original.name}"
@@ -227,9 +230,13 @@ def _audit(original: str, copy: str, embedder: Embedder) -> Report:
 def summary_row(report: Report) -> dict[str, Any]:
     """The figures of one audit for the batch's summary table."""
     summary = report.summary
+    inputs = report.signature.inputs
     return {
         "status": "ok",
         "error": None,
+        "original_format": inputs.get("original", {}).get("format"),
+        "copy_format": inputs.get("copy", {}).get("format"),
+        "copy_title": inputs.get("copy", {}).get("title"),
         "coverage": summary.coverage,
         "copy_coverage": summary.copy_coverage,
         "mean_cosine": summary.mean_cosine,

@@ -15,6 +15,8 @@ from mtqa.cli.common import (
     Backend,
     BackendOption,
     EncodingOption,
+    InputFormat,
+    InputFormatOption,
     ModelOption,
     bad_input_exits_2,
     emit,
@@ -33,8 +35,10 @@ class OutputFormat(StrEnum):
 
 @bad_input_exits_2
 def audit(
-    original: Annotated[Path, typer.Argument(help="The original text (UTF-8).", show_default=False)],
-    copy: Annotated[Path, typer.Argument(help="The copy to audit (UTF-8).", show_default=False)],
+    original: Annotated[
+        Path, typer.Argument(help="The original: a text (UTF-8) or a saved web page.", show_default=False)
+    ],
+    copy: Annotated[Path, typer.Argument(help="The copy to audit: a text or a saved web page.", show_default=False)],
     output_format: Annotated[
         OutputFormat,
         typer.Option(
@@ -49,6 +53,7 @@ def audit(
     ] = None,
     model: ModelOption = None,
     encoding: EncodingOption = "utf-8",
+    input_format: InputFormatOption = InputFormat.auto,
     backend: BackendOption = Backend.onnx,
     fail_under: Annotated[
         float | None,
@@ -63,11 +68,13 @@ def audit(
 ) -> None:
     """Audit COPY against ORIGINAL, sentence by sentence."""
     from mtqa.embed.base import resolve_model
-    from mtqa.inputs import read_text
+    from mtqa.inputs import read_story
     from mtqa.report.report import CSV_FILES, CSV_KIND
 
-    reference_text = read_text(original, encoding)
-    copy_text = read_text(copy, encoding)
+    reference, copied = (
+        read_story(original, encoding, input_format.value),
+        read_story(copy, encoding, input_format.value),
+    )
     resolve_model(model)  # a bad model path fails before any work
     if output is not None:  # and so does an output that would destroy something
         if output_format is OutputFormat.csv:
@@ -76,7 +83,8 @@ def audit(
             check_file_target(output, inputs=(original, copy))
     from mtqa.pipeline import audit as run_audit
 
-    report = run_audit(reference_text, copy_text, model=model, backend=backend.value)
+    report = run_audit(reference.text, copied.text, model=model, backend=backend.value)
+    report = report.with_inputs({"original": reference.source, "copy": copied.source})
     if output_format is OutputFormat.csv and output is not None:
         report.to_csv(output)
     else:

@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from mtqa.cli.common import Backend, BackendOption, EncodingOption, ModelOption, ProgressOption, bad_input_exits_2
+from mtqa.cli.common import (
+    Backend,
+    BackendOption,
+    EncodingOption,
+    InputFormat,
+    InputFormatOption,
+    ModelOption,
+    ProgressOption,
+    bad_input_exits_2,
+)
 from mtqa.cli.progress import progress_bar
 
 
@@ -40,6 +49,7 @@ def audit_batch(
         str | None, typer.Option(help="Dask scheduler address, for --engine dask.", show_default=False)
     ] = None,
     encoding: EncodingOption = "utf-8",
+    input_format: InputFormatOption = InputFormat.auto,
     allow_outside_paths: Annotated[
         bool,
         typer.Option(
@@ -73,6 +83,7 @@ def audit_batch(
         cache=(cache_file or cache_dir() / "embeddings.sqlite") if use_cache else None,
         html=html,
         encoding=encoding,
+        input_format=input_format.value,
     )
 
     def resuming(done: int, copies: int) -> None:

@@ -55,6 +55,23 @@ ModelOption = Annotated[
     ),
 ]
 EncodingOption = Annotated[str, typer.Option(help="Encoding of the input files.")]
+
+
+class InputFormat(StrEnum):
+    """How an input file is read: by its content, as plain text, or as a saved web page."""
+
+    auto = "auto"
+    text = "text"
+    html = "html"
+
+
+InputFormatOption = Annotated[
+    InputFormat,
+    typer.Option(
+        "--input-format",
+        help="auto (a file that opens with HTML markup is a web page, whose article is extracted), text or html.",
+    ),
+]
 ProgressOption = Annotated[
     bool | None,
     typer.Option(

@@ -21,6 +21,7 @@ chose its units on (boilerplate sentences at -1).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -75,6 +76,10 @@ class Report:
     signature: Signature
     cosine: pd.DataFrame | None = field(default=None, repr=False)
     similarity: pd.DataFrame | None = field(default=None, repr=False)
+
+    def with_inputs(self, inputs: dict[str, Any]) -> Report:
+        """This report, its signature recording what each text was read from (see ``Signature.inputs``)."""
+        return dataclasses.replace(self, signature=dataclasses.replace(self.signature, inputs=inputs))
 
     def to_dict(self) -> dict[str, Any]:
         """Return the report as JSON-ready values, keyed ``sentences, pairs, flags, summary, signature``."""

@@ -108,6 +108,10 @@ class Signature(_Fields):
         scorers: Each scorer's sacrebleu signature or definition.
         labels: The label thresholds.
         detectors: Each detector's parameters.
+        inputs: Per side ("original", "copy"), what the text was read from when
+            the command line read it: ``{"format": "text"}``, or for a saved web
+            page the extractor and its version, and the title and date it found.
+            Offsets always refer to the text audited (a page's article).
     """
 
     mtqa: str
@@ -119,11 +123,12 @@ class Signature(_Fields):
     scorers: dict[str, Any]
     labels: dict[str, Any]
     detectors: dict[str, Any] = field(default_factory=dict)
+    inputs: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_dict(cls, values: Mapping[str, Any]) -> Signature:
-        """Rebuild a signature from ``to_dict()`` or its JSON."""
-        return cls(**{f.name: values[f.name] for f in dataclasses.fields(cls)})
+        """Rebuild a signature from ``to_dict()`` or its JSON (one written before ``inputs`` existed too)."""
+        return cls(**{f.name: values[f.name] for f in dataclasses.fields(cls) if f.name in values})
 
 
 def linked_pairs(pairs: pd.DataFrame) -> pd.DataFrame:

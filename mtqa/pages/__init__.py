@@ -1,0 +1,1 @@
+"""Saved web pages as input: the article (title and body) extracted from a page's HTML."""
