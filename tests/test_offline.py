@@ -44,8 +44,11 @@ def _isolated(command: list[str]) -> list[str]:
     return command
 
 
-@pytest.mark.parametrize("backend", ["onnx", "torch"])
-def test_an_audit_attempts_no_network_connection(tmp_path: Path, backend: str) -> None:
+PAGES = [str(FIXTURES / "pages" / "flood_original.html"), str(FIXTURES / "pages" / "flood_copy.html")]
+
+
+@pytest.mark.parametrize(("backend", "inputs"), [("onnx", SEED), ("torch", SEED), ("onnx", PAGES)])
+def test_an_audit_attempts_no_network_connection(tmp_path: Path, backend: str, inputs: list[str]) -> None:
     strace = shutil.which("strace")
     assert strace, "strace is needed to watch the audit's system calls (apt-get install strace)"
     onnx_model_path(packaged_model_path())  # the export is built (once, untraced) before the watched audit
@@ -60,7 +63,7 @@ def test_an_audit_attempts_no_network_connection(tmp_path: Path, backend: str) -
     log = tmp_path / "calls.log"
     command = [strace, "-f", "-qq", "-e", f"trace={NETWORK_CALLS}", "-o", str(log), sys.executable, "-m", "mtqa"]
     result = subprocess.run(
-        _isolated([*command, "audit", *SEED, "--format", "json", "--backend", backend]),
+        _isolated([*command, "audit", *inputs, "--format", "json", "--backend", backend]),
         capture_output=True,
         text=True,
         timeout=600,

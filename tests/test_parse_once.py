@@ -13,16 +13,12 @@ from mtqa.embed.base import Embedder
 from tests.conftest import read_pair
 
 
-@pytest.mark.parametrize("pair", ["seed", "flood"])
-def test_each_sentence_is_parsed_exactly_once(
-    monkeypatch: pytest.MonkeyPatch, onnx_embedder: Embedder, pair: str
-) -> None:
+def count_parses(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Put the real pipeline behind a counter of every text it is given, however it is called."""
     real = parser.english()
     parsed: list[str] = []
 
     class Counting:
-        """The real pipeline, counting every text it is given, however it is called."""
-
         def pipe(self, texts: Iterable[str], **options: Any) -> Any:
             texts = list(texts)
             parsed.extend(texts)
@@ -33,6 +29,14 @@ def test_each_sentence_is_parsed_exactly_once(
             return real(text)
 
     monkeypatch.setattr(parser, "english", Counting)
+    return parsed
+
+
+@pytest.mark.parametrize("pair", ["seed", "flood"])
+def test_each_sentence_is_parsed_exactly_once(
+    monkeypatch: pytest.MonkeyPatch, onnx_embedder: Embedder, pair: str
+) -> None:
+    parsed = count_parses(monkeypatch)
     report = audit(*read_pair(pair), embedder=onnx_embedder)
     assert sorted(parsed) == sorted(report.sentences.text)  # both sides, every sentence, once
     assert {"name", "syntax"} <= set(report.flags.kind)  # and the detectors that parse did run
@@ -50,18 +54,9 @@ def test_no_detector_loads_spacy_itself() -> None:
 def test_a_parse_cache_parses_each_sentence_once_across_audits(
     monkeypatch: pytest.MonkeyPatch, onnx_embedder: Embedder
 ) -> None:
-    real = parser.english()
-    parsed: list[str] = []
-
-    class Counting:
-        def pipe(self, texts: Iterable[str], **options: Any) -> Any:
-            texts = list(texts)
-            parsed.extend(texts)
-            return real.pipe(texts, **options)
-
     original, copy = read_pair("flood")
     plain = audit(original, copy, embedder=onnx_embedder)
-    monkeypatch.setattr(parser, "english", Counting)
+    parsed = count_parses(monkeypatch)
     cache = parser.ParseCache()
     first = audit(original, copy, embedder=onnx_embedder, parse_cache=cache)
     assert sorted(parsed) == sorted(set(first.sentences.text))  # a text twice in the audit: parsed once

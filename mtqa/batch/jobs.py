@@ -213,17 +213,17 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
-# The worker's parses of sentences it has seen: each original is parsed once, like its vectors.
-_PARSES: list[ParseCache] = []
+@lru_cache(maxsize=1)
+def worker_parses() -> ParseCache:
+    """The process's parses of the sentences it has seen: each original is parsed once, like its vectors."""
+    return ParseCache()
 
 
 def _audit(original: str, copy: str, embedder: Embedder) -> Report:
     """The audit, without its similarity matrices (a batch keeps only the tables)."""
     from mtqa.pipeline import audit
 
-    if not _PARSES:
-        _PARSES.append(ParseCache())
-    report = audit(original, copy, embedder=embedder, parse_cache=_PARSES[0])
+    report = audit(original, copy, embedder=embedder, parse_cache=worker_parses())
     return dataclasses.replace(report, cosine=None, similarity=None)
 
 
