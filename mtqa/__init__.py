@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mtqa.archive.find import find
 from mtqa.errors import MtqaError
 from mtqa.pipeline import audit
 from mtqa.report.analysis import flags_frame
@@ -9,4 +10,4 @@ from mtqa.report.report import Report
 from mtqa.scoring.segments import score
 from mtqa.version import VERSION as __version__
 
-__all__ = ["MtqaError", "Report", "__version__", "audit", "flags_frame", "score"]
+__all__ = ["MtqaError", "Report", "__version__", "audit", "find", "flags_frame", "score"]

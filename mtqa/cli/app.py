@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from mtqa.cli.archive import find, index_app
 from mtqa.cli.audit import audit
 from mtqa.cli.batch import audit_batch
 from mtqa.cli.common import EXIT_BAD_INPUT
@@ -30,6 +31,8 @@ app.command()(audit)
 app.command("audit-batch")(audit_batch)
 app.command()(score)
 app.command()(correlate)
+app.command()(find)
+app.add_typer(index_app, name="index")
 
 
 def _version(value: bool) -> None:

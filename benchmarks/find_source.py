@@ -1,0 +1,195 @@
+"""Finding a copy's source in an archive (``mtqa index`` and ``mtqa find``), for BENCHMARKS.md (issue 15).
+
+The archive holds the 244 professional English translations of the WMT21
+ja/ru/is-en documents (``../shared/data/wmt21_news_docs.jsonl``), the first
+report of each of the 16 invented events in ``fixtures/same_event``, and
+``--distractors`` stories made by recombining sentences of the translations:
+12 to 30 sentences drawn at random from all documents. A distractor therefore
+shares words, names and single sentences with the real stories, but never
+renders one in order.
+
+Queries, each answered by ``mtqa.find`` (retrieval, then verification by
+alignment), with one random seed:
+
+- **MT copies**: for each translated document, the output of one MT system
+  picked at random, with its paragraphs. The right original must come first
+  and be verified as the source.
+- **Garbled MT copies**: the same outputs through a small content-farm
+  generator: one paragraph (or run of sentences) cut, the rest in chunks
+  shuffled, and two sentences of another document's MT output added.
+- **Unrelated stories**: the 65 original English documents, which the archive
+  lacks. They must get no source.
+- **Same-event coverage**: a copy of each event's second report (paragraphs
+  shuffled, one cut). The archive holds the event's first report, written
+  independently, but not the second: the copy must get no source. Then the
+  second reports are added (``ArchiveIndex.add``) and the same copies must find
+  them.
+- **The seed copy**, against the fixtures' originals plus the distractors.
+
+It also times the build (per 10,000 stories), the index's size on disk, and
+warm queries (embedding included).
+
+Run: ``PYTHONPATH=. python benchmarks/find_source.py [--distractors 10000]``.
+Sentence vectors are cached in ``benchmarks/.cache/find_source.sqlite``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from mtqa.archive.find import find
+from mtqa.archive.index import ArchiveIndex
+from mtqa.archive.stories import Story
+from mtqa.embed.cache import CachedEmbedder
+from mtqa.embed.onnx import OnnxEmbedder
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT.parent / "shared" / "data" / "wmt21_news_docs.jsonl"
+SAME_EVENT = ROOT / "fixtures" / "same_event"
+CACHE = Path(__file__).resolve().parent / ".cache" / "find_source.sqlite"
+
+
+def document_text(segments: list[str], paragraphs: list[int]) -> str:
+    out, start = [], 0
+    for size in paragraphs:
+        out.append(" ".join(segments[start : start + size]))
+        start += size
+    return "\n\n".join(out)
+
+
+def chunks(text: str, rng: random.Random) -> list[str]:
+    """The text's paragraphs, or for a one-paragraph text runs of 2 to 4 sentences."""
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    if len(paragraphs) > 2:
+        return paragraphs
+    from mtqa.segment.sentences import segment
+
+    sentences = [s.text for s in segment(text).sentences]
+    out, k = [], 0
+    while k < len(sentences):
+        size = rng.randint(2, 4)
+        out.append(" ".join(sentences[k : k + size]))
+        k += size
+    return out
+
+
+def garble(text: str, added: str, rng: random.Random) -> str:
+    """A content farm's copy: one chunk cut, the chunks after the first shuffled, and foreign sentences added."""
+    parts = chunks(text, rng)
+    if len(parts) > 3:
+        parts.pop(rng.randrange(1, len(parts)))
+    rest = parts[1:]
+    rng.shuffle(rest)
+    parts = [parts[0], *rest]
+    parts.insert(rng.randrange(1, len(parts) + 1), added)
+    return "\n\n".join(parts)
+
+
+def distractors(segments: list[str], count: int, rng: random.Random) -> list[Story]:
+    return [Story(f"distractor-{k:05d}", "\n\n".join(rng.sample(segments, rng.randint(12, 30)))) for k in range(count)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--distractors", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=13)
+    args = parser.parse_args()
+    rng = random.Random(args.seed)
+    docs = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+    translated = [d for d in docs if d["set"] != "en-ja"]
+    english = [d for d in docs if d["set"] == "en-ja"]
+    events = sorted(p for p in SAME_EVENT.iterdir() if p.is_dir())
+    archive = [Story(d["doc"], document_text(d["reference"], d["paragraphs"])) for d in translated]
+    archive += [Story(f"{e.name}-a", (e / "report_a.txt").read_text(encoding="utf-8")) for e in events]
+    pool = [s for d in translated for s in d["reference"]]
+    fillers = distractors(pool, args.distractors, rng)
+    CACHE.parent.mkdir(exist_ok=True)
+    embedder = CachedEmbedder(OnnxEmbedder(), CACHE)
+
+    start = time.perf_counter()
+    index = ArchiveIndex.build(archive + fillers, embedder)
+    build_seconds = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "index"
+        index.save(folder)
+        size = sum(f.stat().st_size for f in folder.iterdir())
+        index = ArchiveIndex.load(folder)
+    stories = len(archive) + len(fillers)
+    print(
+        f"archive: {stories} stories ({len(fillers)} distractors), {int(index.vectors.ntotal)} sentences; "
+        f"build {build_seconds:.1f} s ({build_seconds * 10_000 / stories:.1f} s per 10,000 stories, "
+        f"sentence vectors through the embedding cache), {size / 1e6:.1f} MB on disk "
+        f"({size / 1e6 * 10_000 / stories:.1f} MB per 10,000)"
+    )
+    find("A sentence to warm the model and the LSH tables.", index, embedder=embedder)
+
+    rows, times = [], []
+
+    def ask(kind: str, copy: str, want: str | None, target: ArchiveIndex = index) -> None:
+        begin = time.perf_counter()
+        found = find(copy, target, embedder=embedder)
+        times.append(time.perf_counter() - begin)
+        matches = found[found.match]
+        top = str(found.id.iloc[0]) if len(found) else None
+        source = str(matches.id.iloc[0]) if len(matches) else None
+        rows.append({"kind": kind, "want": want, "top": top, "source": source, "right": source == want})
+
+    systems = {}
+    for d in translated:
+        system = rng.choice(sorted(d["systems"]))
+        systems[d["doc"]] = system
+        copy = document_text(d["systems"][system], d["paragraphs"])
+        ask("MT copy", copy, d["doc"])
+        other = rng.choice([o for o in translated if o is not d])
+        other_system = rng.choice(sorted(other["systems"]))
+        at = rng.randrange(max(len(other["systems"][other_system]) - 1, 1))
+        ask("garbled MT copy", garble(copy, " ".join(other["systems"][other_system][at : at + 2]), rng), d["doc"])
+    for d in english:
+        ask("unrelated story", document_text(d["source"], d["paragraphs"]), None)
+    copies = {e.name: garble((e / "report_b.txt").read_text(encoding="utf-8"), "", rng) for e in events}
+    for copy in copies.values():
+        ask("same event, original absent", copy, None)
+    seconds = statistics.median(times)
+    p95 = sorted(times)[int(0.95 * (len(times) - 1))]
+    with_b = index.add(
+        [Story(f"{e.name}-b", (e / "report_b.txt").read_text(encoding="utf-8")) for e in events], embedder
+    )
+    for name, copy in copies.items():
+        ask("same event, original present", copy, f"{name}-b", with_b)
+
+    frame = pd.DataFrame(rows)
+    table = frame.groupby("kind", sort=False).agg(queries=("right", "size"), right=("right", "mean"))
+    print(table.to_string(float_format=lambda v: f"{v:.3f}"))
+    print(f"warm query, embedding included: median {seconds * 1000:.0f} ms, 95th percentile {p95 * 1000:.0f} ms")
+    wrong = frame[~frame.right]
+    if len(wrong):
+        print("wrong answers:\n" + wrong.to_string(index=False))
+    print("systems picked: " + ", ".join(f"{doc}={system}" for doc, system in sorted(systems.items())[:5]) + ", …")
+
+    fixtures = [
+        Story(p.parent.name, p.read_text(encoding="utf-8"))
+        for p in sorted((ROOT / "fixtures").glob("*/original.txt"))
+        if p.parent.name != "seed"
+    ]
+    seed = ROOT / "fixtures" / "seed"
+    seeded = ArchiveIndex.build(
+        [*fixtures, Story("seed", (seed / "original.txt").read_text(encoding="utf-8")), *fillers], embedder
+    )
+    found = find((seed / "copy.txt").read_text(encoding="utf-8"), seeded, embedder=embedder)
+    best = found.iloc[0]
+    print(
+        f"seed copy against {len(fixtures) + 1} fixture originals and {len(fillers)} distractors: first {best.id}, "
+        f"match {bool(best.match)}, {best.matched_sentences} of {best.copy_sentences} sentences, run {best.longest_run}"
+    )
+
+
+if __name__ == "__main__":
+    main()

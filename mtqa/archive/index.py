@@ -1,0 +1,223 @@
+"""An index of an archive's stories: sentence vectors in a faiss index, and MinHash signatures for LSH.
+
+Stored as a folder that mtqa marks as its own (``mtqa.outputs``):
+``stories.parquet`` (id, title, date, text, and where each story's sentences
+start), ``sentences.faiss`` (every sentence vector, 8-bit scalar-quantised:
+100,000 stories of 30 sentences take 1.2 GB), ``signatures.npy`` and
+``meta.json`` (the model and backend, written last). A build or an add writes a
+new folder beside the index and moves it into place, so a crash leaves the
+old index or none, never a half-written one.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from mtqa.archive.signature import NUM_PERM, SCHEME, SEED, signature
+from mtqa.archive.stories import Story
+from mtqa.embed.base import Embedder
+from mtqa.errors import MtqaError
+from mtqa.outputs import check_folder_target, replace_folder, write_marker, write_text_atomic
+from mtqa.segment.sentences import segment
+
+INDEX_KIND = "index"
+INDEX_FILES = ("stories.parquet", "sentences.faiss", "signatures.npy", "meta.json")
+FORMAT_VERSION = 1
+# Stories whose signatures share at least this estimated Jaccard come back from LSH.
+LSH_THRESHOLD = 0.2
+
+
+def story_sentences(text: str) -> list[str]:
+    """The comparison texts of a story's sentences, as the audit embeds them."""
+    return [s.norm for s in segment(text).sentences]
+
+
+@dataclass
+class ArchiveIndex:
+    """A loaded index. ``stories`` has one row per story; its ``first`` column is its first sentence's row."""
+
+    stories: pd.DataFrame
+    vectors: Any  # faiss.Index
+    signatures: np.ndarray
+    meta: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        self._lsh: Any = None
+        self._owners: np.ndarray | None = None
+
+    # ------------------------------------------------------------ build
+
+    @classmethod
+    def build(cls, stories: list[Story], embedder: Embedder) -> ArchiveIndex:
+        """Index ``stories``, embedding their sentences with ``embedder``."""
+        import faiss
+
+        texts = [story_sentences(s.text) for s in stories]
+        vectors = _embed(embedder, texts)
+        index = faiss.IndexScalarQuantizer(vectors.shape[1], faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+        index.train(
+            np.vstack(
+                [vectors, -np.ones((1, vectors.shape[1]), np.float32), np.ones((1, vectors.shape[1]), np.float32)]
+            )
+        )
+        index.add(vectors)
+        meta = {
+            "format": FORMAT_VERSION,
+            "model": embedder.name,
+            "backend": embedder.backend,
+            "dim": int(vectors.shape[1]),
+        }
+        return cls(_table(stories, texts, 0), index, _signatures(stories), meta)
+
+    def add(self, stories: list[Story], embedder: Embedder) -> ArchiveIndex:
+        """A new index holding this one's stories and ``stories`` (whose ids must be new)."""
+        self._check_embedder(embedder)
+        known = set(self.stories.id)
+        repeated = [s.id for s in stories if s.id in known]
+        if repeated:
+            raise MtqaError(f"the index already holds {len(repeated)} of these ids, e.g. {repeated[0]!r}")
+        import faiss
+
+        texts = [story_sentences(s.text) for s in stories]
+        vectors = _embed(embedder, texts)
+        first = int(self.vectors.ntotal)
+        grown = faiss.clone_index(self.vectors)  # this index stays as it was
+        grown.add(vectors)
+        table = pd.concat([self.stories, _table(stories, texts, first)], ignore_index=True)
+        return ArchiveIndex(table, grown, np.vstack([self.signatures, _signatures(stories)]), self.meta)
+
+    # ------------------------------------------------------------ store
+
+    def save(self, target: Path) -> None:
+        """Write the index to the folder ``target`` (new, or an index to replace), all or nothing."""
+        import faiss
+
+        check_folder_target(target, INDEX_KIND, owned=INDEX_FILES)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".mtqa-index-", dir=target.parent))
+        try:
+            self.stories.to_parquet(staging / "stories.parquet", index=False)
+            faiss.write_index(self.vectors, str(staging / "sentences.faiss"))
+            np.save(staging / "signatures.npy", self.signatures, allow_pickle=False)
+            write_text_atomic(staging / "meta.json", json.dumps({**self.meta, "stories": len(self.stories)}) + "\n")
+            write_marker(staging, INDEX_KIND)
+            replace_folder(staging, target, INDEX_KIND, INDEX_FILES)
+        except BaseException:
+            for file in staging.glob("*"):
+                file.unlink(missing_ok=True)
+            if staging.exists():
+                staging.rmdir()
+            raise
+
+    @classmethod
+    def load(cls, path: Path) -> ArchiveIndex:
+        """Read an index folder.
+
+        Raises:
+            MtqaError: If ``path`` is not a complete mtqa index.
+        """
+        import faiss
+
+        from mtqa.outputs import marker_kind
+
+        if not path.is_dir() or marker_kind(path) != INDEX_KIND or not (path / "meta.json").is_file():
+            raise MtqaError(f"{path}: is not an mtqa index (build one with mtqa index build)")
+        try:
+            meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+            if meta.get("format") != FORMAT_VERSION:
+                raise MtqaError(f"{path}: an index of another format; rebuild it with this mtqa")
+            stories = pd.read_parquet(path / "stories.parquet")
+            vectors = faiss.read_index(str(path / "sentences.faiss"))
+            signatures = np.load(path / "signatures.npy", allow_pickle=False)
+        except (OSError, ValueError, RuntimeError) as error:
+            raise MtqaError(f"{path}: the index cannot be read: {' '.join(str(error).split())[:200]}") from error
+        if not (len(stories) == len(signatures) and int(stories.end.iloc[-1]) == int(vectors.ntotal)):
+            raise MtqaError(f"{path}: the index's files do not agree; rebuild it")
+        return cls(stories, vectors, signatures, meta)
+
+    # ------------------------------------------------------------ query
+
+    def _check_embedder(self, embedder: Embedder) -> None:
+        if (embedder.name, embedder.backend) != (self.meta["model"], self.meta["backend"]):
+            raise MtqaError(
+                f"the index was built with {self.meta['model']} ({self.meta['backend']}), "
+                f"not {embedder.name} ({embedder.backend}); use the same model and backend"
+            )
+
+    def sentence_vectors(self, row: int) -> np.ndarray:
+        """The (8-bit, decoded) sentence vectors of story ``row``."""
+        first, end = int(self.stories.first.iloc[row]), int(self.stories.end.iloc[row])
+        return np.asarray(self.vectors.reconstruct_n(first, end - first), dtype=np.float32)
+
+    def candidates(self, vectors: np.ndarray, text: str, limit: int) -> list[int]:
+        """Rows of the stories most likely to be rendered by a copy with these sentence vectors and text.
+
+        The vector search votes, for each story, the best similarity of each
+        copy sentence to its sentences; the LSH adds stories that share the
+        copy's numbers, names and rare words. The best ``limit`` of each.
+        """
+        hits = min(32, int(self.vectors.ntotal))
+        scores, rows = self.vectors.search(np.ascontiguousarray(vectors, dtype=np.float32), hits)
+        owners = self._owner_of()[np.clip(rows, 0, None)]
+        votes: dict[int, float] = {}
+        for sentence_scores, sentence_owners, sentence_rows in zip(scores, owners, rows, strict=True):
+            best: dict[int, float] = {}
+            for score, owner, row in zip(sentence_scores, sentence_owners, sentence_rows, strict=True):
+                if row >= 0 and score > best.get(int(owner), -1.0):
+                    best[int(owner)] = float(score)
+            for owner, score in best.items():
+                votes[owner] = votes.get(owner, 0.0) + max(score - 0.3, 0.0)
+        by_vector = sorted(votes, key=lambda k: (-votes[k], k))[:limit]
+        by_words = self._lsh_query(text)[:limit]
+        return list(dict.fromkeys([*by_vector, *by_words]))
+
+    def _owner_of(self) -> np.ndarray:
+        if self._owners is None:
+            sizes = (self.stories.end - self.stories.first).to_numpy()
+            self._owners = np.repeat(np.arange(len(self.stories)), sizes)
+        return self._owners
+
+    def _lsh_query(self, text: str) -> list[int]:
+        from datasketch import MinHash, MinHashLSH
+
+        if self._lsh is None:
+            self._lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
+            with self._lsh.insertion_session() as session:
+                for row, values in enumerate(self.signatures):
+                    session.insert(row, MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=values, scheme=SCHEME))
+        mine = MinHash(num_perm=NUM_PERM, seed=SEED, hashvalues=signature(text), scheme=SCHEME)
+        found = self._lsh.query(mine)
+        estimate = {row: float(np.mean(self.signatures[row] == mine.hashvalues)) for row in found}
+        return sorted(estimate, key=lambda k: (-estimate[k], k))
+
+
+def _embed(embedder: Embedder, texts: list[list[str]]) -> np.ndarray:
+    flat = [t for sentences in texts for t in sentences]
+    if not flat:
+        raise MtqaError("no story has a sentence to index")
+    return np.ascontiguousarray(embedder.encode(flat), dtype=np.float32)
+
+
+def _table(stories: list[Story], texts: list[list[str]], first: int) -> pd.DataFrame:
+    ends = first + np.cumsum([len(t) for t in texts])
+    return pd.DataFrame(
+        {
+            "id": [s.id for s in stories],
+            "title": [s.title for s in stories],
+            "date": [s.date for s in stories],
+            "text": [s.text for s in stories],
+            "first": np.concatenate([[first], ends[:-1]]).astype(np.int64),
+            "end": ends.astype(np.int64),
+        }
+    )
+
+
+def _signatures(stories: list[Story]) -> np.ndarray:
+    return np.stack([signature(s.text) for s in stories])

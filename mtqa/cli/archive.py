@@ -1,0 +1,165 @@
+"""``mtqa index build|add`` and ``mtqa find``: which story of an archive a copy renders, if any."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from mtqa.cli.common import (
+    Backend,
+    BackendOption,
+    EncodingOption,
+    InputFormat,
+    InputFormatOption,
+    ModelOption,
+    bad_input_exits_2,
+    emit,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mtqa.embed.base import Embedder
+
+index_app = typer.Typer(
+    help="Build or extend an index of an archive of stories, for mtqa find.", no_args_is_help=True, add_completion=False
+)
+ArchiveArgument = Annotated[
+    Path,
+    typer.Argument(
+        help="A folder of .txt/.html stories (id: the file name), or a .csv, .parquet or .jsonl table "
+        "with id and text columns (title and date optional).",
+        show_default=False,
+    ),
+]
+
+
+@index_app.command("build")
+@bad_input_exits_2
+def build(
+    archive: ArchiveArgument,
+    output: Annotated[Path, typer.Option("--output", "-o", help="The index folder to write.", show_default=False)],
+    model: ModelOption = None,
+    backend: BackendOption = Backend.onnx,
+    encoding: EncodingOption = "utf-8",
+    input_format: InputFormatOption = InputFormat.auto,
+) -> None:
+    """Index every story of ARCHIVE into OUTPUT (new, or an index to replace), all or nothing."""
+    from mtqa.archive.index import INDEX_FILES, INDEX_KIND, ArchiveIndex
+    from mtqa.archive.stories import read_archive
+    from mtqa.outputs import check_folder_target
+
+    check_folder_target(output, INDEX_KIND, inputs=(archive,), owned=INDEX_FILES)
+    stories = read_archive(archive, encoding, input_format.value)
+    index = ArchiveIndex.build(stories, _embedder(model, backend))
+    index.save(output)
+    typer.echo(f"mtqa: indexed {len(stories)} stories ({int(index.vectors.ntotal)} sentences) in {output}", err=True)
+
+
+@index_app.command("add")
+@bad_input_exits_2
+def add(
+    index: Annotated[Path, typer.Argument(help="An index folder from mtqa index build.", show_default=False)],
+    archive: ArchiveArgument,
+    encoding: EncodingOption = "utf-8",
+    input_format: InputFormatOption = InputFormat.auto,
+) -> None:
+    """Add the stories of ARCHIVE (with new ids) to INDEX; the index is replaced whole, never half-written."""
+    from mtqa.archive.index import ArchiveIndex
+    from mtqa.archive.stories import read_archive
+
+    loaded = ArchiveIndex.load(index)
+    stories = read_archive(archive, encoding, input_format.value)
+    backend = Backend(str(loaded.meta["backend"]).split()[0])
+    model = None if loaded.meta["model"] == "all-MiniLM-L6-v2" else str(loaded.meta["model"])
+    loaded.add(stories, _embedder(model, backend)).save(index)
+    typer.echo(f"mtqa: added {len(stories)} stories to {index}", err=True)
+
+
+class FindFormat(StrEnum):
+    """How ``mtqa find`` prints its answer."""
+
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@bad_input_exits_2
+def find(
+    copies: Annotated[list[Path], typer.Argument(help="The copies: texts or saved web pages.", show_default=False)],
+    index: Annotated[Path, typer.Option("--index", help="An index from mtqa index build.", show_default=False)],
+    output_format: Annotated[FindFormat, typer.Option("--format", "-f", help="table, json or csv.")] = FindFormat.table,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.", show_default=False)
+    ] = None,
+    candidates: Annotated[int, typer.Option(min=1, max=50, help="Stories each retrieval signal proposes.")] = 5,
+    encoding: EncodingOption = "utf-8",
+    input_format: InputFormatOption = InputFormat.auto,
+) -> None:
+    """Find which story of INDEX each copy renders, verified sentence by sentence, or say there is none."""
+    import pandas as pd
+
+    from mtqa.archive.find import find as find_sources
+    from mtqa.archive.index import ArchiveIndex
+    from mtqa.inputs import read_story
+
+    texts = [read_story(path, encoding, input_format.value) for path in copies]  # every input checked first
+    loaded = ArchiveIndex.load(index)
+    frames = []
+    for path, story in zip(copies, texts, strict=True):
+        found = find_sources(story.text, loaded, candidates=candidates)
+        frames.append(found.assign(copy=str(path), rank=range(1, len(found) + 1)))
+    results = pd.concat(frames, ignore_index=True)
+    if output_format is FindFormat.json:
+        records = [
+            {
+                "copy": str(path),
+                "source": _source(frame),
+                "candidates": json.loads(frame.drop(columns="copy").to_json(orient="records")),
+            }
+            for path, frame in zip(copies, frames, strict=True)
+        ]
+        rendered = json.dumps(records, ensure_ascii=False, indent=2) + "\n"
+    elif output_format is FindFormat.csv:
+        rendered = results.assign(examples=results.examples.map(json.dumps)).to_csv(index=False)
+    else:
+        rendered = "".join(_table(path, frame) for path, frame in zip(copies, frames, strict=True))
+    emit(rendered, output)
+
+
+def _embedder(model: str | None, backend: Backend) -> Embedder:
+    from mtqa.embed.factory import default_embedder
+
+    return default_embedder(model, backend.value)
+
+
+def _source(frame: pd.DataFrame) -> str | None:
+    matches = frame[frame.match]
+    return str(matches.id.iloc[0]) if len(matches) else None
+
+
+def _table(path: Path, frame: pd.DataFrame) -> str:
+    lines = [f"{path}:"]
+    matches: list[dict[Any, Any]] = frame[frame.match].to_dict("records")
+    if not matches:
+        closest = ""
+        if len(frame):
+            best = frame.iloc[0]
+            closest = f" (closest: {best.id}, {best.matched_sentences} of {best.copy_sentences} sentences)"
+        lines.append(f"  no source found{closest}")
+    for rank, row in enumerate(matches, start=1):
+        label = "source" if rank == 1 else "also matches"
+        title = f" “{row['title']}”" if row["title"] else ""
+        lines.append(
+            f"  {label}: {row['id']}{title}: {row['matched_sentences']} of {row['copy_sentences']} copy sentences "
+            f"render it (score {row['score']:.2f}, longest run {row['longest_run']}, in order {row['in_order']:.2f})"
+        )
+        if rank == 1:
+            for copied, original, similarity in row["examples"]:
+                lines.append(f"    copy:     {copied}")
+                lines.append(f"    original: {original}  [{similarity:.2f}]")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,178 @@
+"""Finding a copy's source: reading an archive, the index on disk, retrieval and the verified answer."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import mtqa
+from mtqa.archive.find import COLUMNS
+from mtqa.archive.index import ArchiveIndex
+from mtqa.archive.stories import Story, read_archive
+from mtqa.embed.base import Embedder
+from mtqa.errors import MtqaError
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+EVENTS = sorted(p for p in (FIXTURES / "same_event").iterdir() if p.is_dir())
+
+
+def shuffled(text: str) -> str:
+    """A lazy content farm's copy: the first paragraph kept, the rest reversed, the last but one cut."""
+    paragraphs = [p for p in text.split("\n\n") if p.strip()]
+    rest = paragraphs[1:][::-1]
+    del rest[1]
+    return "\n\n".join([paragraphs[0], *rest])
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every fixture original, and the first report of each same-event pair, as a folder archive."""
+    folder = tmp_path_factory.mktemp("archive")
+    for original in sorted(FIXTURES.glob("*/original.txt")):
+        (folder / f"{original.parent.name}.txt").write_text(original.read_text(encoding="utf-8"), encoding="utf-8")
+    for event in EVENTS:
+        (folder / f"{event.name}.txt").write_text(
+            (event / "report_a.txt").read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    (folder / "notes.md").write_text("not a story", encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def index(archive: Path, onnx_embedder: Embedder) -> ArchiveIndex:
+    return ArchiveIndex.build(read_archive(archive), onnx_embedder)
+
+
+def test_an_archive_is_a_folder_of_stories_or_a_table(archive: Path, tmp_path: Path) -> None:
+    stories = read_archive(archive)
+    assert {s.id for s in stories} >= {"seed", "flood", EVENTS[0].name} and "notes" not in {s.id for s in stories}
+    table = pd.DataFrame({"id": ["a", "b"], "text": ["One story. It ends.", "Another one."], "title": ["A", None]})
+    for name, write in (("t.csv", table.to_csv), ("t.parquet", table.to_parquet), ("t.jsonl", None)):
+        path = tmp_path / name
+        if write is None:
+            path.write_text(table.to_json(orient="records", lines=True), encoding="utf-8")
+        else:
+            write(path, index=False)
+        read = read_archive(path)
+        assert [(s.id, s.text, s.title) for s in read] == [
+            ("a", "One story. It ends.", "A"),
+            ("b", "Another one.", None),
+        ]
+    (tmp_path / "bad.csv").write_text("id,body\n1,x\n", encoding="utf-8")
+    with pytest.raises(MtqaError, match="no column text"):
+        read_archive(tmp_path / "bad.csv")
+    (tmp_path / "twice.csv").write_text("id,text\n1,A story.\n1,Another.\n", encoding="utf-8")
+    with pytest.raises(MtqaError, match="appears twice"):
+        read_archive(tmp_path / "twice.csv")
+    with pytest.raises(MtqaError, match="no such archive"):
+        read_archive(tmp_path / "nowhere")
+
+
+def test_the_seed_copy_is_found_and_verified(index: ArchiveIndex, onnx_embedder: Embedder) -> None:
+    found = mtqa.find((FIXTURES / "seed" / "copy.txt").read_text(encoding="utf-8"), index, embedder=onnx_embedder)
+    assert list(found.columns) == COLUMNS
+    assert found.id.iloc[0] == "seed" and found.match.iloc[0]
+    assert found.match.sum() == 1
+    assert found.matched_sentences.iloc[0] >= 10 and len(found.examples.iloc[0]) == 3
+
+
+@pytest.mark.parametrize("event", EVENTS[:6], ids=lambda e: e.name)
+def test_independent_coverage_of_the_same_event_is_no_source(
+    index: ArchiveIndex, onnx_embedder: Embedder, event: Path
+) -> None:
+    copy = shuffled((event / "report_b.txt").read_text(encoding="utf-8"))
+    found = mtqa.find(copy, index, embedder=onnx_embedder)
+    assert event.name in set(found.id)  # retrieval proposes the other outlet's report of the event
+    assert not found.match.any()  # but it is not the copy's source
+
+
+def test_a_copy_finds_its_original_once_added_and_versions_rank_by_rendering(
+    index: ArchiveIndex, onnx_embedder: Embedder
+) -> None:
+    event = EVENTS[0]
+    copy = shuffled((event / "report_b.txt").read_text(encoding="utf-8"))
+    original = (event / "report_b.txt").read_text(encoding="utf-8")
+    paragraphs = original.split("\n\n")
+    update = "\n\n".join(paragraphs[: len(paragraphs) // 2])  # an earlier, shorter version of the story
+    before = (len(index.stories), index.vectors.ntotal)
+    grown = index.add([Story("b-first-version", update), Story("b", original)], onnx_embedder)
+    assert (len(index.stories), index.vectors.ntotal) == before  # the index added to is left as it was
+    found = mtqa.find(copy, grown, embedder=onnx_embedder)
+    assert list(found[found.match].id) == ["b", "b-first-version"]
+    with pytest.raises(MtqaError, match="already holds"):
+        grown.add([Story("b", original)], onnx_embedder)
+
+
+def test_an_index_is_written_whole_or_not_at_all(
+    index: ArchiveIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import faiss
+
+    target = tmp_path / "index"
+    index.save(target)
+    before = {f.name: f.read_bytes() for f in target.iterdir()}
+    loaded = ArchiveIndex.load(target)
+    assert len(loaded.stories) == len(index.stories) and loaded.vectors.ntotal == index.vectors.ntotal
+
+    def crash(*args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(faiss, "write_index", crash)
+    with pytest.raises(OSError, match="disk full"):
+        index.save(target)
+    assert {f.name: f.read_bytes() for f in target.iterdir()} == before  # the old index, untouched
+    assert [p.name for p in tmp_path.iterdir()] == ["index"]  # and no half-written folder left beside it
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("keep me", encoding="utf-8")
+    monkeypatch.undo()
+    with pytest.raises(MtqaError, match="not written by mtqa"):
+        index.save(tmp_path / "mine")
+    assert (tmp_path / "mine" / "notes.txt").read_text(encoding="utf-8") == "keep me"
+    with pytest.raises(MtqaError, match="is not an mtqa index"):
+        ArchiveIndex.load(tmp_path / "mine")
+
+
+def mtqa_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mtqa", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
+
+
+def test_the_commands_build_an_index_and_find_sources(archive: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    built = mtqa_cli("index", "build", str(archive), "--output", str(index))
+    assert built.returncode == 0, built.stderr
+    unrelated = FIXTURES / "same_event" / EVENTS[1].name / "report_b.txt"
+    copies = [str(FIXTURES / "seed" / "copy.txt"), str(FIXTURES / "pages" / "flood_copy.html"), str(unrelated)]
+    table = mtqa_cli("find", *copies, "--index", str(index))
+    assert table.returncode == 0, table.stderr
+    assert "source: seed" in table.stdout and "source: flood" in table.stdout
+    assert table.stdout.count("no source found") == 1
+    answer = json.loads(mtqa_cli("find", *copies, "--index", str(index), "-f", "json").stdout)
+    assert [a["source"] for a in answer] == ["seed", "flood", None]
+    more = tmp_path / "more"
+    more.mkdir()
+    (more / "later.txt").write_text((FIXTURES / "same_event" / EVENTS[1].name / "report_b.txt").read_text(), "utf-8")
+    assert mtqa_cli("index", "add", str(index), str(more)).returncode == 0
+    csv = mtqa_cli("find", str(unrelated), "--index", str(index), "-f", "csv").stdout
+    assert pd.read_csv(io.StringIO(csv)).query("match").id.tolist() == ["later"]
+
+
+def test_bad_index_and_copies_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    result = mtqa_cli("find", str(FIXTURES / "seed" / "copy.txt"), "--index", str(tmp_path))
+    assert result.returncode == 2 and result.stderr.strip().count("\n") == 0
+    assert "is not an mtqa index" in result.stderr
+    result = mtqa_cli("index", "build", str(tmp_path / "nowhere"), "--output", str(tmp_path / "index"))
+    assert result.returncode == 2 and "no such archive" in result.stderr
+    assert not (tmp_path / "index").exists()
