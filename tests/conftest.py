@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -94,3 +97,14 @@ def name_flags(original: str, copy: str) -> list[Flag]:
     from mtqa.detectors import NameDetector
 
     return NameDetector().detect(make_context(original, copy))
+
+
+def run_mtqa(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    """Run the installed entry point in a subprocess, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-m", "mtqa", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, "NO_COLOR": "1"},
+    )

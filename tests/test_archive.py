@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +15,7 @@ from mtqa.archive.index import ArchiveIndex
 from mtqa.archive.stories import Story, read_archive
 from mtqa.embed.base import Embedder
 from mtqa.errors import MtqaError
+from tests.conftest import run_mtqa
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 EVENTS = sorted(p for p in (FIXTURES / "same_event").iterdir() if p.is_dir())
@@ -139,40 +137,30 @@ def test_an_index_is_written_whole_or_not_at_all(
         ArchiveIndex.load(tmp_path / "mine")
 
 
-def mtqa_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mtqa", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
-
-
 def test_the_commands_build_an_index_and_find_sources(archive: Path, tmp_path: Path) -> None:
     index = tmp_path / "index"
-    built = mtqa_cli("index", "build", str(archive), "--output", str(index))
+    built = run_mtqa("index", "build", str(archive), "--output", str(index))
     assert built.returncode == 0, built.stderr
     unrelated = FIXTURES / "same_event" / EVENTS[1].name / "report_b.txt"
     copies = [str(FIXTURES / "seed" / "copy.txt"), str(FIXTURES / "pages" / "flood_copy.html"), str(unrelated)]
-    table = mtqa_cli("find", *copies, "--index", str(index))
+    table = run_mtqa("find", *copies, "--index", str(index))
     assert table.returncode == 0, table.stderr
     assert "source: seed" in table.stdout and "source: flood" in table.stdout
     assert table.stdout.count("no source found") == 1
-    answer = json.loads(mtqa_cli("find", *copies, "--index", str(index), "-f", "json").stdout)
+    answer = json.loads(run_mtqa("find", *copies, "--index", str(index), "-f", "json").stdout)
     assert [a["source"] for a in answer] == ["seed", "flood", None]
     more = tmp_path / "more"
     more.mkdir()
     (more / "later.txt").write_text((FIXTURES / "same_event" / EVENTS[1].name / "report_b.txt").read_text(), "utf-8")
-    assert mtqa_cli("index", "add", str(index), str(more)).returncode == 0
-    csv = mtqa_cli("find", str(unrelated), "--index", str(index), "-f", "csv").stdout
+    assert run_mtqa("index", "add", str(index), str(more)).returncode == 0
+    csv = run_mtqa("find", str(unrelated), "--index", str(index), "-f", "csv").stdout
     assert pd.read_csv(io.StringIO(csv)).query("match").id.tolist() == ["later"]
 
 
 def test_bad_index_and_copies_are_one_line_and_exit_2(tmp_path: Path) -> None:
-    result = mtqa_cli("find", str(FIXTURES / "seed" / "copy.txt"), "--index", str(tmp_path))
+    result = run_mtqa("find", str(FIXTURES / "seed" / "copy.txt"), "--index", str(tmp_path))
     assert result.returncode == 2 and result.stderr.strip().count("\n") == 0
     assert "is not an mtqa index" in result.stderr
-    result = mtqa_cli("index", "build", str(tmp_path / "nowhere"), "--output", str(tmp_path / "index"))
+    result = run_mtqa("index", "build", str(tmp_path / "nowhere"), "--output", str(tmp_path / "index"))
     assert result.returncode == 2 and "no such archive" in result.stderr
     assert not (tmp_path / "index").exists()

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +11,7 @@ from typer.testing import CliRunner
 
 from mtqa.cli.app import app
 from mtqa.embed.torch import SentenceTransformerEmbedder
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_mtqa
 
 SEED = [str(FIXTURES / "seed" / "original.txt"), str(FIXTURES / "seed" / "copy.txt")]
 runner = CliRunner()
@@ -26,13 +24,7 @@ def _model_loaded_once(real_embedder: SentenceTransformerEmbedder) -> None:
 
 def mtqa(*args: str) -> subprocess.CompletedProcess[str]:
     """Run the installed entry point in a subprocess, as a user would."""
-    return subprocess.run(
-        [sys.executable, "-m", "mtqa", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "NO_COLOR": "1"},
-    )
+    return run_mtqa(*args, timeout=120)
 
 
 def test_table_output_shows_units_flags_and_summary() -> None:
