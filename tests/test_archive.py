@@ -164,3 +164,32 @@ def test_bad_index_and_copies_are_one_line_and_exit_2(tmp_path: Path) -> None:
     result = run_mtqa("index", "build", str(tmp_path / "nowhere"), "--output", str(tmp_path / "index"))
     assert result.returncode == 2 and "no such archive" in result.stderr
     assert not (tmp_path / "index").exists()
+
+
+def test_audit_batch_finds_each_copys_original_in_the_index(archive: Path, tmp_path: Path) -> None:
+    from mtqa.batch.parquet import read_table
+
+    index = tmp_path / "index"
+    assert run_mtqa("index", "build", str(archive), "--output", str(index)).returncode == 0
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    (copies / "farm-page.html").write_text((FIXTURES / "pages" / "flood_copy.html").read_text(), encoding="utf-8")
+    (copies / "seed-copy.txt").write_text((FIXTURES / "seed" / "copy.txt").read_text(), encoding="utf-8")
+    other = shuffled((EVENTS[2] / "report_b.txt").read_text(encoding="utf-8"))
+    (copies / "other-outlet.txt").write_text(other, encoding="utf-8")
+    result = run_mtqa("audit-batch", str(copies), "--index", str(index), "-o", str(tmp_path / "out"), "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert "no source found in the index for 1 copies: other-outlet" in result.stderr
+    summary = read_table(tmp_path / "out", "summary").set_index("id")
+    assert summary.loc["seed-copy", "source"] == "seed" and summary.loc["seed-copy", "status"] == "ok"
+    assert summary.loc["farm-page", "source"] == "flood" and summary.loc["farm-page", "copy_format"] == "html"
+    assert summary.loc["other-outlet", "status"] == "no_source" and pd.isna(summary.loc["other-outlet", "source"])
+    flags = read_table(tmp_path / "out", "flags")
+    seed = mtqa.audit((FIXTURES / "seed" / "original.txt").read_text(), (FIXTURES / "seed" / "copy.txt").read_text())
+    assert (flags.id == "seed-copy").sum() == len(seed.flags)  # the audit against the original found in the index
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("id,copy\nx,copies/seed-copy.txt\n", encoding="utf-8")
+    with_torch = run_mtqa(
+        "audit-batch", str(manifest), "--index", str(index), "-o", str(tmp_path / "t"), "--backend", "torch"
+    )
+    assert with_torch.returncode == 2 and "audit with the same --model and --backend" in with_torch.stderr

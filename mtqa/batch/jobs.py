@@ -23,7 +23,7 @@ from mtqa.batch.results import ResultStore
 from mtqa.embed.base import DEFAULT_BACKEND, Embedder, resolve_model
 from mtqa.embed.factory import make_embedder
 from mtqa.errors import MtqaError
-from mtqa.inputs import read_story, read_text
+from mtqa.inputs import Story, read_story, read_text
 from mtqa.nlp.parser import ParseCache
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ class Job:
     """
 
     id: str
-    original: Path
+    original: Path | None  # None: found in the index (audit-batch --index)
     copy: Path
     refused: str | None = None
 
@@ -57,6 +57,7 @@ class EngineOptions:
     html: bool = False
     encoding: str = "utf-8"
     input_format: str = "auto"
+    index: Path | None = None
 
 
 @dataclass
@@ -70,7 +71,7 @@ class JobResult:
     html: str | None = None
 
 
-def read_manifest(path: Path, allow_outside: bool = False) -> list[Job]:
+def read_manifest(path: Path, allow_outside: bool = False, with_index: bool = False) -> list[Job]:
     """Read a manifest CSV with columns ``original``, ``copy`` and optionally ``id``.
 
     Paths are taken relative to the manifest's folder. Without an ``id``
@@ -79,18 +80,32 @@ def read_manifest(path: Path, allow_outside: bool = False) -> list[Job]:
     makes its job an error row, unless ``allow_outside``: a manifest from
     elsewhere must not make mtqa read, and publish, files it was never meant to.
 
+    With an index (``with_index``), the ``original`` column may be left out,
+    or a row's original left empty: that copy's original is found in the
+    index. ``path`` may then also be a folder of copies (``.txt``/``.html``),
+    each one's id its file name without the extension.
+
     Raises:
         MtqaError: If the manifest cannot be read or parsed (an unterminated
             quote, a blank or ragged row, an empty path), lacks a column, has
             no rows, or repeats an id.
     """
+    if with_index and path.is_dir():
+        copies = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".txt", ".html", ".htm"))
+        if not copies:
+            raise MtqaError(f"{path}: holds no .txt or .html copy")
+        ids = [p.stem for p in copies]
+        if len(set(ids)) < len(ids):
+            raise MtqaError(f"{path}: two copies share a name without their extension; rename one")
+        return [Job(p.stem, None, p.resolve()) for p in copies]
     text = read_text(path, max_bytes=50_000_000)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as error:
         raise MtqaError(f"{path}: not a well-formed CSV manifest: {error}") from error
     columns = [c.strip() for c in rows[0]] if rows else []
-    missing = [c for c in MANIFEST_COLUMNS if c not in columns]
+    required = ("copy",) if with_index else MANIFEST_COLUMNS
+    missing = [c for c in required if c not in columns]
     if missing:
         raise MtqaError(f"{path}: no column {', '.join(missing)}; a manifest has original, copy and optionally id")
     base = path.resolve().parent
@@ -102,15 +117,17 @@ def read_manifest(path: Path, allow_outside: bool = False) -> list[Job]:
         if len(cells) != len(columns):
             raise MtqaError(f"{path}: row {line} has {len(cells)} fields, the header {len(columns)}")
         row = dict(zip(columns, cells, strict=True))
-        for column in MANIFEST_COLUMNS:
+        for column in required:
             if not row[column].strip():
                 raise MtqaError(f"{path}: row {line} has no {column} path")
         job_id = (row.get("id") or "").strip() or str(number)
         if job_id in seen:
             raise MtqaError(f"{path}: id {job_id!r} appears twice")
         seen.add(job_id)
-        original, copy = (base / row[column].strip() for column in MANIFEST_COLUMNS)
-        outside = [p for p in (original, copy) if not allow_outside and not p.resolve().is_relative_to(base)]
+        named = (row.get("original") or "").strip()
+        original, copy = (base / named if named else None), base / row["copy"].strip()
+        paths = [p for p in (original, copy) if p is not None]
+        outside = [p for p in paths if not allow_outside and not p.resolve().is_relative_to(base)]
         refused = (
             f"{outside[0]} lies outside the manifest's folder {base}; pass --allow-outside-paths to audit it"
             if outside
@@ -123,10 +140,10 @@ def read_manifest(path: Path, allow_outside: bool = False) -> list[Job]:
 
 
 def waves(jobs: list[Job]) -> tuple[list[Job], list[Job]]:
-    """Split jobs into the first copy of each distinct original, and the rest."""
+    """Split jobs into the first copy of each distinct original, and the rest (an original still to find: its own)."""
     first: dict[Path, Job] = {}
     for job in jobs:
-        first.setdefault(job.original, job)
+        first.setdefault(job.original or job.copy, job)
     leaders = set(id(j) for j in first.values())
     return list(first.values()), [j for j in jobs if id(j) not in leaders]
 
@@ -166,9 +183,15 @@ def run_job(job: Job, options: EngineOptions) -> JobResult:
     try:
         if job.refused is not None:
             raise MtqaError(job.refused)
-        original = read_story(job.original, options.encoding, options.input_format)
         copy = read_story(job.copy, options.encoding, options.input_format)
         embedder = worker_embedder(options)
+        found: dict[str, Any] = {}
+        if job.original is None:
+            original, found = _source_of(copy.text, options, embedder)
+            if original is None:
+                return JobResult(job.id, pd.DataFrame(), pd.DataFrame(), {**_base(job), "status": "no_source", **found})
+        else:
+            original = read_story(job.original, options.encoding, options.input_format)
         cache = worker_results(options)
         key = audit_key(original.text, copy.text, embedder)
         report = cache.get(key) if cache is not None else None
@@ -179,21 +202,49 @@ def run_job(job: Job, options: EngineOptions) -> JobResult:
         report = report.with_inputs({"original": original.source, "copy": copy.source})
         page = None
         if options.html:
-            title = f"mtqa audit {job.id}: {job.copy.name} against {job.original.name}"
+            against = job.original.name if job.original is not None else found.get("source")
+            title = f"mtqa audit {job.id}: {job.copy.name} against {against}"
             page = report.to_html(title, index_href="../index.html")
     except MtqaError as error:
         return error_result(job, str(error))
     except Exception as error:  # one odd text must never stop the batch: it is this row's error
         return error_result(job, f"internal error ({type(error).__name__}: {error}); please report it")
-    base = {"id": job.id, "original": str(job.original), "copy": str(job.copy)}
-    return JobResult(
-        job.id, report.pairs.assign(id=job.id), report.flags.assign(id=job.id), {**base, **summary_row(report)}, page
-    )
+    summary = {**_base(job), **summary_row(report), **found}
+    return JobResult(job.id, report.pairs.assign(id=job.id), report.flags.assign(id=job.id), summary, page)
+
+
+def _base(job: Job) -> dict[str, Any]:
+    return {"id": job.id, "original": None if job.original is None else str(job.original), "copy": str(job.copy)}
+
+
+@lru_cache(maxsize=2)
+def worker_index(path: Path) -> Any:
+    """The process's loaded archive index, read once."""
+    from mtqa.archive.index import ArchiveIndex
+
+    return ArchiveIndex.load(path)
+
+
+def _source_of(copy: str, options: EngineOptions, embedder: Embedder) -> tuple[Story | None, dict[str, Any]]:
+    """The copy's original found in the index, as a story to audit against, and what the summary records."""
+    from mtqa.archive.find import find
+
+    assert options.index is not None
+    found = find(copy, worker_index(options.index), embedder=embedder)
+    matches = found[found.match]
+    if matches.empty:
+        closest = found.iloc[0] if len(found) else None
+        return None, {"source": None, "source_score": None if closest is None else float(closest.score)}
+    best = matches.iloc[0]
+    index = worker_index(options.index)
+    text = str(index.stories.text[index.stories.id == best.id].iloc[0])
+    record = {"format": "index", "index": str(options.index), "id": str(best.id), "score": float(best.score)}
+    return Story(text, record), {"source": str(best.id), "source_score": float(best.score)}
 
 
 def error_result(job: Job, message: str) -> JobResult:
     """The error row of ``job``: its summary says ``error`` with the message on one line."""
-    row = {"id": job.id, "original": str(job.original), "copy": str(job.copy), "status": "error"}
+    row = {**_base(job), "status": "error"}
     return JobResult(job.id, pd.DataFrame(), pd.DataFrame(), {**row, "error": " ".join(message.split())})
 
 

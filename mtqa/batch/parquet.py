@@ -54,7 +54,8 @@ PART_SCHEMAS = {
 }
 SUMMARY_SCHEMA: dict[str, str] = {
     **dict.fromkeys(("id", "original", "copy", "status", "error"), "string"),
-    **dict.fromkeys(("original_format", "copy_format", "copy_title"), "string"),
+    **dict.fromkeys(("original_format", "copy_format", "copy_title", "source"), "string"),
+    "source_score": "float64",
     **dict.fromkeys(
         ("coverage", "copy_coverage", "mean_cosine", "mean_quality", "corpus_bleu", "corpus_chrf"), "float64"
     ),

@@ -100,8 +100,19 @@ def run_batch(
         codecs.lookup(options.encoding)
     except LookupError:
         raise MtqaError(f"unknown encoding {options.encoding!r}") from None
-    jobs = read_manifest(manifest, allow_outside=allow_outside)
+    jobs = read_manifest(manifest, allow_outside=allow_outside, with_index=options.index is not None)
     resolve_model(options.model, options.backend)
+    if options.index is not None:  # a bad index fails before any work, not on every row
+        from mtqa.archive.index import ArchiveIndex
+        from mtqa.embed.base import PACKAGED_MODEL
+
+        meta = ArchiveIndex.load(options.index).meta
+        model = options.model or PACKAGED_MODEL
+        if (str(meta["model"]), str(meta["backend"]).split()[0]) != (model, options.backend):
+            raise MtqaError(
+                f"{options.index}: built with {meta['model']} ({meta['backend']}); audit with the same "
+                "--model and --backend"
+            )
     check_output(output, inputs=[manifest])  # before any work, and without creating anything
     prepare(options)
     with BatchWriter(output) as writer:

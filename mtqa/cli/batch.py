@@ -30,7 +30,13 @@ class Engine(StrEnum):
 
 @bad_input_exits_2
 def audit_batch(
-    manifest: Annotated[Path, typer.Argument(help="CSV with columns original, copy and optionally id.")],
+    manifest: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV with columns original, copy and optionally id; with --index the original may be left out, "
+            "or MANIFEST be a folder of copies."
+        ),
+    ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the Parquet results.")] = Path(
         "mtqa-batch"
     ),
@@ -65,6 +71,15 @@ def audit_batch(
         ),
     ] = False,
     progress: ProgressOption = None,
+    index: Annotated[
+        Path | None,
+        typer.Option(
+            "--index",
+            help="An index from mtqa index build: rows without an original (or MANIFEST a folder of copies) "
+            "are audited against the story the copy renders, found there; no such story gives status no_source.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Audit every (original, copy) row of MANIFEST; results stream to OUTPUT/{pairs,flags,summary}/.
 
@@ -84,6 +99,7 @@ def audit_batch(
         html=html,
         encoding=encoding,
         input_format=input_format.value,
+        index=index.resolve() if index is not None else None,
     )
 
     def resuming(done: int, copies: int) -> None:
@@ -106,6 +122,14 @@ def audit_batch(
         f"{outcome.errors} with errors{outcome.events.describe()}; results in {output}",
         err=True,
     )
+    if index is not None:
+        from mtqa.batch.parquet import read_table
+
+        summary = read_table(output, "summary")
+        missing = sorted(summary.id[summary.status == "no_source"].astype(str))
+        if missing:
+            shown = ", ".join(missing[:20]) + (f", and {len(missing) - 20} more" if len(missing) > 20 else "")
+            typer.echo(f"mtqa: no source found in the index for {len(missing)} copies: {shown}", err=True)
     if outcome.index is not None:
         again = f"; pages written for {outcome.repainted} copies audited earlier" if outcome.repainted else ""
         typer.echo(f"mtqa: index of {outcome.copies} copies in {outcome.index}{again}", err=True)
