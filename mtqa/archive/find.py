@@ -77,7 +77,7 @@ def find(
         embedder = default_embedder(
             None if loaded.meta["model"] == "all-MiniLM-L6-v2" else loaded.meta["model"], backend
         )
-    loaded._check_embedder(embedder)
+    loaded.check_embedder(embedder)
     sentences = story_sentences(copy_text)
     if not sentences:
         raise MtqaError("the copy has no sentence")

@@ -78,7 +78,7 @@ class ArchiveIndex:
 
     def add(self, stories: list[Story], embedder: Embedder) -> ArchiveIndex:
         """A new index holding this one's stories and ``stories`` (whose ids must be new)."""
-        self._check_embedder(embedder)
+        self.check_embedder(embedder)
         known = set(self.stories.id)
         repeated = [s.id for s in stories if s.id in known]
         if repeated:
@@ -144,7 +144,8 @@ class ArchiveIndex:
 
     # ------------------------------------------------------------ query
 
-    def _check_embedder(self, embedder: Embedder) -> None:
+    def check_embedder(self, embedder: Embedder) -> None:
+        """Refuse an embedder other than the one the index was built with: its vectors would not compare."""
         if (embedder.name, embedder.backend) != (self.meta["model"], self.meta["backend"]):
             raise MtqaError(
                 f"the index was built with {self.meta['model']} ({self.meta['backend']}), "
