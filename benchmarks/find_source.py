@@ -29,7 +29,9 @@ alignment), with one random seed:
 It also times the build (per 10,000 stories), the index's size on disk, and
 warm queries (embedding included).
 
-Run: ``PYTHONPATH=. python benchmarks/find_source.py [--distractors 10000]``.
+Run: ``PYTHONPATH=. python benchmarks/find_source.py [--distractors 10000]``; with
+``--scale 100000`` it only builds an index of that many stories and measures, in a
+new process, the memory and query time of using it.
 Sentence vectors are cached in ``benchmarks/.cache/find_source.sqlite``.
 """
 
@@ -39,6 +41,8 @@ import argparse
 import json
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -97,11 +101,65 @@ def distractors(segments: list[str], count: int, rng: random.Random) -> list[Sto
     return [Story(f"distractor-{k:05d}", "\n\n".join(rng.sample(segments, rng.randint(12, 30)))) for k in range(count)]
 
 
+def scale(stories: int, seed: int) -> None:
+    """Build an index of ``stories`` stories (the translations and distractors), then query it from a new process.
+
+    The new process loads the index, answers 20 MT copies, and reports its
+    peak memory (the index, the model and spaCy included) and the query times.
+    """
+    rng = random.Random(seed)
+    docs = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+    translated = [d for d in docs if d["set"] != "en-ja"]
+    archive = [Story(d["doc"], document_text(d["reference"], d["paragraphs"])) for d in translated]
+    archive += distractors([s for d in translated for s in d["reference"]], stories - len(archive), rng)
+    CACHE.parent.mkdir(exist_ok=True)
+    start = time.perf_counter()
+    index = ArchiveIndex.build(archive, CachedEmbedder(OnnxEmbedder(), CACHE))
+    built = time.perf_counter() - start
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch) / "index"
+        index.save(folder)
+        size = sum(f.stat().st_size for f in folder.iterdir())
+        sentences = int(index.vectors.ntotal)
+        del index
+        copies = Path(scratch) / "copies.json"
+        picks = rng.sample(translated, 20)
+        copies.write_text(
+            json.dumps([document_text(d["systems"][sorted(d["systems"])[0]], d["paragraphs"]) for d in picks]),
+            encoding="utf-8",
+        )
+        code = (
+            "import json, resource, statistics, sys, time\n"
+            "from mtqa.archive.find import find\nfrom mtqa.archive.index import ArchiveIndex\n"
+            "start = time.perf_counter(); index = ArchiveIndex.load(__import__('pathlib').Path(sys.argv[1]))\n"
+            "loaded = time.perf_counter() - start; copies = json.load(open(sys.argv[2]))\n"
+            "find(copies[0], index); times = []\n"
+            "for copy in copies[1:]:\n"
+            "    start = time.perf_counter(); find(copy, index); times.append(time.perf_counter() - start)\n"
+            "print(json.dumps({'load': loaded, 'median': statistics.median(times), 'max': max(times),\n"
+            "    'peak_GB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9}))\n"
+        )
+        result = subprocess.run(
+            [sys.executable, "-c", code, str(folder), str(copies)], check=True, capture_output=True, text=True
+        )
+    measured = json.loads(result.stdout.strip().splitlines()[-1])
+    print(
+        f"{stories} stories, {sentences} sentences: build {built:.0f} s, {size / 1e9:.2f} GB on disk; "
+        f"a new process loads it in {measured['load']:.1f} s and answers warm queries in "
+        f"{measured['median'] * 1000:.0f} ms (median of 19, max {measured['max'] * 1000:.0f} ms), "
+        f"peak memory {measured['peak_GB']:.2f} GB"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--distractors", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=13)
+    parser.add_argument("--scale", type=int, help="only build an index of this many stories and measure its memory")
     args = parser.parse_args()
+    if args.scale:
+        scale(args.scale, args.seed)
+        return
     rng = random.Random(args.seed)
     docs = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
     translated = [d for d in docs if d["set"] != "en-ja"]
