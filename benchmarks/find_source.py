@@ -129,15 +129,17 @@ def scale(stories: int, seed: int) -> None:
             encoding="utf-8",
         )
         code = (
-            "import json, resource, statistics, sys, time\n"
+            "import json, statistics, sys, time\n"
             "from mtqa.archive.find import find\nfrom mtqa.archive.index import ArchiveIndex\n"
             "start = time.perf_counter(); index = ArchiveIndex.load(__import__('pathlib').Path(sys.argv[1]))\n"
             "loaded = time.perf_counter() - start; copies = json.load(open(sys.argv[2]))\n"
             "find(copies[0], index); times = []\n"
             "for copy in copies[1:]:\n"
             "    start = time.perf_counter(); find(copy, index); times.append(time.perf_counter() - start)\n"
+            # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent at fork
+            "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
             "print(json.dumps({'load': loaded, 'median': statistics.median(times), 'max': max(times),\n"
-            "    'peak_GB': resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e9}))\n"
+            "    'peak_GB': int(hwm) * 1024 / 1e9}))\n"
         )
         result = subprocess.run(
             [sys.executable, "-c", code, str(folder), str(copies)], check=True, capture_output=True, text=True
