@@ -73,10 +73,7 @@ def find(
     check_text("copy", copy_text)
     loaded = index if isinstance(index, ArchiveIndex) else ArchiveIndex.load(Path(index))
     if embedder is None:
-        backend = str(loaded.meta["backend"]).split()[0]
-        embedder = default_embedder(
-            None if loaded.meta["model"] == "all-MiniLM-L6-v2" else loaded.meta["model"], backend
-        )
+        embedder = default_embedder(*loaded.built_with())
     loaded.check_embedder(embedder)
     sentences = story_sentences(copy_text)
     if not sentences:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from mtqa.archive.signature import NUM_PERM, SCHEME, SEED, signature
 from mtqa.archive.stories import Story
-from mtqa.embed.base import Embedder
+from mtqa.embed.base import PACKAGED_MODEL, Embedder
 from mtqa.errors import MtqaError
 from mtqa.outputs import check_folder_target, replace_folder, write_marker, write_text_atomic
 from mtqa.segment.sentences import segment
@@ -143,6 +143,11 @@ class ArchiveIndex:
         return cls(stories, vectors, signatures, meta)
 
     # ------------------------------------------------------------ query
+
+    def built_with(self) -> tuple[str | None, str]:
+        """The model (None for the packaged one) and backend (``onnx``, ``torch``) the index was built with."""
+        model = str(self.meta["model"])
+        return (None if model == PACKAGED_MODEL else model), str(self.meta["backend"]).split()[0]
 
     def check_embedder(self, embedder: Embedder) -> None:
         """Refuse an embedder other than the one the index was built with: its vectors would not compare."""

@@ -106,12 +106,12 @@ def run_batch(
         from mtqa.archive.index import ArchiveIndex
         from mtqa.embed.base import PACKAGED_MODEL
 
-        meta = ArchiveIndex.load(options.index).meta
-        model = options.model or PACKAGED_MODEL
-        if (str(meta["model"]), str(meta["backend"]).split()[0]) != (model, options.backend):
+        loaded = ArchiveIndex.load(options.index)
+        model = None if options.model in (None, PACKAGED_MODEL) else options.model
+        if loaded.built_with() != (model, options.backend):
             raise MtqaError(
-                f"{options.index}: built with {meta['model']} ({meta['backend']}); audit with the same "
-                "--model and --backend"
+                f"{options.index}: built with {loaded.meta['model']} ({loaded.meta['backend']}); audit with the "
+                "same --model and --backend"
             )
     check_output(output, inputs=[manifest])  # before any work, and without creating anything
     prepare(options)

@@ -74,9 +74,8 @@ def add(
 
     loaded = ArchiveIndex.load(index)
     stories = read_archive(archive, encoding, input_format.value)
-    backend = Backend(str(loaded.meta["backend"]).split()[0])
-    model = None if loaded.meta["model"] == "all-MiniLM-L6-v2" else str(loaded.meta["model"])
-    loaded.add(stories, _embedder(model, backend)).save(index)
+    model, backend = loaded.built_with()
+    loaded.add(stories, _embedder(model, Backend(backend))).save(index)
     typer.echo(f"mtqa: added {len(stories)} stories to {index}", err=True)
 
 
