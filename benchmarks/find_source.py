@@ -31,7 +31,8 @@ warm queries (embedding included).
 
 Run: ``PYTHONPATH=. python benchmarks/find_source.py [--distractors 10000]``; with
 ``--scale 100000`` it only builds an index of that many stories and measures, in a
-new process, the memory and query time of using it.
+new process, the memory and query time of using it; with ``--engines 1000`` it only
+times an uncached build (``mtqa index build``'s engine) with one and two worker processes.
 Sentence vectors are cached in ``benchmarks/.cache/find_source.sqlite``.
 """
 
@@ -45,11 +46,12 @@ import subprocess
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 import pandas as pd
 
-from mtqa.archive.find import find
+from mtqa.archive.find import SOURCE_RULE, SourceRule, find
 from mtqa.archive.index import ArchiveIndex
 from mtqa.archive.stories import Story
 from mtqa.embed.cache import CachedEmbedder
@@ -153,12 +155,105 @@ def scale(stories: int, seed: int) -> None:
     )
 
 
+def answers(evidence: pd.DataFrame, rule: SourceRule) -> pd.Series:
+    """Per query, the source ``rule`` names (the best candidate it accepts, as ``find`` ranks them), or None."""
+    accepted = evidence[
+        [
+            rule.accepts(share, run, matched, sentences)
+            for share, run, matched, sentences in zip(
+                evidence.score, evidence.longest_run, evidence.matched_sentences, evidence.copy_sentences, strict=True
+            )
+        ]
+    ]
+    first = accepted.sort_values(["query", "score", "mean_similarity", "id"], ascending=[True, False, False, True])
+    named = first.drop_duplicates("query").set_index("query").id
+    return named.reindex(sorted(evidence["query"].unique()))
+
+
+def judged(evidence: pd.DataFrame, rule: SourceRule) -> dict[str, float]:
+    """How ``rule`` does on the queries of ``evidence``: sources found, no-source kept, false sources named."""
+    wants = evidence.drop_duplicates("query").set_index("query").want
+    named = answers(evidence, rule).reindex(wants.index)
+    present = wants.notna()
+    return {
+        "found": float((named[present] == wants[present]).mean()),
+        "absent_kept": float(named[~present].isna().mean()),
+        # naming a story that is not the copy's source: the costly mistake
+        "false_sources": int((named.notna() & (named != wants)).sum()),
+        "queries": len(wants),
+    }
+
+
+def calibrate(evidence: pd.DataFrame) -> None:
+    """Choose the no-source rule on one half of the queries and measure it on the other, both ways round.
+
+    Queries are split by their original (MT and garbled copies of one document,
+    and the two same-event queries of one event, fall in the same half). On the
+    fitting half, the rules of a grid that name no false source are kept, and of
+    those the ones that find the most sources; ties go to the strictest rule.
+    """
+    grid = [
+        SourceRule(min_share, min_run, share_alone, short, short_share)
+        for min_share in (0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5)
+        for min_run in (2, 3, 4, 5)
+        for share_alone in (0.4, 0.5, 0.6, 0.7, 0.8, 1.01)
+        for short in (5, 7, 9)
+        for short_share in (0.4, 0.5, 0.6)
+    ]
+    for fit in (0, 1):
+        fitting, held_out = evidence[evidence.fold == fit], evidence[evidence.fold != fit]
+
+        def merit(rule: SourceRule, fitting: pd.DataFrame = fitting) -> tuple[int, float, int, float, float]:
+            r = judged(fitting, rule)
+            return (-r["false_sources"], r["found"] + r["absent_kept"], rule.min_run, rule.min_share, rule.share_alone)
+
+        chosen = max(grid, key=merit)
+        print(f"rule chosen on half {fit}: {chosen}")
+        for name, rule in (("chosen", chosen), ("shipped", SOURCE_RULE)):
+            print(f"  {name} on the held-out half: {judged(held_out, rule)}")
+
+
+def engines(stories: int, seed: int) -> None:
+    """Build an index of ``stories`` uncached stories with one process and with two worker processes, and time both.
+
+    The archive is a Parquet table; nothing is cached, so every sentence is embedded.
+    """
+    from mtqa.batch.indexing import build_index
+    from mtqa.batch.jobs import EngineOptions
+
+    rng = random.Random(seed)
+    docs = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+    translated = [d for d in docs if d["set"] != "en-ja"]
+    archive = [Story(d["doc"], document_text(d["reference"], d["paragraphs"])) for d in translated]
+    archive += distractors([s for d in translated for s in d["reference"]], stories - len(archive), rng)
+    with tempfile.TemporaryDirectory() as scratch:
+        table = Path(scratch) / "archive.parquet"
+        pd.DataFrame({"id": [s.id for s in archive], "text": [s.text for s in archive]}).to_parquet(table)
+        built = {}
+        for workers in (1, 2):
+            start = time.perf_counter()
+            index = build_index(table, EngineOptions(backend="onnx"), workers=workers)
+            seconds = time.perf_counter() - start
+            built[workers] = index
+            sentences = int(index.vectors.ntotal)
+            print(
+                f"{workers} worker process{'es' if workers > 1 else ''}: {stories} stories ({sentences} sentences) "
+                f"in {seconds:.0f} s: {sentences / seconds:.0f} sentences/s, "
+                f"{seconds * 10_000 / stories / 60:.1f} min per 10,000 stories"
+            )
+        assert built[1].stories.equals(built[2].stories)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--distractors", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--scale", type=int, help="only build an index of this many stories and measure its memory")
+    parser.add_argument("--engines", type=int, help="only time an uncached build of this many stories, 1 and 2 workers")
     args = parser.parse_args()
+    if args.engines:
+        engines(args.engines, args.seed)
+        return
     if args.scale:
         scale(args.scale, args.seed)
         return
@@ -191,12 +286,14 @@ def main() -> None:
     )
     find("A sentence to warm the model and the LSH tables.", index, embedder=embedder)
 
-    rows, times = [], []
+    rows, times, evidence = [], [], []
 
     def ask(kind: str, copy: str, want: str | None, target: ArchiveIndex = index) -> None:
         begin = time.perf_counter()
         found = find(copy, target, embedder=embedder)
         times.append(time.perf_counter() - begin)
+        fold = (len(rows) if want is None else zlib.crc32(want.encode())) % 2
+        evidence.append(found.assign(query=len(rows), kind=kind, want=want, fold=fold))
         matches = found[found.match]
         top = str(found.id.iloc[0]) if len(found) else None
         source = str(matches.id.iloc[0]) if len(matches) else None
@@ -232,6 +329,7 @@ def main() -> None:
     wrong = frame[~frame.right]
     if len(wrong):
         print("wrong answers:\n" + wrong.to_string(index=False))
+    calibrate(pd.concat(evidence, ignore_index=True))
     print("systems picked: " + ", ".join(f"{doc}={system}" for doc, system in sorted(systems.items())[:5]) + ", …")
 
     fixtures = [

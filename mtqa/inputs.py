@@ -34,6 +34,18 @@ _BOMS = {
 }
 
 
+def check_encoding(encoding: str) -> str:
+    """The codec's canonical name for ``encoding``.
+
+    Raises:
+        MtqaError: If Python knows no such encoding.
+    """
+    try:
+        return codecs.lookup(encoding).name
+    except LookupError:
+        raise MtqaError(f"unknown encoding {encoding!r}") from None
+
+
 def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_INPUT_BYTES) -> str:
     """Read and decode a text file.
 
@@ -65,10 +77,7 @@ def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_IN
         raise MtqaError(f"{path}: cannot read: {error.strerror}") from error
     if not data.strip():
         raise MtqaError(f"{path}: is empty")
-    try:
-        codec = codecs.lookup(encoding).name
-    except LookupError as error:
-        raise MtqaError(f"unknown encoding {encoding!r}") from error
+    codec = check_encoding(encoding)
     utf8 = codec in ("utf-8", "utf-8-sig")
     if utf8:
         for bom, name in _BOMS.items():

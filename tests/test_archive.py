@@ -193,3 +193,75 @@ def test_audit_batch_finds_each_copys_original_in_the_index(archive: Path, tmp_p
         "audit-batch", str(manifest), "--index", str(index), "-o", str(tmp_path / "t"), "--backend", "torch"
     )
     assert with_torch.returncode == 2 and "audit with the same --model and --backend" in with_torch.stderr
+
+
+def same_index(built: ArchiveIndex, expected: ArchiveIndex) -> None:
+    pd.testing.assert_frame_equal(built.stories, expected.stories)
+    assert (built.signatures == expected.signatures).all() and built.meta == expected.meta
+    decoded = [i.vectors.reconstruct_n(0, i.vectors.ntotal) for i in (built, expected)]
+    assert abs(decoded[0] - decoded[1]).max() <= 2 / 127  # the same 8-bit codes, give or take a rounding
+
+
+def test_worker_processes_build_the_same_index_as_one_process(archive: Path, index: ArchiveIndex) -> None:
+    from mtqa.batch.indexing import build_index
+    from mtqa.batch.jobs import EngineOptions
+
+    seen: list[tuple[int, int]] = []
+    options = EngineOptions(backend="onnx")
+    built = build_index(archive, options, workers=2, part_stories=4, progress=lambda *done: seen.append(done))
+    same_index(built, index)
+    total = len(index.stories)
+    assert seen[-1] == (total, total) and len(seen) == -(-total // 4)  # one report per part, in order
+    table = pd.DataFrame({"id": index.stories.id, "text": index.stories.text})
+    table.to_parquet(archive.parent / "archive.parquet", index=False)
+    same_index(build_index(archive.parent / "archive.parquet", options, workers=2, part_stories=7), index)
+
+
+def test_an_index_grown_by_workers_is_the_index_built_at_once(
+    archive: Path, index: ArchiveIndex, tmp_path: Path
+) -> None:
+    from mtqa.batch.indexing import build_index
+    from mtqa.batch.jobs import EngineOptions
+
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.mkdir(), second.mkdir()
+    for k, story in enumerate(sorted(archive.glob("*.txt"))):
+        (first if k < 10 else second).joinpath(story.name).write_text(story.read_text(encoding="utf-8"), "utf-8")
+    options = EngineOptions(backend="onnx")
+    base = build_index(first, options, workers=1)
+    grown = build_index(second, options, base=base, workers=2, part_stories=5)
+    assert len(base.stories) == 10  # left as it was
+    same_index(grown, index)
+    with pytest.raises(MtqaError, match="already holds"):
+        build_index(second, options, base=grown, workers=2)
+
+
+def test_a_page_that_cannot_be_read_stops_the_build_before_anything_is_written(archive: Path, tmp_path: Path) -> None:
+    stories = tmp_path / "stories"
+    stories.mkdir()
+    for story in sorted(archive.glob("*.txt"))[:9]:
+        (stories / story.name).write_text(story.read_text(encoding="utf-8"), encoding="utf-8")
+    (stories / "zz-broken.html").write_text((FIXTURES / "pages" / "no_article.html").read_text(), encoding="utf-8")
+    index = tmp_path / "index"
+    result = run_mtqa("index", "build", str(stories), "-o", str(index), "--workers", "2")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "zz-broken.html" in result.stderr
+    assert not index.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["stories"]
+    for args, message in (
+        (["--engine", "dask"], "--engine dask needs --scheduler"),
+        (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler is for --engine dask"),
+        (["--encoding", "klingon"], "unknown encoding"),
+    ):
+        result = run_mtqa("index", "build", str(stories), "-o", str(index), *args)
+        assert result.returncode == 2 and message in result.stderr and not index.exists()
+
+
+def test_the_dask_engine_builds_the_same_index(archive: Path, index: ArchiveIndex) -> None:
+    distributed = pytest.importorskip("distributed")
+    from mtqa.batch.indexing import build_index
+    from mtqa.batch.jobs import EngineOptions
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        built = build_index(
+            archive, EngineOptions(backend="onnx"), engine="dask", scheduler=cluster.scheduler_address, part_stories=6
+        )
+    same_index(built, index)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -11,19 +12,35 @@ from mtqa.archive.verify import Evidence, verify
 from mtqa.embed.base import Embedder
 from mtqa.errors import MtqaError
 
-# A candidate is the copy's source when at least MIN_SHARE of the copy's sentences
-# render its sentences, in a run of at least MIN_RUN in order; a short copy (up to
-# SHORT sentences) needs SHORT_SHARE and a run of 2. Set on data with
-# benchmarks/find_source.py: real MT outputs of 244 WMT21 stories against an archive
-# of their professional translations, independent reports of the same events and
-# distractors (no independent report or unrelated story ever rendered 2 sentences in
-# a run; true copies render runs of 7 in the median).
-MIN_SHARE = 0.3
-MIN_RUN = 3
-# A copy that shuffles short paragraphs breaks the runs but still renders most sentences.
-SHARE_ALONE = 0.6
-SHORT = 7
-SHORT_SHARE = 0.5
+
+@dataclass(frozen=True)
+class SourceRule:
+    """The no-source decision: when a candidate's evidence makes it the copy's source.
+
+    A source renders at least ``min_share`` of the copy's sentences with a run
+    of ``min_run`` in order; or ``share_alone`` of them (at least 3) in any
+    order, as a copy that shuffles short paragraphs does; or, for a copy of at
+    most ``short`` sentences, ``short_share`` of them with two in a run. The
+    defaults were chosen on data and checked on held-out queries
+    (``benchmarks/find_source.py``; BENCHMARKS.md gives the figures): no
+    independent report of the same event and no unrelated story rendered two
+    sentences in a run, while true copies render runs of 7 in the median.
+    """
+
+    min_share: float = 0.3
+    min_run: int = 3
+    share_alone: float = 0.6
+    short: int = 7
+    short_share: float = 0.5
+
+    def accepts(self, share: float, run: int, matched: int, copy_sentences: int) -> bool:
+        """Whether a candidate rendering ``matched`` sentences (``share``, longest ``run``) is the source."""
+        if (share >= self.min_share and run >= self.min_run) or (share >= self.share_alone and matched >= 3):
+            return True
+        return copy_sentences <= self.short and share >= self.short_share and run >= 2
+
+
+SOURCE_RULE = SourceRule()
 CANDIDATES = 5
 COLUMNS = [
     "id",
@@ -104,14 +121,6 @@ def find(
     ).reset_index(drop=True)
 
 
-def is_source(evidence: Evidence, copy_sentences: int) -> bool:
-    """The no-source decision: whether a candidate rendered as ``evidence`` says is the copy's source.
-
-    Enough sentences in a run (``MIN_SHARE``, ``MIN_RUN``); or most sentences
-    (``SHARE_ALONE``, at least 3), whatever their order; or, for a copy of at
-    most ``SHORT`` sentences, ``SHORT_SHARE`` of them with two in a run.
-    """
-    share, run = evidence.share, evidence.run
-    if (share >= MIN_SHARE and run >= MIN_RUN) or (share >= SHARE_ALONE and evidence.matched >= 3):
-        return True
-    return copy_sentences <= SHORT and share >= SHORT_SHARE and run >= 2
+def is_source(evidence: Evidence, copy_sentences: int, rule: SourceRule = SOURCE_RULE) -> bool:
+    """Whether a candidate rendered as ``evidence`` says is the copy's source, by ``rule``."""
+    return rule.accepts(evidence.share, evidence.run, evidence.matched, copy_sentences)

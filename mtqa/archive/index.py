@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -56,42 +57,50 @@ class ArchiveIndex:
 
     @classmethod
     def build(cls, stories: list[Story], embedder: Embedder) -> ArchiveIndex:
-        """Index ``stories``, embedding their sentences with ``embedder``."""
-        import faiss
+        """Index ``stories`` in this process, embedding their sentences with ``embedder``."""
+        return cls.assemble([embed_stories(stories, embedder)])
 
-        texts = [story_sentences(s.text) for s in stories]
-        vectors = _embed(embedder, texts)
-        index = faiss.IndexScalarQuantizer(vectors.shape[1], faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
-        index.train(
-            np.vstack(
-                [vectors, -np.ones((1, vectors.shape[1]), np.float32), np.ones((1, vectors.shape[1]), np.float32)]
-            )
-        )
-        index.add(vectors)
-        meta = {
-            "format": FORMAT_VERSION,
-            "model": embedder.name,
-            "backend": embedder.backend,
-            "dim": int(vectors.shape[1]),
-        }
-        return cls(_table(stories, texts, 0), index, _signatures(stories), meta)
+    @classmethod
+    def assemble(cls, parts: Iterable[Embedded], base: ArchiveIndex | None = None) -> ArchiveIndex:
+        """An index of the stories of ``parts``, in their order, after those of ``base`` (left as it was).
+
+        The parts are added one at a time, so only the 8-bit index and one
+        part's float vectors are held at once, however large the archive.
+
+        Raises:
+            MtqaError: If no story has a sentence, an id repeats one already
+                indexed, or a part was embedded by another model or backend.
+        """
+        meta = None if base is None else base.meta
+        vectors = None if base is None else _clone(base.vectors)
+        tables, signatures = ([], []) if base is None else ([base.stories], [base.signatures])
+        known = set() if base is None else set(base.stories.id)
+        for part in parts:
+            if meta is None:
+                meta = {"format": FORMAT_VERSION, "model": part.model, "backend": part.backend}
+            elif (part.model, part.backend) != (meta["model"], meta["backend"]):
+                raise MtqaError(
+                    f"the index was built with {meta['model']} ({meta['backend']}), "
+                    f"not {part.model} ({part.backend}); use the same model and backend"
+                )
+            refuse_repeats([s.id for s in part.stories], known)
+            known.update(s.id for s in part.stories)
+            if vectors is None and len(part.vectors):
+                vectors = _quantiser(part.vectors.shape[1])
+            tables.append(_table(part.stories, part.counts, 0 if vectors is None else int(vectors.ntotal)))
+            if vectors is not None and len(part.vectors):
+                vectors.add(part.vectors)
+            signatures.append(part.signatures)
+        if meta is None or vectors is None or not vectors.ntotal:
+            raise MtqaError("no story has a sentence to index")
+        table = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+        return cls(table, vectors, np.vstack(signatures), {**meta, "dim": int(vectors.d)})
 
     def add(self, stories: list[Story], embedder: Embedder) -> ArchiveIndex:
         """A new index holding this one's stories and ``stories`` (whose ids must be new)."""
         self.check_embedder(embedder)
-        known = set(self.stories.id)
-        repeated = [s.id for s in stories if s.id in known]
-        if repeated:
-            raise MtqaError(f"the index already holds {len(repeated)} of these ids, e.g. {repeated[0]!r}")
-        import faiss
-
-        texts = [story_sentences(s.text) for s in stories]
-        vectors = _embed(embedder, texts)
-        first = int(self.vectors.ntotal)
-        grown = faiss.clone_index(self.vectors)  # this index stays as it was
-        grown.add(vectors)
-        table = pd.concat([self.stories, _table(stories, texts, first)], ignore_index=True)
-        return ArchiveIndex(table, grown, np.vstack([self.signatures, _signatures(stories)]), self.meta)
+        refuse_repeats([s.id for s in stories], set(self.stories.id))  # before embedding anything
+        return ArchiveIndex.assemble([embed_stories(stories, embedder)], base=self)
 
     # ------------------------------------------------------------ store
 
@@ -204,26 +213,72 @@ class ArchiveIndex:
         return sorted(estimate, key=lambda k: (-estimate[k], k))
 
 
-def _embed(embedder: Embedder, texts: list[list[str]]) -> np.ndarray:
+@dataclass(frozen=True)
+class Embedded:
+    """Stories ready to index: what a worker sends back.
+
+    Attributes:
+        stories: The stories, in order.
+        counts: Sentences per story, shape (stories,).
+        vectors: Their sentences' unit vectors, story after story, shape (sum(counts), dim), float32.
+        signatures: Their MinHash values, shape (stories, NUM_PERM), uint64.
+        model: The embedder's model name.
+        backend: The embedder's backend.
+    """
+
+    stories: list[Story]
+    counts: np.ndarray
+    vectors: np.ndarray
+    signatures: np.ndarray
+    model: str
+    backend: str
+
+
+def embed_stories(stories: list[Story], embedder: Embedder) -> Embedded:
+    """Split, embed and sign ``stories``: all an index needs of them, in one batched call to the embedder."""
+    texts = [story_sentences(s.text) for s in stories]
     flat = [t for sentences in texts for t in sentences]
-    if not flat:
-        raise MtqaError("no story has a sentence to index")
-    return np.ascontiguousarray(embedder.encode(flat), dtype=np.float32)
+    vectors = np.ascontiguousarray(embedder.encode(flat), dtype=np.float32) if flat else np.zeros((0, 1), np.float32)
+    signatures = np.stack([signature(s.text) for s in stories]) if stories else np.zeros((0, NUM_PERM), np.uint64)
+    counts = np.array([len(t) for t in texts], dtype=np.int64)
+    return Embedded(list(stories), counts, vectors, signatures, embedder.name, embedder.backend)
 
 
-def _table(stories: list[Story], texts: list[list[str]], first: int) -> pd.DataFrame:
-    ends = first + np.cumsum([len(t) for t in texts])
+def refuse_repeats(ids: Iterable[str], known: set[str]) -> None:
+    """Raise ``MtqaError`` if any of ``ids`` is already ``known`` to the index."""
+    repeated = [i for i in ids if i in known]
+    if repeated:
+        raise MtqaError(f"the index already holds {len(repeated)} of these ids, e.g. {repeated[0]!r}")
+
+
+def _quantiser(dim: int) -> Any:
+    """An empty 8-bit faiss index for unit vectors of ``dim`` dimensions, searched by inner product."""
+    import faiss
+
+    index = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+    # Unit vectors lie in [-1, 1] on every axis: fixing that range makes the quantiser
+    # the same whatever the stories, so that parts can be added one at a time.
+    bounds = np.ones((2, dim), np.float32)
+    bounds[0] = -1
+    index.train(bounds)
+    return index
+
+
+def _clone(index: Any) -> Any:
+    import faiss
+
+    return faiss.clone_index(index)  # the index cloned stays as it was
+
+
+def _table(stories: list[Story], counts: np.ndarray, first: int) -> pd.DataFrame:
+    ends = first + np.cumsum(counts, dtype=np.int64)
     return pd.DataFrame(
         {
             "id": [s.id for s in stories],
             "title": [s.title for s in stories],
             "date": [s.date for s in stories],
             "text": [s.text for s in stories],
-            "first": np.concatenate([[first], ends[:-1]]).astype(np.int64),
+            "first": (ends - counts).astype(np.int64),
             "end": ends.astype(np.int64),
         }
     )
-
-
-def _signatures(stories: list[Story]) -> np.ndarray:
-    return np.stack([signature(s.text) for s in stories])

@@ -39,26 +39,50 @@ def read_archive(path: Path, encoding: str = "utf-8", input_format: str = "auto"
         MtqaError: If the archive is missing, holds no story, repeats an id,
             lacks the ``id`` or ``text`` column, or a file cannot be read.
     """
+    files = archive_files(path)
+    if files is not None:
+        stories = [read_story_file(file, encoding, input_format) for file in files]
+    else:
+        stories = _read_table(path)
+        if not stories:
+            raise MtqaError(f"{path}: holds no story")
+        refuse_repeated_ids(path, [s.id for s in stories])
+    return stories
+
+
+def archive_files(path: Path) -> list[Path] | None:
+    """The story files of a folder archive, in name order, or None when ``path`` is a table.
+
+    Raises:
+        MtqaError: If the archive is missing or of no known kind, holds no
+            story, or two files share an id.
+    """
     if not path.exists():
         raise MtqaError(f"{path}: no such archive")
-    if path.is_dir():
-        files = sorted(p for p in path.iterdir() if p.suffix.lower() in STORY_SUFFIXES and p.is_file())
-        stories = []
-        for file in files:
-            read = read_story(file, encoding, input_format)
-            stories.append(Story(file.stem, read.text, read.source.get("title"), read.source.get("date")))
-    elif path.suffix.lower() in TABLE_SUFFIXES:
-        stories = _read_table(path)
-    else:
+    if not path.is_dir():
+        if path.suffix.lower() in TABLE_SUFFIXES:
+            return None
         raise MtqaError(f"{path}: an archive is a folder of .txt/.html files or a .csv, .parquet or .jsonl table")
-    if not stories:
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in STORY_SUFFIXES and p.is_file())
+    if not files:
         raise MtqaError(f"{path}: holds no story")
+    refuse_repeated_ids(path, [file.stem for file in files])
+    return files
+
+
+def read_story_file(file: Path, encoding: str = "utf-8", input_format: str = "auto") -> Story:
+    """One story of a folder archive: its id is the file's name without the extension."""
+    read = read_story(file, encoding, input_format)
+    return Story(file.stem, read.text, read.source.get("title"), read.source.get("date"))
+
+
+def refuse_repeated_ids(path: Path, ids: list[str]) -> None:
+    """Raise ``MtqaError`` if an id appears twice in the archive ``path``."""
     seen: set[str] = set()
-    for story in stories:
-        if story.id in seen:
-            raise MtqaError(f"{path}: the id {story.id!r} appears twice")
-        seen.add(story.id)
-    return stories
+    for story_id in ids:
+        if story_id in seen:
+            raise MtqaError(f"{path}: the id {story_id!r} appears twice")
+        seen.add(story_id)
 
 
 def _read_table(path: Path) -> list[Story]:

@@ -11,9 +11,26 @@ error row, and the batch goes on.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from mtqa.batch.jobs import EngineOptions, Job, JobResult, error_result, run_job, waves
 from mtqa.errors import MtqaError
+
+
+def connect(scheduler: str) -> Any:
+    """A ``distributed.Client`` of the cluster at ``scheduler``.
+
+    Raises:
+        MtqaError: If dask.distributed is not installed or the scheduler cannot be reached.
+    """
+    try:
+        from distributed import Client
+    except ImportError as error:
+        raise MtqaError("the dask engine needs dask.distributed: pip install 'mtqa[dask]'") from error
+    try:
+        return Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as error:
+        raise MtqaError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
 
 
 def run_dask(jobs: list[Job], options: EngineOptions, scheduler: str, on_result: Callable[[JobResult], None]) -> None:
@@ -22,15 +39,9 @@ def run_dask(jobs: list[Job], options: EngineOptions, scheduler: str, on_result:
     Raises:
         MtqaError: If dask.distributed is not installed or the scheduler cannot be reached.
     """
-    try:
-        from distributed import Client, as_completed
-    except ImportError as error:
-        raise MtqaError("the dask engine needs dask.distributed: pip install 'mtqa[dask]'") from error
-    try:
-        client = Client(scheduler, timeout="20s")  # type: ignore[no-untyped-call]
-    except (OSError, TimeoutError, ValueError) as error:
-        raise MtqaError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
-    with client:
+    with connect(scheduler) as client:
+        from distributed import as_completed
+
         for wave in waves(jobs):
             if not wave:
                 continue

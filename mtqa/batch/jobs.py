@@ -60,6 +60,23 @@ class EngineOptions:
     index: Path | None = None
 
 
+ENGINES = ("local", "dask")
+
+
+def check_engine(engine: str, scheduler: str | None) -> None:
+    """Refuse an unknown engine, Dask without a scheduler, or a scheduler without Dask.
+
+    Raises:
+        MtqaError: If the engine and scheduler do not go together.
+    """
+    if engine not in ENGINES:
+        raise MtqaError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
+    if engine == "dask" and not scheduler:
+        raise MtqaError("--engine dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
+    if scheduler and engine != "dask":
+        raise MtqaError("--scheduler is for --engine dask")
+
+
 @dataclass
 class JobResult:
     """The audit of one job, as rows for the three output tables."""

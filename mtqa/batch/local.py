@@ -54,7 +54,8 @@ class PoolEvents:
         return text
 
 
-def _start_worker(options: EngineOptions) -> None:
+def start_worker(options: EngineOptions) -> None:
+    """Set up a worker process: its share of the cores, and its embedder."""
     # Each worker gets its share of the cores; torch reads these at import.
     for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = str(options.threads)
@@ -64,7 +65,7 @@ def _start_worker(options: EngineOptions) -> None:
 
 def _pool(options: EngineOptions, workers: int) -> ProcessPoolExecutor:
     context = get_context("spawn")  # the parent may hold threads (the progress bar): never fork them
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(options,))
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker, initargs=(options,))
 
 
 def _run_pool(

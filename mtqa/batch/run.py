@@ -9,7 +9,6 @@ local or the Dask engine, and says what happened in a ``BatchOutcome``.
 
 from __future__ import annotations
 
-import codecs
 import dataclasses
 import os
 import time
@@ -17,14 +16,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from mtqa.batch.jobs import EngineOptions, JobResult, prepare, read_manifest
+from mtqa.batch.jobs import EngineOptions, JobResult, check_engine, prepare, read_manifest
 from mtqa.batch.local import PoolEvents, run_local
 from mtqa.batch.pages import PageWriter
 from mtqa.batch.parquet import BatchWriter, check_output, read_table
 from mtqa.embed.base import resolve_model
 from mtqa.errors import MtqaError
-
-ENGINES = ("local", "dask")
+from mtqa.inputs import check_encoding
 
 
 @dataclass(frozen=True)
@@ -90,16 +88,8 @@ def run_batch(
     Raises:
         MtqaError: For a bad option, manifest, model or output, before anything is created.
     """
-    if engine not in ENGINES:
-        raise MtqaError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
-    if engine == "dask" and not scheduler:
-        raise MtqaError("--engine dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
-    if scheduler and engine != "dask":
-        raise MtqaError("--scheduler is for --engine dask")
-    try:
-        codecs.lookup(options.encoding)
-    except LookupError:
-        raise MtqaError(f"unknown encoding {options.encoding!r}") from None
+    check_engine(engine, scheduler)
+    check_encoding(options.encoding)
     jobs = read_manifest(manifest, allow_outside=allow_outside, with_index=options.index is not None)
     resolve_model(options.model, options.backend)
     if options.index is not None:  # a bad index fails before any work, not on every row

@@ -13,9 +13,14 @@ from mtqa.cli.common import (
     Backend,
     BackendOption,
     EncodingOption,
+    Engine,
+    EngineOption,
     InputFormat,
     InputFormatOption,
     ModelOption,
+    ProgressOption,
+    SchedulerOption,
+    WorkersOption,
     bad_input_exits_2,
     emit,
 )
@@ -23,7 +28,8 @@ from mtqa.cli.common import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mtqa.embed.base import Embedder
+    from mtqa.archive.index import ArchiveIndex
+    from mtqa.batch.jobs import EngineOptions
 
 index_app = typer.Typer(
     help="Build or extend an index of an archive of stories, for mtqa find.", no_args_is_help=True, add_completion=False
@@ -38,6 +44,20 @@ ArchiveArgument = Annotated[
 ]
 
 
+CacheOption = Annotated[
+    bool,
+    typer.Option(
+        "--cache/--no-cache",
+        help="Keep the sentence vectors in the embedding cache (about 1.6 KB a sentence), "
+        "so that a rebuild embeds nothing twice.",
+    ),
+]
+CacheFileOption = Annotated[
+    Path | None,
+    typer.Option(help="Embedding cache file [default: embeddings.sqlite in the mtqa cache].", show_default=False),
+]
+
+
 @index_app.command("build")
 @bad_input_exits_2
 def build(
@@ -47,17 +67,23 @@ def build(
     backend: BackendOption = Backend.onnx,
     encoding: EncodingOption = "utf-8",
     input_format: InputFormatOption = InputFormat.auto,
+    workers: WorkersOption = None,
+    engine: EngineOption = Engine.local,
+    scheduler: SchedulerOption = None,
+    use_cache: CacheOption = False,
+    cache_file: CacheFileOption = None,
+    progress: ProgressOption = None,
 ) -> None:
     """Index every story of ARCHIVE into OUTPUT (new, or an index to replace), all or nothing."""
-    from mtqa.archive.index import INDEX_FILES, INDEX_KIND, ArchiveIndex
-    from mtqa.archive.stories import read_archive
+    from mtqa.archive.index import INDEX_FILES, INDEX_KIND
     from mtqa.outputs import check_folder_target
 
     check_folder_target(output, INDEX_KIND, inputs=(archive,), owned=INDEX_FILES)
-    stories = read_archive(archive, encoding, input_format.value)
-    index = ArchiveIndex.build(stories, _embedder(model, backend))
+    options = _options(model, backend, encoding, input_format, use_cache, cache_file)
+    index = _build(archive, options, None, workers, engine, scheduler, progress)
     index.save(output)
-    typer.echo(f"mtqa: indexed {len(stories)} stories ({int(index.vectors.ntotal)} sentences) in {output}", err=True)
+    sentences = int(index.vectors.ntotal)
+    typer.echo(f"mtqa: indexed {len(index.stories)} stories ({sentences} sentences) in {output}", err=True)
 
 
 @index_app.command("add")
@@ -67,16 +93,60 @@ def add(
     archive: ArchiveArgument,
     encoding: EncodingOption = "utf-8",
     input_format: InputFormatOption = InputFormat.auto,
+    workers: WorkersOption = None,
+    engine: EngineOption = Engine.local,
+    scheduler: SchedulerOption = None,
+    use_cache: CacheOption = False,
+    cache_file: CacheFileOption = None,
+    progress: ProgressOption = None,
 ) -> None:
     """Add the stories of ARCHIVE (with new ids) to INDEX; the index is replaced whole, never half-written."""
     from mtqa.archive.index import ArchiveIndex
-    from mtqa.archive.stories import read_archive
 
     loaded = ArchiveIndex.load(index)
-    stories = read_archive(archive, encoding, input_format.value)
     model, backend = loaded.built_with()
-    loaded.add(stories, _embedder(model, Backend(backend))).save(index)
-    typer.echo(f"mtqa: added {len(stories)} stories to {index}", err=True)
+    options = _options(model, Backend(backend), encoding, input_format, use_cache, cache_file)
+    before = len(loaded.stories)
+    grown = _build(archive, options, loaded, workers, engine, scheduler, progress)
+    grown.save(index)
+    typer.echo(f"mtqa: added {len(grown.stories) - before} stories to {index}", err=True)
+
+
+def _options(
+    model: str | None, backend: Backend, encoding: str, input_format: InputFormat, use_cache: bool, cache: Path | None
+) -> EngineOptions:
+    from mtqa.batch.jobs import EngineOptions
+    from mtqa.embed.base import resolve_model
+    from mtqa.embed.cache import cache_dir
+    from mtqa.inputs import check_encoding
+
+    check_encoding(encoding)  # before the archive is read
+    resolve_model(model, backend.value)  # a missing model fails before the archive is read
+    return EngineOptions(
+        model=model,
+        backend=backend.value,
+        cache=(cache or cache_dir() / "embeddings.sqlite") if use_cache else None,
+        encoding=encoding,
+        input_format=input_format.value,
+    )
+
+
+def _build(
+    archive: Path,
+    options: EngineOptions,
+    base: ArchiveIndex | None,
+    workers: int | None,
+    engine: Engine,
+    scheduler: str | None,
+    progress: bool | None,
+) -> ArchiveIndex:
+    from mtqa.batch.indexing import build_index
+    from mtqa.cli.progress import progress_bar
+
+    with progress_bar(progress, "indexing", "stories") as callback:
+        return build_index(
+            archive, options, base=base, workers=workers, engine=engine.value, scheduler=scheduler, progress=callback
+        )
 
 
 class FindFormat(StrEnum):
@@ -128,12 +198,6 @@ def find(
     else:
         rendered = "".join(_table(path, frame) for path, frame in zip(copies, frames, strict=True))
     emit(rendered, output)
-
-
-def _embedder(model: str | None, backend: Backend) -> Embedder:
-    from mtqa.embed.factory import default_embedder
-
-    return default_embedder(model, backend.value)
 
 
 def _source(frame: pd.DataFrame) -> str | None:

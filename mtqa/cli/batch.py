@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,20 +11,17 @@ from mtqa.cli.common import (
     Backend,
     BackendOption,
     EncodingOption,
+    Engine,
+    EngineOption,
     InputFormat,
     InputFormatOption,
     ModelOption,
     ProgressOption,
+    SchedulerOption,
+    WorkersOption,
     bad_input_exits_2,
 )
 from mtqa.cli.progress import progress_bar
-
-
-class Engine(StrEnum):
-    """Where audit-batch runs its jobs."""
-
-    local = "local"
-    dask = "dask"
 
 
 @bad_input_exits_2
@@ -40,9 +36,7 @@ def audit_batch(
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the Parquet results.")] = Path(
         "mtqa-batch"
     ),
-    workers: Annotated[
-        int | None, typer.Option(min=1, help="Worker processes [default: the number of cores].", show_default=False)
-    ] = None,
+    workers: WorkersOption = None,
     backend: BackendOption = Backend.onnx,
     model: ModelOption = None,
     cache_file: Annotated[
@@ -50,10 +44,8 @@ def audit_batch(
         typer.Option(help="Embedding cache file [default: embeddings.sqlite in the mtqa cache].", show_default=False),
     ] = None,
     use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Use the embedding cache.")] = True,
-    engine: Annotated[Engine, typer.Option(help="local (process workers) or dask.")] = Engine.local,
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address, for --engine dask.", show_default=False)
-    ] = None,
+    engine: EngineOption = Engine.local,
+    scheduler: SchedulerOption = None,
     encoding: EncodingOption = "utf-8",
     input_format: InputFormatOption = InputFormat.auto,
     allow_outside_paths: Annotated[

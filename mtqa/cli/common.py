@@ -80,6 +80,22 @@ ProgressOption = Annotated[
 ]
 
 
+class Engine(StrEnum):
+    """Where audit-batch and index build run their work."""
+
+    local = "local"
+    dask = "dask"
+
+
+EngineOption = Annotated[Engine, typer.Option(help="local (process workers) or dask.")]
+SchedulerOption = Annotated[
+    str | None, typer.Option(help="Dask scheduler address, for --engine dask.", show_default=False)
+]
+WorkersOption = Annotated[
+    int | None, typer.Option(min=1, help="Worker processes [default: the number of cores].", show_default=False)
+]
+
+
 def emit(text: str, output: Path | None) -> None:
     """Print ``text``, or write it to ``output`` through a temporary file so no half file is left."""
     if output is None:

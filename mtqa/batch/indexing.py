@@ -1,0 +1,151 @@
+"""Build or extend an archive index on the batch's engines: this process, local worker processes, or Dask.
+
+Reading a story (extracting a saved page's article) and embedding its
+sentences are most of the cost of an index, and each story's share is its
+own: the archive is cut into parts of ``PART_STORIES`` stories, each part is
+read, split, embedded and signed by a worker (``mtqa.archive.index.embed_stories``),
+and this process adds the parts to the index in the archive's order, so that
+the index is the same whichever engine built it. A failure in any part (a
+page that cannot be read, a worker that dies) stops the build before anything
+is written: an index that silently lacked stories would answer "no source"
+for copies of them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, replace
+from multiprocessing import get_context
+from pathlib import Path
+
+from mtqa.archive.index import ArchiveIndex, Embedded, embed_stories, refuse_repeats
+from mtqa.archive.stories import Story, archive_files, read_archive, read_story_file
+from mtqa.batch.jobs import EngineOptions, check_engine, prepare, worker_embedder
+from mtqa.batch.local import start_worker
+from mtqa.errors import MtqaError
+
+# Stories per part: enough for the embedder's batches, small enough to spread over the workers.
+PART_STORIES = 256
+
+
+@dataclass(frozen=True)
+class Part:
+    """A run of the archive's stories: read already (a table's rows), or files for the worker to read."""
+
+    stories: tuple[Story, ...] = ()
+    files: tuple[Path, ...] = ()
+
+    @property
+    def size(self) -> int:
+        """How many stories the part holds."""
+        return len(self.stories) + len(self.files)
+
+
+def archive_parts(archive: Path, size: int = PART_STORIES) -> list[Part]:
+    """``archive`` cut into parts of ``size`` stories, in its order.
+
+    Raises:
+        MtqaError: If the archive cannot be read (see ``mtqa.archive.stories``).
+    """
+    files = archive_files(archive)
+    if files is not None:
+        return [Part(files=tuple(files[k : k + size])) for k in range(0, len(files), size)]
+    stories = read_archive(archive)
+    return [Part(stories=tuple(stories[k : k + size])) for k in range(0, len(stories), size)]
+
+
+def embed_part(part: Part, options: EngineOptions) -> Embedded:
+    """Read, embed and sign one part, with the worker's embedder (and cache)."""
+    stories = list(part.stories) or [read_story_file(f, options.encoding, options.input_format) for f in part.files]
+    return embed_stories(stories, worker_embedder(options))
+
+
+def build_index(
+    archive: Path,
+    options: EngineOptions,
+    *,
+    base: ArchiveIndex | None = None,
+    workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    part_stories: int = PART_STORIES,
+) -> ArchiveIndex:
+    """Index the stories of ``archive``, after those of ``base`` when given (which is left as it was).
+
+    Args:
+        archive: A folder of ``.txt``/``.html`` stories, or a CSV, Parquet or JSONL table.
+        options: The model, backend, cache, encoding and input format the workers use.
+        base: An index to extend (``mtqa index add``); its stories keep their places.
+        workers: Local worker processes; default the number of cores. One runs in this process.
+        engine: ``"local"`` or ``"dask"`` (needs ``scheduler``).
+        scheduler: The Dask scheduler's address.
+        progress: Called with (stories done, stories) after each part.
+        part_stories: Stories per part, the unit of work a worker takes.
+
+    Returns:
+        The index, in memory; ``ArchiveIndex.save`` writes it.
+
+    Raises:
+        MtqaError: For a bad archive, option or model, before any embedding; or
+            if a story cannot be read or a worker dies, before anything is written.
+    """
+    check_engine(engine, scheduler)
+    parts = archive_parts(archive, part_stories)
+    if base is not None:
+        refuse_repeats(_ids(parts), set(base.stories.id))
+    prepare(options)
+    total, done = sum(p.size for p in parts), 0
+
+    def counted(embedded: Iterator[Embedded]) -> Iterator[Embedded]:
+        nonlocal done
+        for part in embedded:
+            done += len(part.stories)
+            if progress is not None:
+                progress(done, total)
+            yield part
+
+    cores = os.cpu_count() or 1
+    count = min(workers or cores, len(parts))
+    options = replace(options, threads=max(1, cores // count))
+    if engine == "dask":
+        embedded = _on_dask(parts, options, scheduler or "")
+    elif count == 1:
+        embedded = (embed_part(part, options) for part in parts)
+    else:
+        embedded = _on_processes(parts, options, count)
+    return ArchiveIndex.assemble(counted(embedded), base=base)
+
+
+def _ids(parts: list[Part]) -> list[str]:
+    return [s.id for p in parts for s in p.stories] + [f.stem for p in parts for f in p.files]
+
+
+def _on_processes(parts: list[Part], options: EngineOptions, workers: int) -> Iterator[Embedded]:
+    context = get_context("spawn")  # never fork a parent that may hold threads
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker, initargs=(options,)) as pool:
+        try:
+            yield from pool.map(embed_part, parts, [options] * len(parts))
+        except BrokenProcessPool as error:
+            pool.shutdown(cancel_futures=True)
+            raise MtqaError(
+                "a worker process died while indexing (killed by the OS, for example out of memory); "
+                "nothing was written: try fewer --workers"
+            ) from error
+
+
+def _on_dask(parts: list[Part], options: EngineOptions, scheduler: str) -> Iterator[Embedded]:
+    from mtqa.batch.dask import connect
+
+    with connect(scheduler) as client:
+        futures = client.map(embed_part, parts, options=options, pure=False)
+        for future in futures:  # in the archive's order; the cluster works ahead
+            try:
+                yield future.result()
+            except MtqaError:
+                raise
+            except Exception as error:  # a worker that kept dying on this part (KilledWorker)
+                raise MtqaError(f"the Dask workers failed to index a part: {type(error).__name__}: {error}") from error
