@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import math
 import os
 from pathlib import Path
 
@@ -74,8 +76,9 @@ def test_score_table_ends_with_the_corpus_figures() -> None:
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].split() == ["segment", "cosine", "bleu", "chrf", "rare_words", "quality"]
-    assert lines[-5].startswith("segments      24")
-    assert lines[-1].startswith("mean quality")
+    assert lines[-6].startswith("segments      24")
+    assert lines[-2].startswith("mean quality")
+    assert lines[-1].startswith("expected errors per 100 reference words")
 
 
 @pytest.mark.parametrize(
@@ -295,3 +298,37 @@ def test_score_refuses_a_model_folder_that_lacks_what_the_backend_loads(
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("mtqa: error:") and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_correlate_reports_the_system_level_against_human_system_means(tmp_path: Path) -> None:
+    output = tmp_path / "agreement.json"
+    result = runner.invoke(app, ["correlate", str(RATINGS), "--system-column", "system", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert "system metric" in result.stdout and "4 systems, 6 pairs" in result.stdout
+    systems = json.loads(output.read_text(encoding="utf-8"))["systems"]
+    assert list(systems["metrics"]) == ["errors_per_100_words", "mean_quality", "chrf", "bleu", "mean_cosine"]
+    ratings = pd.read_csv(RATINGS, sep="\t")
+    assert systems["figures"]["sys-a"]["human"] == pytest.approx(ratings[ratings.system == "sys-a"].mqm.mean())
+    # On these hand-made ratings the human copy is best and the garbled system worst, for humans and metrics.
+    assert systems["metrics"]["errors_per_100_words"]["system_accuracy"] > 0.8
+
+
+def test_score_prints_a_figure_per_system_and_takes_other_quality_parameters(tmp_path: Path) -> None:
+    from mtqa.scoring.quality import shipped_model
+
+    result = runner.invoke(app, ["score", "--tsv", str(RATINGS), "--system-column", "system", "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    assert "per system (fewest expected errors first)" in result.stderr and "errors_per_100_words" in result.stderr
+    assert pd.read_csv(io.StringIO(result.stdout)).system.nunique() == 4
+    doubled = shipped_model().to_dict() | {"intercept": shipped_model().intercept + math.log(2)}
+    params = tmp_path / "quality.json"
+    params.write_text(json.dumps(doubled), encoding="utf-8")
+    base = runner.invoke(app, ["score", "--tsv", str(RATINGS), "-f", "jsonl"])
+    other = runner.invoke(app, ["score", "--tsv", str(RATINGS), "-f", "jsonl", "--quality-params", str(params)])
+    errors = [[json.loads(line)["expected_errors"] for line in r.stdout.splitlines()] for r in (base, other)]
+    assert other.exit_code == 0 and errors[1] == pytest.approx([2 * e for e in errors[0]], rel=1e-3)
+    params.write_text('{"intercept": 1}', encoding="utf-8")
+    bad = runner.invoke(app, ["score", "--tsv", str(RATINGS), "--quality-params", str(params)])
+    assert bad.exit_code == 2 and "not quality parameters" in bad.stderr
+    alone = runner.invoke(app, ["score", "-r", str(RATINGS), "-h", str(RATINGS), "--system-column", "system"])
+    assert alone.exit_code == 2 and "--system-column needs --tsv" in alone.stderr

@@ -15,6 +15,18 @@ from mtqa.cli.progress import progress_bar
 from mtqa.errors import MtqaError
 from mtqa.outputs import check_file_target
 
+SystemColumnOption = Annotated[
+    str | None,
+    typer.Option(help="The column naming each segment's system: adds a figure per system.", show_default=False),
+]
+QualityParamsOption = Annotated[
+    Path | None,
+    typer.Option(
+        help="Parameters of quality (a quality.json, e.g. fitted with a dataset held out) [default: the shipped ones].",
+        show_default=False,
+    ),
+]
+
 
 class ScoreFormat(StrEnum):
     """How ``mtqa score`` writes its segment scores."""
@@ -45,6 +57,8 @@ def score(
         Path | None, typer.Option("--output", "-o", help="Write the scores here instead of stdout.", show_default=False)
     ] = None,
     explain: Annotated[bool, typer.Option(help="Add each feature's contribution to log(expected_errors).")] = False,
+    system_column: SystemColumnOption = None,
+    quality_params: QualityParamsOption = None,
     allow_empty: Annotated[
         bool,
         typer.Option(
@@ -67,13 +81,17 @@ def score(
     from mtqa.embed.base import resolve_model
     from mtqa.evaluation.parallel import check_filled, read_line_pairs, read_tsv
     from mtqa.report.scores import corpus_lines, render_scores
-    from mtqa.scoring.segments import corpus_figures
+    from mtqa.scoring.quality import read_quality_params
+    from mtqa.scoring.segments import corpus_figures, system_figures
     from mtqa.scoring.segments import score as score_segments
 
     if tsv is not None and (reference is not None or hypothesis is not None):
         raise MtqaError("give either --tsv or --reference and --hypothesis, not both")
+    if system_column is not None and tsv is None:
+        raise MtqaError("--system-column needs --tsv")
     if tsv is not None:
-        frame = read_tsv(tsv, [reference_column, hypothesis_column], encoding)
+        columns = [reference_column, hypothesis_column] + ([system_column] if system_column else [])
+        frame = read_tsv(tsv, columns, encoding)
         check_filled(frame, tsv, [reference_column] + ([] if allow_empty else [hypothesis_column]))
         refs, hyps = list(frame[reference_column]), list(frame[hypothesis_column])
     elif reference is not None and hypothesis is not None:
@@ -81,6 +99,7 @@ def score(
     else:
         raise MtqaError("give --reference and --hypothesis files, or --tsv")
     resolve_model(model, backend.value)  # a bad model folder fails before any work
+    quality_model = read_quality_params(quality_params) if quality_params is not None else None
     if output is not None:  # and so does an output that would destroy something
         check_file_target(output, inputs=[p for p in (tsv, reference, hypothesis) if p is not None])
     with progress_bar(progress, "embedding", "texts") as callback:
@@ -89,14 +108,23 @@ def score(
             hyps,
             model=model,
             backend=backend.value,
+            quality_model=quality_model,
             explain=explain,
             allow_empty=allow_empty,
             progress=callback,
         )
     figures = corpus_figures(refs, hyps, scores)
+    if system_column is not None:
+        scores.insert(0, "system", list(frame[system_column]))
     emit(render_scores(scores, figures, output_format.value), output)
+    lines = corpus_lines(figures)
+    if system_column is not None:
+        per_system = system_figures(refs, hyps, scores, list(frame[system_column]))
+        lines += ["per system (fewest expected errors first):", per_system.to_string(float_format=lambda v: f"{v:.4f}")]
     if output_format is not ScoreFormat.table or output is not None:
-        typer.echo("\n".join(corpus_lines(figures)), err=True)
+        typer.echo("\n".join(lines), err=True)
+    elif system_column is not None:
+        typer.echo("\n".join(lines[len(corpus_lines(figures)) :]))
 
 
 @bad_input_exits_2
@@ -119,6 +147,8 @@ def correlate(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Also write the figures as JSON here.", show_default=False)
     ] = None,
+    system_column: SystemColumnOption = None,
+    quality_params: QualityParamsOption = None,
     model: ModelOption = None,
     backend: BackendOption = Backend.onnx,
     encoding: EncodingOption = "utf-8",
@@ -127,18 +157,25 @@ def correlate(
     """Segment-level agreement of quality and each feature with human scores, beside BLEU and chrF.
 
     Kendall tau-b, Pearson r and WMT23 pairwise accuracy with tie calibration,
-    over all segments (no grouping) and within items (group by item).
+    over all segments (no grouping) and within items (group by item). With
+    --system-column, also the system level: each system's corpus figures
+    (errors per 100 reference words, mean quality, corpus chrF and BLEU, mean
+    cosine) against the human mean of its segments, by pairwise accuracy and
+    Pearson r.
     """
     from mtqa.embed.base import resolve_model
     from mtqa.evaluation.judgements import agree_with_humans
     from mtqa.evaluation.parallel import check_filled, numeric_column, read_tsv, select_rows
+    from mtqa.scoring.quality import read_quality_params
 
-    frame = read_tsv(tsv, [human_column, reference_column, hypothesis_column, *(item_column or [])], encoding)
+    columns = [human_column, reference_column, hypothesis_column, *(item_column or [])]
+    frame = read_tsv(tsv, columns + ([system_column] if system_column else []), encoding)
     frame = select_rows(frame, tsv, only)
     check_filled(frame, tsv, [reference_column])
     human = numeric_column(frame, tsv, human_column)
     items = item_column if item_column is not None else default_items(list(frame.columns))
     resolve_model(model, backend.value)  # a bad model folder fails before any work
+    quality_model = read_quality_params(quality_params) if quality_params is not None else None
     if output is not None:
         check_file_target(output, inputs=[tsv])
     with progress_bar(progress, "embedding", "texts") as callback:
@@ -150,6 +187,8 @@ def correlate(
             items,
             model=model,
             backend=backend.value,
+            quality_model=quality_model,
+            systems=system_column,
             progress=callback,
         )
     sys.stdout.write(result.to_text())

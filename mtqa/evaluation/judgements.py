@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,13 +12,16 @@ import pandas as pd
 
 from mtqa.embed.base import DEFAULT_BACKEND, Embedder
 from mtqa.evaluation.correlation import MAX_PAIRS, agreement
-from mtqa.scoring.quality import quality_signature
+from mtqa.evaluation.systems import system_agreement
+from mtqa.scoring.quality import QualityModel, quality_signature
 from mtqa.scoring.scorers import BleuScorer, ChrfScorer
-from mtqa.scoring.segments import Progress, score
+from mtqa.scoring.segments import Progress, score, system_figures
 from mtqa.version import VERSION
 
 # quality first, then the features it is built from, then the ones it is compared with.
 METRICS = ("quality", "cosine", "chrf", "bleu", "rare_words", "reference_words")
+# The system figures compared with the human system means; errors per 100 words counts down.
+SYSTEM_METRICS = ("errors_per_100_words", "mean_quality", "chrf", "bleu", "mean_cosine")
 WIDTH = 13  # of a number column in the text table
 STATISTICS = {
     "kendall": "Kendall tau-b",
@@ -38,6 +42,10 @@ class Agreement:
         items: The columns that identify an item, empty when not grouped.
         empty_hypotheses: Rows whose hypothesis was empty (scored, not dropped).
         signature: mtqa version, model and scorer parameters.
+        system_table: With a system column: one row per system metric
+            (``SYSTEM_METRICS``) with its system-level pairwise accuracy and
+            Pearson r against the human system means.
+        system_figures: With a system column: each system's corpus figures and human mean.
     """
 
     table: pd.DataFrame
@@ -46,6 +54,8 @@ class Agreement:
     items: list[str]
     empty_hypotheses: int
     signature: dict[str, Any] = field(default_factory=dict)
+    system_table: pd.DataFrame | None = None
+    system_figures: pd.DataFrame | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON values; nan becomes None."""
@@ -53,7 +63,7 @@ class Agreement:
             name: {k: (None if isinstance(v, float) and np.isnan(v) else v) for k, v in row.items()}
             for name, row in self.table.astype(object).to_dict(orient="index").items()
         }
-        return {
+        result: dict[str, Any] = {
             "segments": self.segments,
             "human": self.human,
             "items": self.items,
@@ -61,6 +71,12 @@ class Agreement:
             "metrics": metrics,
             "signature": self.signature,
         }
+        if self.system_table is not None and self.system_figures is not None:
+            result["systems"] = {
+                "metrics": json.loads(self.system_table.to_json(orient="index", double_precision=15)),
+                "figures": json.loads(self.system_figures.to_json(orient="index", double_precision=15)),
+            }
+        return result
 
     def to_text(self) -> str:
         """A fixed-width table: one row per metric, both WMT views side by side."""
@@ -80,7 +96,21 @@ class Agreement:
             notes.append(f"{self.empty_hypotheses} empty hypotheses scored as given")
         if bool(self.table["pairs_sampled"].any()):
             notes.append(f"no-grouping accuracy on a fixed-seed sample of {MAX_PAIRS:,} pairs")
-        return "\n".join([*lines, "; ".join(notes)]) + "\n"
+        text = "\n".join([*lines, "; ".join(notes)]) + "\n"
+        if self.system_table is not None and self.system_figures is not None:
+            text += "\n" + self._systems_text()
+        return text
+
+    def _systems_text(self) -> str:
+        assert self.system_table is not None and self.system_figures is not None
+        lines = [f"{'system metric':24s} {'pairwise acc':>13s} {'Pearson r':>13s}"]
+        for metric, row in self.system_table.iterrows():
+            lines.append(f"{metric!s:24s} {_cell(row.system_accuracy)} {_cell(row.system_pearson)}")
+        count = len(self.system_figures)
+        lines.append(f"{count} systems, {count * (count - 1) // 2} pairs; figures per system:")
+        shown = self.system_figures.rename(columns={"errors_per_100_words": "errors/100w"})
+        lines.append(shown.to_string(float_format=lambda v: f"{v:.4f}"))
+        return "\n".join(lines) + "\n"
 
 
 def _cell(value: float) -> str:
@@ -97,6 +127,8 @@ def agree_with_humans(
     model: str | None = None,
     backend: str = DEFAULT_BACKEND,
     embedder: Embedder | None = None,
+    quality_model: QualityModel | None = None,
+    systems: str | None = None,
     progress: Progress | None = None,
 ) -> Agreement:
     """Score every row of ``frame`` and compare each metric with ``human``.
@@ -110,6 +142,8 @@ def agree_with_humans(
         model: A local sentence-transformers model folder; default the packaged one.
         backend: ``"onnx"`` or ``"torch"``; see ``mtqa.audit``.
         embedder: Any ``Embedder``; overrides ``model``.
+        quality_model: Parameters of ``quality``; default the shipped ones.
+        systems: The column naming each row's system, for the system-level view.
         progress: Optional ``(done, total)`` callback during embedding.
 
     Returns:
@@ -121,9 +155,16 @@ def agree_with_humans(
         model=model,
         backend=backend,
         embedder=embedder,
+        quality_model=quality_model,
         allow_empty=True,
         progress=progress,
     )
+    system_table = figures = None
+    if systems is not None:
+        figures = system_figures(list(frame[reference]), list(frame[hypothesis]), scores, list(frame[systems]))
+        figures["human"] = pd.Series(human.to_numpy(float)).groupby(frame[systems].astype(str).to_numpy()).mean()
+        oriented = figures.assign(errors_per_100_words=-figures.errors_per_100_words)
+        system_table = system_agreement(oriented, figures.human, SYSTEM_METRICS)
     data = pd.concat([frame[list(items)].reset_index(drop=True), scores], axis=1)
     data["human"] = human.to_numpy(float)
     table = agreement(data, "human", METRICS, list(items) or None)
@@ -140,6 +181,8 @@ def agree_with_humans(
             "backend": embedder.backend if embedder is not None else backend,
             "bleu": BleuScorer().signature() + "|sentence:effective-order",
             "chrf": ChrfScorer().signature(),
-            "quality": quality_signature(),
+            "quality": quality_signature(quality_model),
         },
+        system_table=system_table,
+        system_figures=figures,
     )

@@ -23,6 +23,7 @@ def corpus_lines(figures: CorpusFigures) -> list[str]:
         f"corpus chrF   {figures.chrf:.2f}  {figures.chrf_signature}",
         f"mean cosine   {figures.mean_cosine:.4f}",
         f"mean quality  {figures.mean_quality:.4f}",
+        f"expected errors per 100 reference words  {figures.errors_per_100_words:.2f}",
     ]
 
 

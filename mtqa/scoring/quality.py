@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -165,9 +166,23 @@ def shipped_model() -> QualityModel:
     return QualityModel.from_dict(json.loads(text))
 
 
-def quality_signature() -> str:
-    """The shipped parameters in one line, for report signatures."""
-    model = shipped_model()
+def read_quality_params(path: Path) -> QualityModel:
+    """Parameters of ``quality`` from a file in the shape of ``mtqa/data/quality.json``.
+
+    Raises:
+        MtqaError: If the file cannot be read or does not hold such parameters.
+    """
+    from mtqa.inputs import read_text
+
+    try:
+        return QualityModel.from_dict(json.loads(read_text(path)))
+    except (ValueError, KeyError, TypeError) as error:
+        raise MtqaError(f"{path}: not quality parameters ({type(error).__name__}: {error})") from error
+
+
+def quality_signature(model: QualityModel | None = None) -> str:
+    """The parameters (default the shipped ones) in one line, for report signatures."""
+    model = model or shipped_model()
     origin = model.provenance
     weights = ",".join(f"{f.name}:{f.weight:.4g}" for f in model.features)
     return f"poisson|intercept:{model.intercept:.4g}|{weights}|fit:{origin.get('data', '?')}|{QUALITY_FILE}"

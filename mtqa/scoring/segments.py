@@ -170,6 +170,7 @@ class CorpusFigures:
     chrf: float
     mean_cosine: float
     mean_quality: float
+    errors_per_100_words: float
     bleu_signature: str
     chrf_signature: str
 
@@ -179,7 +180,12 @@ class CorpusFigures:
 
 
 def corpus_figures(references: Sequence[str], hypotheses: Sequence[str], scores: pd.DataFrame) -> CorpusFigures:
-    """Corpus BLEU and chrF (sacrebleu, with signatures), mean cosine and mean quality."""
+    """Corpus BLEU and chrF (sacrebleu, with signatures), mean cosine, mean quality and errors per 100 words.
+
+    ``errors_per_100_words`` is the expected number of rater-marked errors per
+    100 reference words: the system figure of ``quality``, comparable across
+    corpora of different lengths, and what ranks systems (``docs/quality.md``).
+    """
     refs, hyps = list(references), list(hypotheses)
     bleu, chrf = BleuScorer(), ChrfScorer()
     return CorpusFigures(
@@ -189,6 +195,39 @@ def corpus_figures(references: Sequence[str], hypotheses: Sequence[str], scores:
         chrf=chrf.corpus_score(refs, hyps),
         mean_cosine=float(scores["cosine"].mean()),
         mean_quality=float(scores["quality"].mean()),
+        errors_per_100_words=errors_per_100_words(scores),
         bleu_signature=bleu.signature(),
         chrf_signature=chrf.signature(),
     )
+
+
+def errors_per_100_words(scores: pd.DataFrame) -> float:
+    """Expected rater-marked errors per 100 reference words over the segments of ``scores``."""
+    return float(100 * scores["expected_errors"].sum() / max(scores["reference_words"].sum(), 1))
+
+
+def system_figures(
+    references: Sequence[str], hypotheses: Sequence[str], scores: pd.DataFrame, systems: Sequence[object]
+) -> pd.DataFrame:
+    """The corpus figures of each system's segments: one row per system, indexed by its name.
+
+    Args:
+        references: One reference per segment.
+        hypotheses: The hypothesis of each segment.
+        scores: ``score``'s output for these segments.
+        systems: The system of each segment.
+
+    Returns:
+        Columns ``segments``, ``bleu``, ``chrf``, ``mean_cosine``, ``mean_quality``
+        and ``errors_per_100_words``, sorted by errors per 100 words, fewest first.
+    """
+    frame = pd.DataFrame({"reference": list(references), "hypothesis": list(hypotheses), "system": list(systems)})
+    rows = {}
+    for system, members in frame.groupby("system", sort=True).groups.items():
+        figures = corpus_figures(
+            list(frame.reference[members]), list(frame.hypothesis[members]), scores.iloc[np.asarray(members)]
+        )
+        rows[str(system)] = {k: v for k, v in figures.to_dict().items() if not k.endswith("_signature")}
+    table = pd.DataFrame.from_dict(rows, orient="index").drop(columns="empty_hypotheses")
+    table.index.name = "system"
+    return table.sort_values("errors_per_100_words", kind="stable")
