@@ -1,0 +1,266 @@
+"""Does ``quality`` rank translations where researchers look? Leave-one-dataset-out over four judged sets.
+
+The datasets are in ``benchmarks/ranking_data.py``: TED MQM (Chinese→English;
+its talks 7 and 9 are the held-out part, and its other talks always calibrate
+the error scale, because only MQM counts errors) and the WMT21 crowd DA for
+Japanese, Russian and Icelandic→English news. For each dataset held out, each
+candidate is fitted on the others and measured on it:
+
+- **system level**: pairwise accuracy of the system figures against the human
+  system means (mean MQM, mean DA z), for the candidate's errors per 100
+  reference words and mean quality, beside corpus chrF and mean sentence chrF;
+- **within items** (held-out TED): Kendall τ-b grouped by item and the
+  tie-calibrated pairwise accuracy grouped by item;
+- **overall** (held-out TED): Kendall τ-b over all segments.
+
+The candidates (declared before the run; their names say what they are):
+
+- ``poisson``: today's model, the Poisson error count on TED with the length
+  exposure (``fit_quality.py``);
+- ``poisson+pairs``: the same likelihood plus a logistic loss on every pair of
+  rival translations of one source in the training sets whose human scores
+  differ (DA pairs by more than 0.5 z, its noise);
+- ``pairs→poisson``: the direction of the weights from the pairwise loss
+  alone, then only its scale and the intercept from the Poisson likelihood.
+
+each with the feature sets of ``FEATURE_SETS``. The text features beyond
+mtqa's own are computed here: ``names_missed``, the share of the reference's
+capitalised words (not opening a sentence) that the hypothesis lacks, and
+``length_gap``, |log((hypothesis words + 1) / (reference words + 1))|.
+
+Run: ``PYTHONPATH=. python benchmarks/rank_quality.py [--tsv-dir DIR]``
+(features are cached in ``benchmarks/.cache``; the first run embeds about
+35,000 texts). With ``--tsv-dir``, it writes each held-out dataset as a TSV and
+each fold's parameters of the best candidate, so that ``mtqa correlate
+DIR/ja-en.tsv --human-column human --item-column item --system-column system
+--quality-params DIR/ja-en.quality.json`` gives the same figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import minimize
+
+from benchmarks.ranking_data import DATASETS, load
+from mtqa.evaluation.correlation import grouped, kendall_tau_b, pairwise_accuracy
+from mtqa.evaluation.systems import system_accuracy
+from mtqa.scoring.quality import Feature, QualityModel
+from mtqa.scoring.scorers import ChrfScorer
+
+FEATURE_SETS = {
+    "cosine+chrF+rare (today's)": ("cosine", "chrf", "rare_words"),
+    "chrF": ("chrf",),
+    "cosine+chrF": ("cosine", "chrf"),
+    "cosine+chrF+rare+names": ("cosine", "chrf", "rare_words", "names_missed"),
+    "cosine+chrF+BLEU+rare+names+length": ("cosine", "chrf", "bleu", "rare_words", "names_missed", "length_gap"),
+}
+# The sign each weight may take on the log error rate: higher similarity never raises it.
+NOT_POSITIVE = ("cosine", "chrf", "bleu")
+NOT_NEGATIVE = ("rare_words", "names_missed", "length_gap")
+DA_MARGIN = 0.5
+_CAPITALISED = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+")
+
+
+def names_missed(reference: str, hypothesis: str) -> float:
+    """Share of the reference's capitalised words (not opening a sentence) missing from the hypothesis."""
+    names = set(_CAPITALISED.findall(reference))
+    return len(names - set(_CAPITALISED.findall(hypothesis))) / len(names) if names else 0.0
+
+
+def with_text_features(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with ``names_missed`` and ``length_gap``."""
+    hypothesis_words = frame.hypothesis.str.split().str.len().astype(float)
+    return frame.assign(
+        names_missed=[names_missed(r, h) for r, h in zip(frame.reference, frame.hypothesis, strict=True)],
+        length_gap=np.abs(np.log((hypothesis_words + 1) / (frame.reference_words + 1))),
+    )
+
+
+def rival_pairs(frame: pd.DataFrame, margin: float) -> tuple[np.ndarray, np.ndarray]:
+    """Row positions (better, worse) of rival translations of one item whose human scores differ by > ``margin``."""
+    human = frame.human.to_numpy(float)
+    better, worse = [], []
+    for rows in frame.groupby("item").indices.values():
+        for i, j in itertools.combinations(rows, 2):
+            if abs(human[i] - human[j]) > margin:
+                better.append(i if human[i] > human[j] else j)
+                worse.append(j if human[i] > human[j] else i)
+    return np.array(better, dtype=int), np.array(worse, dtype=int)
+
+
+def fit(train: dict[str, pd.DataFrame], features: tuple[str, ...], objective: str) -> QualityModel:
+    """Fit ``quality`` on the training sets (``train["ted"]`` holds the TED fitting talks)."""
+    ted = train["ted"]
+    pooled = pd.concat([d[list(features)] for d in train.values()]).to_numpy(float)
+    mean, scale = pooled.mean(axis=0), pooled.std(axis=0) + 1e-9
+
+    def standard(d: pd.DataFrame) -> np.ndarray:
+        return np.asarray((d[list(features)].to_numpy(float) - mean) / scale)
+
+    z_ted = standard(ted)
+    log_words = np.log(ted.reference_words.to_numpy(float))
+    counts = ted.errors.to_numpy(float)
+    differences = []
+    for name, d in train.items():
+        better, worse = rival_pairs(d, 0.0 if name == "ted" else DA_MARGIN)
+        z = standard(d)
+        differences.append(z[better] - z[worse])
+
+    def poisson(eta: np.ndarray) -> tuple[float, np.ndarray]:
+        rate = np.exp(eta)
+        return float(np.mean(rate - counts * eta)), (rate - counts) / len(counts)
+
+    def pairs(weights: np.ndarray) -> tuple[float, np.ndarray]:
+        loss, gradient = 0.0, np.zeros_like(weights)
+        for d in differences:  # the better translation should have the lower error rate
+            margin = -(d @ weights)
+            loss += float(np.mean(np.logaddexp(0, -margin))) / len(differences)
+            gradient += d.T @ (1 / (1 + np.exp(margin))) / len(margin) / len(differences)
+        return loss, gradient
+
+    bounds = [
+        (None, 0.0) if f in NOT_POSITIVE else (0.0, None) if f in NOT_NEGATIVE else (None, None) for f in features
+    ]
+    if objective == "pairs→poisson":
+        direction = minimize(pairs, np.zeros(len(features)), jac=True, bounds=bounds, method="L-BFGS-B").x
+        s = z_ted @ direction
+
+        def calibrate(p: np.ndarray) -> tuple[float, np.ndarray]:
+            loss, g = poisson(p[0] + p[1] * s + log_words)
+            return loss, np.array([g.sum(), g @ s])
+
+        p = minimize(calibrate, np.array([-3.0, 1.0]), jac=True, bounds=[(None, None), (0.0, None)]).x
+        beta = np.concatenate(([p[0]], p[1] * direction))
+    else:
+        weight = 1.0 if objective == "poisson+pairs" else 0.0
+
+        def joint(beta: np.ndarray) -> tuple[float, np.ndarray]:
+            loss, g = poisson(beta[0] + z_ted @ beta[1:] + log_words)
+            gradient = np.concatenate(([g.sum()], z_ted.T @ g))
+            if weight:
+                extra, extra_gradient = pairs(beta[1:])
+                loss += weight * extra
+                gradient[1:] += weight * extra_gradient
+            return loss, gradient
+
+        beta = minimize(joint, np.zeros(len(features) + 1), jac=True, bounds=[(None, None), *bounds]).x
+    weights = beta[1:] / scale
+    return QualityModel(
+        intercept=float(beta[0] - weights @ mean),
+        mean_log_words=0.0,
+        features=tuple(Feature(f, float(w), 0.0) for f, w in zip(features, weights, strict=True)),
+        provenance={"objective": objective, "fitted_on": sorted(train)},
+    )
+
+
+def figures(test: pd.DataFrame, model: QualityModel) -> dict[str, float]:
+    """The held-out figures of ``model`` on ``test``."""
+    scored = test.assign(expected=model.expected_errors(test), quality=model.predict(test))
+    by_system = scored.groupby("system")
+    human = by_system.human.mean()
+    per_100 = -100 * by_system.expected.sum() / by_system.reference_words.sum()
+    return {
+        "errors/100w": system_accuracy(per_100, human),
+        "mean quality": system_accuracy(by_system.quality.mean(), human),
+        "item τ": grouped("kendall", scored.quality, scored.human, scored.item),
+        "item acc*": pairwise_accuracy(scored.quality, scored.human, scored.item).accuracy,
+        "τ": kendall_tau_b(scored.quality, scored.human),
+    }
+
+
+def chrf_figures(test: pd.DataFrame) -> dict[str, float]:
+    """The same figures for chrF: corpus chrF per system (sacrebleu), and mean sentence chrF."""
+    by_system = test.groupby("system")
+    human = by_system.human.mean()
+    corpus = pd.Series(
+        {s: ChrfScorer().corpus_score(list(g.reference), list(g.hypothesis)) for s, g in by_system},
+        dtype=float,
+    )
+    return {
+        "corpus chrF": system_accuracy(corpus, human),
+        "mean chrF": system_accuracy(by_system.chrf.mean(), human),
+        "item τ": grouped("kendall", test.chrf, test.human, test.item),
+        "item acc*": pairwise_accuracy(test.chrf, test.human, test.item).accuracy,
+        "τ": kendall_tau_b(test.chrf, test.human),
+    }
+
+
+def splits(frame: pd.DataFrame) -> tuple[dict[str, pd.DataFrame], dict[str, pd.DataFrame]]:
+    """The training part and the held-out part of each dataset (only segments with a human score)."""
+    judged = frame[frame.judged]
+    train, test = {}, {}
+    for name in DATASETS:
+        d = judged[judged.dataset == name]
+        train[name] = d[~d.held_out].reset_index(drop=True)
+        test[name] = (d[d.held_out] if name == "ted" else d).reset_index(drop=True)
+    return train, test
+
+
+Sets = dict[str, pd.DataFrame]
+
+
+def leave_one_out(
+    train: Sets, test: Sets, make: Callable[[Sets], QualityModel]
+) -> dict[str, tuple[QualityModel, dict[str, float]]]:
+    """For each dataset: the model fitted without it (TED's fitting talks always in), and its figures on it."""
+    results = {}
+    for held in DATASETS:
+        model = make({name: d for name, d in train.items() if name != held or name == "ted"})
+        results[held] = (model, figures(test[held], model))
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tsv-dir", type=Path, help="write the held-out sets and the best candidate's fold parameters")
+    args = parser.parse_args()
+    train, test = splits(with_text_features(load()))
+    baseline = {name: chrf_figures(d) for name, d in test.items()}
+    print("chrF on the held-out sets:")
+    for name, row in baseline.items():
+        print(f"  {name:6s} " + "  ".join(f"{k} {v:.4f}" for k, v in row.items()))
+    rows = []
+    best: tuple[float, str, dict[str, tuple[QualityModel, dict[str, float]]]] | None = None
+    for objective in ("poisson", "poisson+pairs", "pairs→poisson"):
+        for label, features in FEATURE_SETS.items():
+            results = leave_one_out(train, test, lambda t, f=features, o=objective: fit(t, f, o))
+            row = {"objective": objective, "features": label}
+            for name, (_, measured) in results.items():
+                row[f"{name} sys"] = measured["errors/100w"]
+                row[f"{name} sys (mean q)"] = measured["mean quality"]
+            row |= {f"ted {k}": results["ted"][1][k] for k in ("item τ", "item acc*", "τ")}
+            row["mean sys"] = float(np.mean([results[n][1]["errors/100w"] for n in DATASETS]))
+            rows.append(row)
+            print(
+                f"{objective:14s} {label:38s} "
+                + " ".join(f"{n}:{results[n][1]['errors/100w']:.3f}" for n in DATASETS)
+                + f" | mean {row['mean sys']:.3f} | ted item τ {row['ted item τ']:.4f} τ {row['ted τ']:.3f}",
+                flush=True,
+            )
+            key = row["mean sys"] + row["ted item τ"]
+            if best is None or key > best[0]:
+                best = (key, f"{objective} / {label}", results)
+    table = pd.DataFrame(rows)
+    print(table.round(4).to_string(index=False))
+    assert best is not None
+    print(f"best by mean held-out system accuracy plus TED item τ: {best[1]}")
+    if args.tsv_dir is not None:
+        args.tsv_dir.mkdir(parents=True, exist_ok=True)
+        for name, (model, _) in best[2].items():
+            columns = ["item", "system", "reference", "hypothesis", "human"]
+            test[name][columns].to_csv(args.tsv_dir / f"{name}.tsv", sep="\t", index=False, quoting=3)
+            params = model.to_dict()
+            (args.tsv_dir / f"{name}.quality.json").write_text(json.dumps(params, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote the held-out sets and fold parameters to {args.tsv_dir}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,105 @@
+"""The four human-judged datasets that ``quality`` is chosen and checked on (issue 16), with mtqa's features.
+
+- ``ted``: ``../shared/data/mqm_ted_zhen.tsv``, Chinese→English TED talks, 14
+  systems, MQM by professional raters (``human`` is the MQM score, minus the
+  weighted errors; ``errors`` the number of errors marked). Talks 7 and 9 are
+  held out from every fit, as in the other calibrations.
+- ``ja-en``, ``ru-en``, ``is-en``: the WMT21 crowd DA (``wmt21_da_toen.tsv``;
+  ``human`` is the rater-standardised z score) of the news MT outputs in
+  ``wmt21_news_docs.jsonl``. Only segments with a DA score are kept for the
+  segment and item views; a system's corpus figures use every segment it
+  translated in the documents.
+
+An item is one source segment (its rival translations share it). Features are
+computed once with the ONNX embedder and kept in ``benchmarks/.cache``.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from mtqa.embed.cache import CachedEmbedder
+from mtqa.embed.onnx import OnnxEmbedder
+
+SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
+MQM = SHARED / "mqm_ted_zhen.tsv"
+DA = SHARED / "wmt21_da_toen.tsv"
+DOCS = SHARED / "wmt21_news_docs.jsonl"
+CACHE = Path(__file__).resolve().parent / ".cache"
+DATASETS = ("ted", "ja-en", "ru-en", "is-en")
+TED_HELD_OUT = ("talk.7", "talk.9")
+
+
+def error_count(errors: str) -> int:
+    """Errors in the TSV's ``errors`` cell: ``category|severity|span`` items joined by ``||``."""
+    return sum(1 for item in str(errors).split("||") if item.strip())
+
+
+def ted() -> pd.DataFrame:
+    """The TED MQM segments: dataset, item, system, reference, hypothesis, human, errors, held_out."""
+    frame = pd.read_csv(MQM, sep="\t", quoting=csv.QUOTE_NONE, dtype=str, keep_default_na=False)
+    return pd.DataFrame(
+        {
+            "dataset": "ted",
+            "item": frame.doc + ":" + frame.seg_id,
+            "doc": frame.doc,
+            "system": frame.system,
+            "reference": frame.reference,
+            "hypothesis": frame.hypothesis,
+            "human": frame.mqm.astype(float),
+            "errors": frame.errors.map(error_count).astype(float),
+            "held_out": frame.doc.isin(TED_HELD_OUT),
+            "judged": True,
+        }
+    )
+
+
+def news() -> pd.DataFrame:
+    """Every system segment of the WMT21 ja/ru/is-en documents, with its DA z score where it has one."""
+    rows = []
+    for line in DOCS.read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        if doc["set"] == "en-ja":
+            continue
+        for system, outputs in doc["systems"].items():
+            for k, (reference, hypothesis) in enumerate(zip(doc["reference"], outputs, strict=True)):
+                seg = doc["first_seg"] + k
+                rows.append((doc["set"], f"{doc['set']}:{seg}", doc["doc"], system, seg, reference, hypothesis))
+    frame = pd.DataFrame(rows, columns=["dataset", "item", "doc", "system", "seg", "reference", "hypothesis"])
+    scores = pd.read_csv(DA, sep="\t").rename(columns={"set": "dataset"})
+    scores = scores.groupby(["dataset", "system", "seg"], as_index=False).z.mean()
+    frame = frame.merge(scores, on=["dataset", "system", "seg"], how="left").rename(columns={"z": "human"})
+    frame["judged"] = frame.human.notna()
+    frame["errors"] = np.nan
+    frame["held_out"] = False
+    return frame.drop(columns="seg")
+
+
+def human_systems(frame: pd.DataFrame) -> pd.Series:
+    """Each system's human score: the mean over its judged segments (WMT's ranking basis for DA)."""
+    return frame[frame.judged].groupby("system").human.mean()
+
+
+def load(features: bool = True) -> pd.DataFrame:
+    """All four datasets in one frame, with mtqa's segment features (cached) when ``features``."""
+    frame = pd.concat([ted(), news()], ignore_index=True)
+    if not features:
+        return frame
+    CACHE.mkdir(exist_ok=True)
+    stored = CACHE / "ranking_features.parquet"
+    if stored.exists():
+        cached = pd.read_parquet(stored)
+        if len(cached) == len(frame) and (cached.hypothesis == frame.hypothesis).all():
+            return cached
+    from mtqa.scoring.segments import segment_features
+
+    embedder = CachedEmbedder(OnnxEmbedder(), CACHE / "ranking.sqlite")
+    scores = segment_features(list(frame.reference), list(frame.hypothesis), embedder)
+    frame = pd.concat([frame, scores], axis=1)
+    frame.to_parquet(stored, index=False)
+    return frame
