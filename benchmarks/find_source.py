@@ -106,8 +106,9 @@ def distractors(segments: list[str], count: int, rng: random.Random) -> list[Sto
 def scale(stories: int, seed: int) -> None:
     """Build an index of ``stories`` stories (the translations and distractors), then query it from a new process.
 
-    The new process loads the index, answers 20 MT copies, and reports its
-    peak memory (the index, the model and spaCy included) and the query times.
+    The new process loads the index, answers 60 MT copies (one random system
+    each), and reports its peak memory (the index, the model and spaCy
+    included), the query times and how many copies found their original.
     """
     rng = random.Random(seed)
     docs = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
@@ -125,23 +126,24 @@ def scale(stories: int, seed: int) -> None:
         sentences = int(index.vectors.ntotal)
         del index
         copies = Path(scratch) / "copies.json"
-        picks = rng.sample(translated, 20)
-        copies.write_text(
-            json.dumps([document_text(d["systems"][sorted(d["systems"])[0]], d["paragraphs"]) for d in picks]),
-            encoding="utf-8",
-        )
+        picks = rng.sample(translated, 60)
+        queries = [
+            [d["doc"], document_text(d["systems"][rng.choice(sorted(d["systems"]))], d["paragraphs"])] for d in picks
+        ]
+        copies.write_text(json.dumps(queries), encoding="utf-8")
         code = (
             "import json, statistics, sys, time\n"
             "from mtqa.archive.find import find\nfrom mtqa.archive.index import ArchiveIndex\n"
             "start = time.perf_counter(); index = ArchiveIndex.load(__import__('pathlib').Path(sys.argv[1]))\n"
-            "loaded = time.perf_counter() - start; copies = json.load(open(sys.argv[2]))\n"
-            "find(copies[0], index); times = []\n"
-            "for copy in copies[1:]:\n"
-            "    start = time.perf_counter(); find(copy, index); times.append(time.perf_counter() - start)\n"
+            "loaded = time.perf_counter() - start; queries = json.load(open(sys.argv[2]))\n"
+            "find('A sentence to warm the model and the LSH tables.', index); times = []; right = 0\n"
+            "for want, copy in queries:\n"
+            "    start = time.perf_counter(); found = find(copy, index); times.append(time.perf_counter() - start)\n"
+            "    right += bool(len(found)) and bool(found.match.iloc[0]) and found.id.iloc[0] == want\n"
             # VmHWM, not ru_maxrss: Linux carries ru_maxrss over from the parent at fork
             "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
             "print(json.dumps({'load': loaded, 'median': statistics.median(times), 'max': max(times),\n"
-            "    'peak_GB': int(hwm) * 1024 / 1e9}))\n"
+            "    'right': right, 'queries': len(queries), 'peak_GB': int(hwm) * 1024 / 1e9}))\n"
         )
         result = subprocess.run(
             [sys.executable, "-c", code, str(folder), str(copies)], check=True, capture_output=True, text=True
@@ -150,8 +152,9 @@ def scale(stories: int, seed: int) -> None:
     print(
         f"{stories} stories, {sentences} sentences: build {built:.0f} s, {size / 1e9:.2f} GB on disk; "
         f"a new process loads it in {measured['load']:.1f} s and answers warm queries in "
-        f"{measured['median'] * 1000:.0f} ms (median of 19, max {measured['max'] * 1000:.0f} ms), "
-        f"peak memory {measured['peak_GB']:.2f} GB"
+        f"{measured['median'] * 1000:.0f} ms (median of {measured['queries']}, max {measured['max'] * 1000:.0f} ms), "
+        f"peak memory {measured['peak_GB']:.2f} GB; {measured['right']} of {measured['queries']} MT copies "
+        "found their original first, verified"
     )
 
 

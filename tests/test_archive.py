@@ -265,3 +265,26 @@ def test_the_dask_engine_builds_the_same_index(archive: Path, index: ArchiveInde
             archive, EngineOptions(backend="onnx"), engine="dask", scheduler=cluster.scheduler_address, part_stories=6
         )
     same_index(built, index)
+
+
+def test_a_large_index_moves_to_an_inverted_file_and_answers_as_the_flat_one(
+    archive: Path, index: ArchiveIndex, onnx_embedder: Embedder, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mtqa.archive.index as index_module
+
+    monkeypatch.setattr(index_module, "FLAT_MAX_SENTENCES", 100)
+    stories = read_archive(archive)
+    inverted = ArchiveIndex.build(stories[:-1], onnx_embedder)
+    assert hasattr(inverted.vectors, "nprobe") and not hasattr(index.vectors, "nprobe")
+    inverted.save(tmp_path / "index")
+    loaded = ArchiveIndex.load(tmp_path / "index").add(stories[-1:], onnx_embedder)
+    assert loaded.vectors.ntotal == index.vectors.ntotal and loaded.vectors.nprobe == index_module.IVF_PROBES
+    decoded = loaded.sentence_vectors(len(stories) - 1)
+    assert abs(decoded - index.sentence_vectors(len(stories) - 1)).max() <= 2 / 127  # read back by position
+    copies = [
+        (FIXTURES / "seed" / "copy.txt").read_text(encoding="utf-8"),
+        shuffled((EVENTS[3] / "report_a.txt").read_text()),
+    ]
+    for copy in copies:
+        flat, found = (mtqa.find(copy, i, embedder=onnx_embedder) for i in (index, loaded))
+        assert found.query("match").id.tolist() == flat.query("match").id.tolist() != []

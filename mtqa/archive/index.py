@@ -3,7 +3,8 @@
 Stored as a folder that mtqa marks as its own (``mtqa.outputs``):
 ``stories.parquet`` (id, title, date, text, and where each story's sentences
 start), ``sentences.faiss`` (every sentence vector, 8-bit scalar-quantised:
-100,000 stories of 30 sentences take 1.2 GB), ``signatures.npy`` and
+100,000 stories of 30 sentences take 1.2 GB; searched exhaustively up to
+``FLAT_MAX_SENTENCES``, and through an inverted file beyond), ``signatures.npy`` and
 ``meta.json`` (the model and backend, written last). A build or an add writes a
 new folder beside the index and moves it into place, so a crash leaves the
 old index or none, never a half-written one.
@@ -12,6 +13,7 @@ old index or none, never a half-written one.
 from __future__ import annotations
 
 import json
+import math
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -33,6 +35,12 @@ INDEX_FILES = ("stories.parquet", "sentences.faiss", "signatures.npy", "meta.jso
 FORMAT_VERSION = 1
 # Stories whose signatures share at least this estimated Jaccard come back from LSH.
 LSH_THRESHOLD = 0.2
+# Up to this many sentences, a query compares each copy sentence with every stored one
+# (exact; 160 ms a query at 218,000 sentences). Beyond it, that scan costs about a second
+# a query (2.1 million sentences), so the vectors move to an inverted file whose lists
+# (about the square root of the sentences) are probed IVF_PROBES at a time.
+FLAT_MAX_SENTENCES = 500_000
+IVF_PROBES = 24
 
 
 def story_sentences(text: str) -> list[str]:
@@ -93,6 +101,8 @@ class ArchiveIndex:
             signatures.append(part.signatures)
         if meta is None or vectors is None or not vectors.ntotal:
             raise MtqaError("no story has a sentence to index")
+        if vectors.ntotal > FLAT_MAX_SENTENCES and not hasattr(vectors, "nprobe"):
+            vectors = _inverted(vectors)
         table = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
         return cls(table, vectors, np.vstack(signatures), {**meta, "dim": int(vectors.d)})
 
@@ -169,7 +179,7 @@ class ArchiveIndex:
     def sentence_vectors(self, row: int) -> np.ndarray:
         """The (8-bit, decoded) sentence vectors of story ``row``."""
         first, end = int(self.stories.first.iloc[row]), int(self.stories.end.iloc[row])
-        return np.asarray(self.vectors.reconstruct_n(first, end - first), dtype=np.float32)
+        return np.asarray(self.vectors.reconstruct_batch(np.arange(first, end)), dtype=np.float32)
 
     def candidates(self, vectors: np.ndarray, text: str, limit: int) -> list[int]:
         """Rows of the stories most likely to be rendered by a copy with these sentence vectors and text.
@@ -258,10 +268,41 @@ def _quantiser(dim: int) -> Any:
     index = faiss.IndexScalarQuantizer(dim, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
     # Unit vectors lie in [-1, 1] on every axis: fixing that range makes the quantiser
     # the same whatever the stories, so that parts can be added one at a time.
+    index.train(_unit_range(dim))
+    return index
+
+
+def _inverted(flat: Any) -> Any:
+    """The vectors of the 8-bit ``flat`` index in an 8-bit inverted file, searched ``IVF_PROBES`` lists at a time.
+
+    Its lists are k-means cells trained on a fixed sample of the vectors (the
+    seed is fixed, so the same archive gives the same index). Stories added
+    later go into the same cells.
+    """
+    import faiss
+
+    total, dim = int(flat.ntotal), int(flat.d)
+    lists = 2 ** round(math.log2(math.sqrt(total)))
+    sample = np.sort(np.random.default_rng(0).choice(total, min(total, 50 * lists), replace=False))
+    inverted = faiss.IndexIVFScalarQuantizer(
+        faiss.IndexFlatIP(dim), dim, lists, faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+    )
+    # The codes are of the vectors themselves, not of their residuals from a cell's centre, over the
+    # fixed range [-1, 1] of the flat index: a story added later is coded as precisely as the sample.
+    inverted.by_residual = False
+    inverted.train(np.vstack([flat.reconstruct_batch(sample).astype(np.float32), _unit_range(dim)]))
+    for start in range(0, total, 200_000):
+        inverted.add(flat.reconstruct_n(start, min(200_000, total - start)))
+    inverted.make_direct_map()  # a story's sentence vectors are read back by their positions
+    inverted.nprobe = IVF_PROBES
+    return inverted
+
+
+def _unit_range(dim: int) -> np.ndarray:
+    """Two rows, all -1 and all 1: trained on with the vectors, they fix each axis's 8-bit range to [-1, 1]."""
     bounds = np.ones((2, dim), np.float32)
     bounds[0] = -1
-    index.train(bounds)
-    return index
+    return bounds
 
 
 def _clone(index: Any) -> Any:
