@@ -333,7 +333,9 @@ def main() -> None:
     if len(wrong):
         print("wrong answers:\n" + wrong.to_string(index=False))
     calibrate(pd.concat(evidence, ignore_index=True))
-    print("systems picked: " + ", ".join(f"{doc}={system}" for doc, system in sorted(systems.items())[:5]) + ", …")
+    counts = pd.Series(systems).value_counts()
+    print("MT system of each copy (documents per system): " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+    print("per document: " + ", ".join(f"{doc}={system}" for doc, system in sorted(systems.items())))
 
     fixtures = [
         Story(p.parent.name, p.read_text(encoding="utf-8"))

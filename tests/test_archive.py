@@ -250,6 +250,7 @@ def test_a_page_that_cannot_be_read_stops_the_build_before_anything_is_written(a
         (["--engine", "dask"], "--engine dask needs --scheduler"),
         (["--scheduler", "tcp://127.0.0.1:1"], "--scheduler is for --engine dask"),
         (["--encoding", "klingon"], "unknown encoding"),
+        (["--model", str(tmp_path / "no-model"), "--backend", "torch"], "model not found"),
     ):
         result = run_mtqa("index", "build", str(stories), "-o", str(index), *args)
         assert result.returncode == 2 and message in result.stderr and not index.exists()

@@ -25,7 +25,9 @@ from mtqa.archive.index import ArchiveIndex, Embedded, embed_stories, refuse_rep
 from mtqa.archive.stories import Story, archive_files, read_archive, read_story_file
 from mtqa.batch.jobs import EngineOptions, check_engine, prepare, worker_embedder
 from mtqa.batch.local import start_worker
+from mtqa.embed.base import resolve_model
 from mtqa.errors import MtqaError
+from mtqa.inputs import check_encoding
 
 # Stories per part: enough for the embedder's batches, small enough to spread over the workers.
 PART_STORIES = 256
@@ -94,6 +96,8 @@ def build_index(
             if a story cannot be read or a worker dies, before anything is written.
     """
     check_engine(engine, scheduler)
+    check_encoding(options.encoding)
+    resolve_model(options.model, options.backend)
     parts = archive_parts(archive, part_stories)
     if base is not None:
         refuse_repeats(_ids(parts), set(base.stories.id))

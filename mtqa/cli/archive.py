@@ -116,12 +116,8 @@ def _options(
     model: str | None, backend: Backend, encoding: str, input_format: InputFormat, use_cache: bool, cache: Path | None
 ) -> EngineOptions:
     from mtqa.batch.jobs import EngineOptions
-    from mtqa.embed.base import resolve_model
     from mtqa.embed.cache import cache_dir
-    from mtqa.inputs import check_encoding
 
-    check_encoding(encoding)  # before the archive is read
-    resolve_model(model, backend.value)  # a missing model fails before the archive is read
     return EngineOptions(
         model=model,
         backend=backend.value,
