@@ -306,7 +306,14 @@ def test_correlate_reports_the_system_level_against_human_system_means(tmp_path:
     assert result.exit_code == 0, result.output
     assert "system metric" in result.stdout and "4 systems, 6 pairs" in result.stdout
     systems = json.loads(output.read_text(encoding="utf-8"))["systems"]
-    assert list(systems["metrics"]) == ["errors_per_100_words", "mean_quality", "chrf", "bleu", "mean_cosine"]
+    assert list(systems["metrics"]) == [
+        "errors_per_100_words",
+        "mean_quality",
+        "chrf",
+        "mean_chrf",
+        "bleu",
+        "mean_cosine",
+    ]
     ratings = pd.read_csv(RATINGS, sep="\t")
     assert systems["figures"]["sys-a"]["human"] == pytest.approx(ratings[ratings.system == "sys-a"].mqm.mean())
     # On these hand-made ratings the human copy is best and the garbled system worst, for humans and metrics.

@@ -57,9 +57,13 @@ def test_system_figures_are_each_systems_corpus_figures() -> None:
             "reference_words": [5, 4, 5, 4],
         }
     )
+    scores["chrf"] = ChrfScorer().sentence_scores(references, hypotheses)
     table = system_figures(references, hypotheses, scores, systems)
     assert table.index.tolist() == ["good", "poor"]  # fewest expected errors first
     assert table.loc["poor", "chrf"] == pytest.approx(ChrfScorer().corpus_score(references[2:], hypotheses[2:]))
     assert table.loc["poor", "errors_per_100_words"] == pytest.approx(100 * 1.6 / 9)
     assert table.loc["good", "mean_cosine"] == 1.0 and table.loc["poor", "segments"] == 2
+    assert table.loc["poor", "mean_chrf"] == pytest.approx(
+        np.mean(ChrfScorer().sentence_scores(references[2:], hypotheses[2:]))
+    )
     assert errors_per_100_words(scores) == pytest.approx(100 * np.sum([0.1, 0.1, 0.7, 0.9]) / 18)

@@ -21,7 +21,7 @@ from mtqa.version import VERSION
 # quality first, then the features it is built from, then the ones it is compared with.
 METRICS = ("quality", "cosine", "chrf", "bleu", "rare_words", "reference_words")
 # The system figures compared with the human system means; errors per 100 words counts down.
-SYSTEM_METRICS = ("errors_per_100_words", "mean_quality", "chrf", "bleu", "mean_cosine")
+SYSTEM_METRICS = ("errors_per_100_words", "mean_quality", "chrf", "mean_chrf", "bleu", "mean_cosine")
 WIDTH = 13  # of a number column in the text table
 STATISTICS = {
     "kendall": "Kendall tau-b",

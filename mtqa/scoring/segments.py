@@ -218,7 +218,9 @@ def system_figures(
         systems: The system of each segment.
 
     Returns:
-        Columns ``segments``, ``bleu``, ``chrf``, ``mean_cosine``, ``mean_quality``
+        Columns ``segments``, ``bleu`` and ``chrf`` (corpus), ``mean_chrf`` (of the
+        sentence scores, which ranked systems better than corpus chrF on the WMT21
+        and TED judgements: ``docs/quality.md``), ``mean_cosine``, ``mean_quality``
         and ``errors_per_100_words``, sorted by errors per 100 words, fewest first.
     """
     frame = pd.DataFrame({"reference": list(references), "hypothesis": list(hypotheses), "system": list(systems)})
@@ -228,6 +230,7 @@ def system_figures(
             list(frame.reference[members]), list(frame.hypothesis[members]), scores.iloc[np.asarray(members)]
         )
         rows[str(system)] = {k: v for k, v in figures.to_dict().items() if not k.endswith("_signature")}
+        rows[str(system)]["mean_chrf"] = float(scores["chrf"].iloc[np.asarray(members)].mean())
     table = pd.DataFrame.from_dict(rows, orient="index").drop(columns="empty_hypotheses")
     table.index.name = "system"
     return table.sort_values("errors_per_100_words", kind="stable")
