@@ -289,3 +289,19 @@ def test_a_large_index_moves_to_an_inverted_file_and_answers_as_the_flat_one(
     for copy in copies:
         flat, found = (mtqa.find(copy, i, embedder=onnx_embedder) for i in (index, loaded))
         assert found.query("match").id.tolist() == flat.query("match").id.tolist() != []
+
+
+def test_workers_get_absolute_paths_and_a_base_of_another_model_is_refused_first(
+    archive: Path, index: ArchiveIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mtqa.batch.indexing import archive_parts, build_index
+    from mtqa.batch.jobs import EngineOptions
+
+    monkeypatch.chdir(archive.parent)
+    parts = archive_parts(Path(archive.name), 5)
+    assert all(f.is_absolute() for p in parts for f in p.files)  # a Dask worker may run in another folder
+    renamed = ArchiveIndex(
+        index.stories.assign(id=index.stories.id + "-new"), index.vectors, index.signatures, index.meta
+    )
+    with pytest.raises(MtqaError, match="use the same model and backend"):
+        build_index(archive, EngineOptions(backend="torch"), base=renamed, workers=1, progress=lambda *_: pytest.fail())

@@ -339,3 +339,22 @@ def test_score_prints_a_figure_per_system_and_takes_other_quality_parameters(tmp
     assert bad.exit_code == 2 and "not quality parameters" in bad.stderr
     alone = runner.invoke(app, ["score", "-r", str(RATINGS), "-h", str(RATINGS), "--system-column", "system"])
     assert alone.exit_code == 2 and "--system-column needs --tsv" in alone.stderr
+
+
+def test_the_quality_parameters_are_an_input_and_a_system_cell_may_not_be_blank(tmp_path: Path) -> None:
+    from mtqa.scoring.quality import shipped_model
+
+    params = tmp_path / "quality.json"
+    params.write_text(json.dumps(shipped_model().to_dict()), encoding="utf-8")
+    before = params.read_text(encoding="utf-8")
+    for command in (["correlate", str(RATINGS)], ["score", "--tsv", str(RATINGS), "-f", "csv"]):
+        result = runner.invoke(app, [*command, "--quality-params", str(params), "-o", str(params)])
+        assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+        assert params.read_text(encoding="utf-8") == before
+    rows = RATINGS.read_text(encoding="utf-8").splitlines()
+    cells = rows[3].split("\t")
+    cells[2] = ""
+    blank = write(tmp_path / "blank.tsv", "\n".join([*rows[:3], "\t".join(cells), *rows[4:]]) + "\n")
+    for command in (["correlate", blank], ["score", "--tsv", blank]):
+        result = runner.invoke(app, [*command, "--system-column", "system"])
+        assert result.exit_code == 2 and "system" in result.stderr and len(result.stderr.strip().splitlines()) == 1

@@ -74,6 +74,9 @@ class ArchiveIndex:
 
         The parts are added one at a time, so only the 8-bit index and one
         part's float vectors are held at once, however large the archive.
+        Two moments hold two copies of the 8-bit vectors: extending ``base``
+        (which is copied, and left as it was), and the move to an inverted
+        file past ``FLAT_MAX_SENTENCES`` (the flat index is read into it).
 
         Raises:
             MtqaError: If no story has a sentence, an id repeats one already

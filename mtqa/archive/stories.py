@@ -63,7 +63,8 @@ def archive_files(path: Path) -> list[Path] | None:
         if path.suffix.lower() in TABLE_SUFFIXES:
             return None
         raise MtqaError(f"{path}: an archive is a folder of .txt/.html files or a .csv, .parquet or .jsonl table")
-    files = sorted(p for p in path.iterdir() if p.suffix.lower() in STORY_SUFFIXES and p.is_file())
+    # absolute, so that a worker in another folder (a Dask cluster's) reads the same files
+    files = sorted(p for p in path.resolve().iterdir() if p.suffix.lower() in STORY_SUFFIXES and p.is_file())
     if not files:
         raise MtqaError(f"{path}: holds no story")
     refuse_repeated_ids(path, [file.stem for file in files])

@@ -14,23 +14,28 @@ for copies of them.
 from __future__ import annotations
 
 import os
+from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from multiprocessing import get_context
 from pathlib import Path
+from typing import Any
 
 from mtqa.archive.index import ArchiveIndex, Embedded, embed_stories, refuse_repeats
 from mtqa.archive.stories import Story, archive_files, read_archive, read_story_file
 from mtqa.batch.jobs import EngineOptions, check_engine, prepare, worker_embedder
 from mtqa.batch.local import start_worker
 from mtqa.embed.base import resolve_model
+from mtqa.embed.factory import make_embedder
 from mtqa.errors import MtqaError
 from mtqa.inputs import check_encoding
 
 # Stories per part: enough for the embedder's batches, small enough to spread over the workers.
 PART_STORIES = 256
+# Parts a Dask cluster may hold done or in progress ahead of the one being added.
+DASK_AHEAD = 64
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,7 @@ def build_index(
     parts = archive_parts(archive, part_stories)
     if base is not None:
         refuse_repeats(_ids(parts), set(base.stories.id))
+        base.check_embedder(make_embedder(options.model, options.backend))  # builds the embedder, loads nothing
     prepare(options)
     total, done = sum(p.size for p in parts), 0
 
@@ -145,11 +151,19 @@ def _on_dask(parts: list[Part], options: EngineOptions, scheduler: str) -> Itera
     from mtqa.batch.dask import connect
 
     with connect(scheduler) as client:
-        futures = client.map(embed_part, parts, options=options, pure=False)
-        for future in futures:  # in the archive's order; the cluster works ahead
+        # In the archive's order, the cluster working ahead of this loop by at most
+        # DASK_AHEAD parts: a part's float vectors stay on a worker until its future is let go.
+        pending = deque(parts)
+        futures: deque[Any] = deque()
+        while pending or futures:
+            while pending and len(futures) < DASK_AHEAD:
+                futures.append(client.submit(embed_part, pending.popleft(), options, pure=False))
+            future = futures.popleft()
             try:
-                yield future.result()
+                result = future.result()
             except MtqaError:
                 raise
             except Exception as error:  # a worker that kept dying on this part (KilledWorker)
                 raise MtqaError(f"the Dask workers failed to index a part: {type(error).__name__}: {error}") from error
+            del future
+            yield result

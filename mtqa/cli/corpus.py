@@ -92,7 +92,8 @@ def score(
     if tsv is not None:
         columns = [reference_column, hypothesis_column] + ([system_column] if system_column else [])
         frame = read_tsv(tsv, columns, encoding)
-        check_filled(frame, tsv, [reference_column] + ([] if allow_empty else [hypothesis_column]))
+        systems = [system_column] if system_column else []
+        check_filled(frame, tsv, [reference_column, *systems] + ([] if allow_empty else [hypothesis_column]))
         refs, hyps = list(frame[reference_column]), list(frame[hypothesis_column])
     elif reference is not None and hypothesis is not None:
         refs, hyps = read_line_pairs(reference, hypothesis, encoding, allow_empty)
@@ -101,7 +102,7 @@ def score(
     resolve_model(model, backend.value)  # a bad model folder fails before any work
     quality_model = read_quality_params(quality_params) if quality_params is not None else None
     if output is not None:  # and so does an output that would destroy something
-        check_file_target(output, inputs=[p for p in (tsv, reference, hypothesis) if p is not None])
+        check_file_target(output, inputs=[p for p in (tsv, reference, hypothesis, quality_params) if p is not None])
     with progress_bar(progress, "embedding", "texts") as callback:
         scores = score_segments(
             refs,
@@ -171,13 +172,13 @@ def correlate(
     columns = [human_column, reference_column, hypothesis_column, *(item_column or [])]
     frame = read_tsv(tsv, columns + ([system_column] if system_column else []), encoding)
     frame = select_rows(frame, tsv, only)
-    check_filled(frame, tsv, [reference_column])
+    check_filled(frame, tsv, [reference_column] + ([system_column] if system_column else []))
     human = numeric_column(frame, tsv, human_column)
     items = item_column if item_column is not None else default_items(list(frame.columns))
     resolve_model(model, backend.value)  # a bad model folder fails before any work
     quality_model = read_quality_params(quality_params) if quality_params is not None else None
     if output is not None:
-        check_file_target(output, inputs=[tsv])
+        check_file_target(output, inputs=[tsv] + ([quality_params] if quality_params is not None else []))
     with progress_bar(progress, "embedding", "texts") as callback:
         result = agree_with_humans(
             frame,
