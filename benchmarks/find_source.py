@@ -206,9 +206,10 @@ def calibrate(evidence: pd.DataFrame) -> None:
     for fit in (0, 1):
         fitting, held_out = evidence[evidence.fold == fit], evidence[evidence.fold != fit]
 
-        def merit(rule: SourceRule, fitting: pd.DataFrame = fitting) -> tuple[int, float, int, float, float]:
+        def merit(rule: SourceRule, fitting: pd.DataFrame = fitting) -> tuple[float, ...]:
             r = judged(fitting, rule)
-            return (-r["false_sources"], r["found"] + r["absent_kept"], rule.min_run, rule.min_share, rule.share_alone)
+            strictness = (rule.min_run, rule.min_share, rule.share_alone, -rule.short, rule.short_share)
+            return (-r["false_sources"], r["found"] + r["absent_kept"], *strictness)
 
         chosen = max(grid, key=merit)
         print(f"rule chosen on half {fit}: {chosen}")
@@ -291,11 +292,12 @@ def main() -> None:
 
     rows, times, evidence = [], [], []
 
-    def ask(kind: str, copy: str, want: str | None, target: ArchiveIndex = index) -> None:
+    def ask(kind: str, copy: str, want: str | None, origin: str, target: ArchiveIndex = index) -> None:
+        """Answer one query; ``origin`` (its document or event) decides its half for ``calibrate``."""
         begin = time.perf_counter()
         found = find(copy, target, embedder=embedder)
         times.append(time.perf_counter() - begin)
-        fold = (len(rows) if want is None else zlib.crc32(want.encode())) % 2
+        fold = zlib.crc32(origin.encode()) % 2
         evidence.append(found.assign(query=len(rows), kind=kind, want=want, fold=fold))
         matches = found[found.match]
         top = str(found.id.iloc[0]) if len(found) else None
@@ -307,23 +309,24 @@ def main() -> None:
         system = rng.choice(sorted(d["systems"]))
         systems[d["doc"]] = system
         copy = document_text(d["systems"][system], d["paragraphs"])
-        ask("MT copy", copy, d["doc"])
+        ask("MT copy", copy, d["doc"], d["doc"])
         other = rng.choice([o for o in translated if o is not d])
         other_system = rng.choice(sorted(other["systems"]))
         at = rng.randrange(max(len(other["systems"][other_system]) - 1, 1))
-        ask("garbled MT copy", garble(copy, " ".join(other["systems"][other_system][at : at + 2]), rng), d["doc"])
+        added = " ".join(other["systems"][other_system][at : at + 2])
+        ask("garbled MT copy", garble(copy, added, rng), d["doc"], d["doc"])
     for d in english:
-        ask("unrelated story", document_text(d["source"], d["paragraphs"]), None)
+        ask("unrelated story", document_text(d["source"], d["paragraphs"]), None, d["doc"])
     copies = {e.name: garble((e / "report_b.txt").read_text(encoding="utf-8"), "", rng) for e in events}
-    for copy in copies.values():
-        ask("same event, original absent", copy, None)
+    for name, copy in copies.items():
+        ask("same event, original absent", copy, None, name)
     seconds = statistics.median(times)
     p95 = sorted(times)[int(0.95 * (len(times) - 1))]
     with_b = index.add(
         [Story(f"{e.name}-b", (e / "report_b.txt").read_text(encoding="utf-8")) for e in events], embedder
     )
     for name, copy in copies.items():
-        ask("same event, original present", copy, f"{name}-b", with_b)
+        ask("same event, original present", copy, f"{name}-b", name, with_b)
 
     frame = pd.DataFrame(rows)
     table = frame.groupby("kind", sort=False).agg(queries=("right", "size"), right=("right", "mean"))

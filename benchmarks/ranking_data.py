@@ -6,17 +6,20 @@
   held out from every fit, as in the other calibrations.
 - ``ja-en``, ``ru-en``, ``is-en``: the WMT21 crowd DA (``wmt21_da_toen.tsv``;
   ``human`` is the rater-standardised z score) of the news MT outputs in
-  ``wmt21_news_docs.jsonl``. Only segments with a DA score are kept for the
-  segment and item views; a system's corpus figures use every segment it
-  translated in the documents.
+  ``wmt21_news_docs.jsonl``. Every system segment is loaded, with ``judged``
+  false where it has no DA score; the benchmarks keep only the judged ones, so
+  a system's figures (human and metric alike) come from the same segments, as
+  in ``mtqa correlate``.
 
 An item is one source segment (its rival translations share it). Features are
-computed once with the ONNX embedder and kept in ``benchmarks/.cache``.
+computed once with the ONNX embedder and kept in ``benchmarks/.cache``, under a
+name that holds a hash of the three data files, so changed data is scored anew.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 from pathlib import Path
 
@@ -80,18 +83,14 @@ def news() -> pd.DataFrame:
     return frame.drop(columns="seg")
 
 
-def human_systems(frame: pd.DataFrame) -> pd.Series:
-    """Each system's human score: the mean over its judged segments (WMT's ranking basis for DA)."""
-    return frame[frame.judged].groupby("system").human.mean()
-
-
 def load(features: bool = True) -> pd.DataFrame:
     """All four datasets in one frame, with mtqa's segment features (cached) when ``features``."""
     frame = pd.concat([ted(), news()], ignore_index=True)
     if not features:
         return frame
     CACHE.mkdir(exist_ok=True)
-    stored = CACHE / "ranking_features.parquet"
+    digest = hashlib.sha256(b"".join(hashlib.sha256(f.read_bytes()).digest() for f in (MQM, DA, DOCS)))
+    stored = CACHE / f"ranking_features-{digest.hexdigest()[:16]}.parquet"
     if stored.exists():
         cached = pd.read_parquet(stored)
         if len(cached) == len(frame) and (cached.hypothesis == frame.hypothesis).all():
