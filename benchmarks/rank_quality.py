@@ -161,6 +161,15 @@ def fit(train: dict[str, pd.DataFrame], features: tuple[str, ...], objective: st
     )
 
 
+def segment_figures(frame: pd.DataFrame, metric: str) -> dict[str, float]:
+    """The segment-level figures of the ``metric`` column: τ-b and acc* within items, and τ-b over all."""
+    return {
+        "item τ": grouped("kendall", frame[metric], frame.human, frame.item),
+        "item acc*": pairwise_accuracy(frame[metric], frame.human, frame.item).accuracy,
+        "τ": kendall_tau_b(frame[metric], frame.human),
+    }
+
+
 def figures(test: pd.DataFrame, model: QualityModel) -> dict[str, float]:
     """The held-out figures of ``model`` on ``test``."""
     scored = test.assign(expected=model.expected_errors(test), quality=model.predict(test))
@@ -170,9 +179,7 @@ def figures(test: pd.DataFrame, model: QualityModel) -> dict[str, float]:
     return {
         "errors/100w": system_accuracy(per_100, human),
         "mean quality": system_accuracy(by_system.quality.mean(), human),
-        "item τ": grouped("kendall", scored.quality, scored.human, scored.item),
-        "item acc*": pairwise_accuracy(scored.quality, scored.human, scored.item).accuracy,
-        "τ": kendall_tau_b(scored.quality, scored.human),
+        **segment_figures(scored, "quality"),
     }
 
 
@@ -187,9 +194,7 @@ def chrf_figures(test: pd.DataFrame) -> dict[str, float]:
     return {
         "corpus chrF": system_accuracy(corpus, human),
         "mean chrF": system_accuracy(by_system.chrf.mean(), human),
-        "item τ": grouped("kendall", test.chrf, test.human, test.item),
-        "item acc*": pairwise_accuracy(test.chrf, test.human, test.item).accuracy,
-        "τ": kendall_tau_b(test.chrf, test.human),
+        **segment_figures(test, "chrf"),
     }
 
 

@@ -226,11 +226,10 @@ def system_figures(
     frame = pd.DataFrame({"reference": list(references), "hypothesis": list(hypotheses), "system": list(systems)})
     rows = {}
     for system, members in frame.groupby("system", sort=True).groups.items():
-        figures = corpus_figures(
-            list(frame.reference[members]), list(frame.hypothesis[members]), scores.iloc[np.asarray(members)]
-        )
+        mine = scores.iloc[np.asarray(members)]
+        figures = corpus_figures(list(frame.reference[members]), list(frame.hypothesis[members]), mine)
         rows[str(system)] = {k: v for k, v in figures.to_dict().items() if not k.endswith("_signature")}
-        rows[str(system)]["mean_chrf"] = float(scores["chrf"].iloc[np.asarray(members)].mean())
+        rows[str(system)]["mean_chrf"] = float(mine["chrf"].mean())
     table = pd.DataFrame.from_dict(rows, orient="index").drop(columns="empty_hypotheses")
     table.index.name = "system"
     return table.sort_values("errors_per_100_words", kind="stable")
