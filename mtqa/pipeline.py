@@ -16,8 +16,9 @@ from mtqa.align.similarity import (
     joined_texts,
     lexical_similarities,
 )
+from mtqa.align.words import TOKEN_LAYER_NOTE, WordParams, align_words, unit_texts, word_lemmas
 from mtqa.detectors import DETECTORS, AuditContext
-from mtqa.embed.base import DEFAULT_BACKEND, Embedder
+from mtqa.embed.base import DEFAULT_BACKEND, Embedder, tokens_of
 from mtqa.embed.factory import default_embedder
 from mtqa.errors import MtqaError
 from mtqa.nlp.language import MIN_ENGLISH_SHARE, english_share
@@ -25,7 +26,7 @@ from mtqa.nlp.parser import ParseCache, SentenceParses
 from mtqa.report.report import Report, build_report
 from mtqa.scoring.units import score_units
 from mtqa.segment.sentences import segment
-from mtqa.types import Document, Flag
+from mtqa.types import Alignment, Document, Flag, WordAlignment
 
 
 def embed_documents(
@@ -56,6 +57,25 @@ def embed_documents(
         for side, part in (("reference", joined_vectors[:split]), ("copy", joined_vectors[split:]))
     }
     return cosine_similarities(units["reference"], units["copy"])
+
+
+def word_alignment(
+    embedder: Embedder,
+    reference: Document,
+    copy: Document,
+    alignment: Alignment,
+    parses: SentenceParses | None,
+    params: WordParams,
+) -> WordAlignment:
+    """Align the words of every linked unit: one model call for all units' token states.
+
+    An embedder without token states (a test's fake) aligns by form alone.
+    ``parses``, when the copy is English, adds lemma matches.
+    """
+    texts = unit_texts(reference, copy, alignment)
+    states = tokens_of(embedder, texts) if texts else None
+    lemmas = word_lemmas(parses, reference, copy, alignment) if parses is not None else None
+    return align_words(reference, copy, alignment, states, lemmas, params)
 
 
 def audit(
@@ -110,12 +130,16 @@ def audit(
     del lexical  # the largest matrices of a long audit; the blend holds what the aligner needs
     alignment = align(blended, params)
     instances = [DETECTORS[name]() for name in chosen]
-    skipped = [d.name for d in instances if d.english_only and english["copy"] < MIN_ENGLISH_SHARE]
+    is_english = english["copy"] >= MIN_ENGLISH_SHARE
+    skipped = [d.name for d in instances if d.english_only and not is_english]
     flags: list[Flag] = []
     parses = SentenceParses(reference_doc, copy_doc, parse_cache)  # one parse per sentence, for every detector
+    word_params = WordParams()
+    words = word_alignment(embedder, reference_doc, copy_doc, alignment, parses if is_english else None, word_params)
     for detector in instances:
         if detector.name not in skipped:
-            flags += detector.detect(AuditContext(reference_doc, copy_doc, alignment, tuple(flags), parses))
+            context = AuditContext(reference_doc, copy_doc, alignment, tuple(flags), parses, words)
+            flags += detector.detect(context)
     flags.sort(key=lambda f: (f.start, f.end, f.kind))
     scores = score_units(reference_doc, copy_doc, alignment, cosine, flags)
     return build_report(
@@ -132,6 +156,8 @@ def audit(
         english=english,
         skipped_detectors=skipped,
         matrices=(cosine.one_one, blended.one_one),
+        words=words,
+        word_aligner={**word_params.as_dict(), "token_states": TOKEN_LAYER_NOTE},
     )
 
 

@@ -188,3 +188,73 @@ class Flag:
         empty_ok = self.start == self.end and self.text == ""
         if not (0 <= self.start < self.end or empty_ok) or len(self.text) != self.end - self.start:
             raise ValueError(f"bad flag span [{self.start}, {self.end}) for {self.text!r}")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a sentence, located in its document like a ``Sentence``.
+
+    Attributes:
+        sentence_id: The sentence holding it.
+        start: Offset in the document text.
+        end: Offset one past the word; ``document[start:end] == text``.
+        text: The word as written.
+    """
+
+    sentence_id: int
+    start: int
+    end: int
+    text: str
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.start < self.end or len(self.text) != self.end - self.start:
+            raise ValueError(f"bad word span [{self.start}, {self.end}) for {self.text!r}")
+
+
+@dataclass(frozen=True)
+class WordLink:
+    """A copy word that renders an original word, inside one linked unit; or a word left unaligned.
+
+    Attributes:
+        unit: Index of the unit in ``Alignment.units``.
+        reference: The original's word, or None for a copy word that renders none.
+        copy: The copy's word, or None for an original word the copy does not render.
+        score: How sure the link is, 0 to 1 (nan for an unaligned word).
+        match: ``"exact"``, ``"folded"`` (case, accents, transliteration), ``"lemma"``,
+            ``"embedding"`` (contextual token similarity), or ``""`` when unaligned.
+    """
+
+    unit: int
+    reference: Word | None
+    copy: Word | None
+    score: float
+    match: str
+
+    def __post_init__(self) -> None:
+        if self.reference is None and self.copy is None:
+            raise ValueError("a word link needs a word on at least one side")
+
+
+@dataclass(frozen=True)
+class WordAlignment:
+    """Which copy words render which original words, unit by unit (see ``mtqa.align.words``)."""
+
+    links: tuple[WordLink, ...] = ()
+
+    @cached_property
+    def _by_reference(self) -> dict[int, list[WordLink]]:
+        found: dict[int, list[WordLink]] = {}
+        for link in self.links:
+            if link.reference is not None and link.copy is not None:
+                found.setdefault(link.reference.start, []).append(link)
+        return found
+
+    def rendering(self, start: int, end: int) -> list[WordLink]:
+        """The links of the original's words inside ``[start, end)``, in the original's order."""
+        return [
+            link
+            for offset in sorted(self._by_reference)
+            if start <= offset < end
+            for link in self._by_reference[offset]
+            if link.reference is not None and link.reference.end <= end
+        ]

@@ -81,7 +81,7 @@ def test_seed_summary(seed_report: Report) -> None:
 
 def test_report_to_dict_has_exactly_the_contract_keys(seed_report: Report) -> None:
     data = json.loads(seed_report.to_json())
-    assert list(data) == ["sentences", "pairs", "flags", "summary", "signature"]
+    assert list(data) == ["sentences", "pairs", "flags", "words", "summary", "signature"]
     assert set(data["pairs"][0]) >= {
         "reference_ids",
         "copy_ids",
@@ -120,6 +120,7 @@ def test_report_to_csv_writes_the_same_content(seed_report: Report, tmp_path) ->
         "sentences.csv",
         "signature.json",
         "summary.json",
+        "words.csv",
     ]
     pairs = pd.read_csv(folder / "pairs.csv")
     assert len(pairs) == len(seed_report.pairs)

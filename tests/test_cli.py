@@ -39,7 +39,7 @@ def test_json_output_has_exactly_the_report_keys() -> None:
     result = runner.invoke(app, ["audit", *SEED, "--format", "json"])
     assert result.exit_code == 0
     data = json.loads(result.stdout)
-    assert list(data) == ["sentences", "pairs", "flags", "summary", "signature"]
+    assert list(data) == ["sentences", "pairs", "flags", "words", "summary", "signature"]
 
 
 def test_csv_output_to_stdout_and_to_a_directory(tmp_path: Path) -> None:

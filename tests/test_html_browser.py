@@ -116,7 +116,8 @@ def test_every_flag_is_a_highlighted_span_with_its_suggestion(seed: tuple[Page, 
     marks = page.js(
         """() => Array.from(document.querySelectorAll('mark.flag')).map(m => ({
              flags: m.dataset.flags.split(' ').map(Number),
-             text: Array.from(m.childNodes).filter(n => n.nodeType === Node.TEXT_NODE).map(n => n.data).join(''),
+             text: Array.from(m.childNodes).filter(n => !(n.classList && n.classList.contains('tip')))
+                     .map(n => n.textContent).join(''),
              tip: m.querySelector('.tip').textContent,
              border: parseFloat(getComputedStyle(m).borderBottomWidth),
              width: m.getBoundingClientRect().width }))"""
@@ -174,6 +175,35 @@ def test_hovering_or_clicking_a_copy_sentence_lights_its_original_counterparts(
     assert page.lit(twin) and page.in_view(twin)
     page.page.keyboard.press("Escape")
     assert page.active("pinned") == set() and not page.lit(twin)
+
+
+def test_hovering_a_word_lights_the_word_that_renders_it(seed: tuple[Page, dict[str, Any]]) -> None:
+    page, data = seed
+    links = [w for w in data["words"] if w["reference_word"] and w["copy_word"]]
+    assert len(links) >= 100
+    number, mangled = next(
+        (n, w) for n, w in enumerate(data["words"]) if w["match"] == "embedding" and w["copy_word"] == "Alwarae"
+    )
+    assert mangled["reference_word"] == "al-Walae"
+    lit = "() => Array.from(document.querySelectorAll('.w.w-on')).map(w => [w.closest('.sent').id, w.textContent])"
+    assert page.js(lit) == []
+    page.page.hover(f'#c{mangled["copy_id"]} .w[data-w~="w{number}"]')
+    assert sorted(page.js(lit)) == sorted(
+        [[f"r{mangled['reference_id']}", "al-Walae"], [f"c{mangled['copy_id']}", "Alwarae"]]
+    )
+    original = f'#r{mangled["reference_id"]} .w[data-w~="w{number}"]'
+    assert page.js("s => getComputedStyle(document.querySelector(s)).backgroundColor", original) != "rgba(0, 0, 0, 0)"
+    page.page.mouse.move(0, 0)
+    assert page.js(lit) == []
+    # every link is on the page, on both sides, with the words it names (a flag's edge may cut a word in pieces)
+    shown = page.js(
+        """() => { const m = {}; document.querySelectorAll('.w').forEach(w => w.dataset.w.split(' ').forEach(id => {
+                 const side = w.closest('.sent').dataset.side; m[id] = m[id] || {reference: '', copy: ''};
+                 m[id][side] += w.textContent; })); return m; }"""
+    )
+    for number, link in enumerate(data["words"]):
+        if link["reference_word"] and link["copy_word"]:
+            assert shown[f"w{number}"] == {"reference": link["reference_word"], "copy": link["copy_word"]}
 
 
 def test_unaligned_sentences_are_marked_added_or_omitted(seed: tuple[Page, dict[str, Any]]) -> None:

@@ -79,7 +79,9 @@ def test_csv_writes_a_new_folder_then_replaces_its_own(work: Path) -> None:
     first = runner.invoke(app, ["audit", "original.txt", "copy.txt", "-f", "csv", "-o", "out/report"])
     assert first.exit_code == 0, first.output
     files = sorted(p.name for p in (work / "out" / "report").iterdir())
-    assert files == sorted([MARKER, "flags.csv", "pairs.csv", "sentences.csv", "signature.json", "summary.json"])
+    assert files == sorted(
+        [MARKER, "flags.csv", "pairs.csv", "sentences.csv", "words.csv", "signature.json", "summary.json"]
+    )
     (work / "out" / "report" / "pairs.csv").write_text("stale\n")
     again = runner.invoke(app, ["audit", "original.txt", "copy.txt", "-f", "csv", "-o", "out/report"])
     assert again.exit_code == 0, again.output
@@ -104,6 +106,7 @@ def test_a_file_output_replaces_the_file_the_user_names(work: Path) -> None:
         "sentences",
         "pairs",
         "flags",
+        "words",
         "summary",
         "signature",
     ]

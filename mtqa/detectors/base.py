@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
 from mtqa.nlp.parser import SentenceParses
-from mtqa.types import Alignment, Document, Flag, Side
+from mtqa.types import Alignment, Document, Flag, Side, WordAlignment
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc
@@ -16,14 +16,16 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class AuditContext:
     """The inputs a detector may use: both documents, their alignment, the
-    flags of the detectors that ran before it (in registry order), and the
-    parse of every sentence, shared by all detectors of an audit."""
+    flags of the detectors that ran before it (in registry order), the
+    parse of every sentence, shared by all detectors of an audit, and the
+    word alignment inside each linked unit (empty when not computed)."""
 
     reference: Document
     copy: Document
     alignment: Alignment
     prior: tuple[Flag, ...] = ()
     parses: SentenceParses | None = field(default=None, compare=False)
+    words: WordAlignment = field(default_factory=WordAlignment, compare=False)
 
     @cached_property
     def _parses(self) -> SentenceParses:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import importlib.util
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
@@ -32,6 +33,10 @@ WEIGHT_PATTERNS = ("*.safetensors", "*.bin")
 
 BACKENDS = ("onnx", "torch")
 DEFAULT_BACKEND = "onnx"
+# The encoder layer whose token states align words (1-based; the model has 6). The last layer is
+# tuned for whole-sentence similarity; a middle layer keeps each token closer to its own word
+# (SimAlign's finding for BERT), which measured best on the hand-aligned gold (benchmarks/word_alignment.py).
+TOKEN_LAYER = 3
 
 
 class Embedder(Protocol):
@@ -59,6 +64,46 @@ class Embedder(Protocol):
             Array of shape ``(len(texts), dim)``, each row of unit length.
         """
         ...
+
+
+@dataclass(frozen=True)
+class TokenStates:
+    """The contextual vectors of one text's sub-word tokens, special tokens left out.
+
+    Attributes:
+        offsets: Shape ``(n, 2)``: each token's character span in the text it came from.
+        vectors: Shape ``(n, dim)``, float32, each row of unit length (``TOKEN_LAYER``'s states).
+    """
+
+    offsets: np.ndarray
+    vectors: np.ndarray
+
+    def __post_init__(self) -> None:
+        if self.offsets.shape != (len(self.vectors), 2):
+            raise ValueError("token offsets and vectors differ in number")
+
+
+@runtime_checkable
+class TokenEmbedder(Protocol):
+    """An embedder that also gives each token's contextual vector, for word alignment."""
+
+    def encode_tokens(self, texts: list[str]) -> list[TokenStates]:
+        """The token states of each of ``texts``, in order, from the same model as ``encode``."""
+        ...
+
+
+def tokens_of(embedder: object, texts: list[str]) -> list[TokenStates] | None:
+    """The token states of ``texts`` from ``embedder``, or from the embedder it wraps (``inner``, as a cache
+    does); None when neither gives token states (a test's fake)."""
+    source = getattr(embedder, "inner", embedder)
+    return source.encode_tokens(texts) if isinstance(source, TokenEmbedder) else None
+
+
+def token_states(offsets: np.ndarray, vectors: np.ndarray, keep: np.ndarray) -> TokenStates:
+    """``TokenStates`` of the tokens where ``keep`` is true (real tokens with a span), rows normalised."""
+    kept = np.asarray(vectors[keep], dtype=np.float32)
+    norms = np.linalg.norm(kept, axis=1, keepdims=True)
+    return TokenStates(np.asarray(offsets[keep], dtype=np.int64).reshape(-1, 2), kept / np.maximum(norms, 1e-9))
 
 
 def packaged_model_path() -> Path:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mtqa.embed.base import PACKAGED_MODEL, resolve_model
+from mtqa.embed.base import PACKAGED_MODEL, TokenStates, resolve_model, token_states
 from mtqa.embed.cache import cache_dir
 from mtqa.embed.onnx_export import RECIPE
 from mtqa.errors import MtqaError
@@ -157,12 +157,33 @@ class OnnxEmbedder:
             return np.zeros((0, dim), dtype=np.float32)
 
         def one(ids: list[int]) -> np.ndarray:
-            row = np.array([ids], dtype=np.int64)
-            feeds = {"input_ids": row, "attention_mask": np.ones_like(row), "token_type_ids": np.zeros_like(row)}
-            return np.asarray(session.run(None, feeds)[0][0], dtype=np.float32)
+            return np.asarray(self._run(session, ids, "sentence_embedding"), dtype=np.float32)
 
         encodings = [e.ids for e in tokenizer.encode_batch(texts)]
+        return np.stack(self._map(one, encodings))
+
+    def encode_tokens(self, texts: list[str]) -> list[TokenStates]:
+        """The token states of each of ``texts``; see ``TokenEmbedder``. Each text runs alone, as in ``encode``."""
+        session, tokenizer = self._load()
+        encodings = tokenizer.encode_batch(texts) if texts else []
+
+        def one(encoding: Any) -> TokenStates:
+            states = self._run(session, encoding.ids, "token_states")
+            offsets = np.array(encoding.offsets, dtype=np.int64).reshape(-1, 2)
+            keep = (np.array(encoding.special_tokens_mask) == 0) & (offsets[:, 1] > offsets[:, 0])
+            return token_states(offsets, states, keep)
+
+        return self._map(one, encodings)
+
+    @staticmethod
+    def _run(session: Any, ids: list[int], output: str) -> np.ndarray:
+        row = np.array([ids], dtype=np.int64)
+        feeds = {"input_ids": row, "attention_mask": np.ones_like(row), "token_type_ids": np.zeros_like(row)}
+        return np.asarray(session.run([output], feeds)[0][0])
+
+    def _map(self, function: Any, items: list[Any]) -> list[Any]:
+        """``function`` over ``items`` in order, on ``threads`` threads (onnxruntime releases the GIL)."""
         if (self.threads or 1) <= 1:
-            return np.stack([one(ids) for ids in encodings])
+            return [function(item) for item in items]
         with ThreadPoolExecutor(self.threads) as pool:
-            return np.stack(list(pool.map(one, encodings)))
+            return list(pool.map(function, items))

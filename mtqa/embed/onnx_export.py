@@ -1,7 +1,9 @@
 """Export a sentence-transformers BERT model to int8 ONNX: ``python -m mtqa.embed.onnx_export MODEL TARGET``.
 
 The graph includes mean pooling and L2 normalisation, so it maps token ids
-straight to the sentence vector that ``SentenceTransformer.encode`` gives.
+straight to the sentence vector that ``SentenceTransformer.encode`` gives. Its
+second output, ``token_states``, is each token's state after encoder layer
+``TOKEN_LAYER``, which the word aligner reads; computing it costs nothing extra.
 The MatMul weights are quantised to int8 per output channel (dynamic
 quantisation: activations are quantised at run time). Per-channel scales keep
 the mean cosine with the fp32 model at about 0.99; one scale per tensor gives
@@ -16,10 +18,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from mtqa.embed.base import TOKEN_LAYER
 from mtqa.offline import go_offline
 
 # Bump when the recipe changes, so cached exports are rebuilt.
-RECIPE = "mean-pool-normalize|opset17|int8-per-channel-matmul|v1"
+RECIPE = f"mean-pool-normalize|token-states-layer{TOKEN_LAYER}|opset17|int8-per-channel-matmul|v2"
 OPSET = 17
 
 
@@ -40,13 +43,17 @@ def export(model_dir: Path, target: Path) -> None:
 
         def forward(
             self, input_ids: torch.Tensor, attention_mask: torch.Tensor, token_type_ids: torch.Tensor
-        ) -> torch.Tensor:
-            hidden = self.encoder(
-                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
-            ).last_hidden_state
+        ) -> tuple[torch.Tensor, torch.Tensor]:
+            output = self.encoder(
+                input_ids=input_ids,
+                attention_mask=attention_mask,
+                token_type_ids=token_type_ids,
+                output_hidden_states=True,
+            )
+            hidden = output.last_hidden_state
             mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
-            return torch.nn.functional.normalize(pooled, p=2, dim=1)
+            return torch.nn.functional.normalize(pooled, p=2, dim=1), output.hidden_states[TOKEN_LAYER]
 
     sample = tokenizer(["An example sentence.", "Another, longer example sentence."], padding=True, return_tensors="pt")
     names = ["input_ids", "attention_mask", "token_type_ids"]
@@ -62,8 +69,11 @@ def export(model_dir: Path, target: Path) -> None:
             tuple(sample[name] for name in names),
             str(fp32),
             input_names=names,
-            output_names=["sentence_embedding"],
-            dynamic_axes={**{name: {0: "batch", 1: "tokens"} for name in names}, "sentence_embedding": {0: "batch"}},
+            output_names=["sentence_embedding", "token_states"],
+            dynamic_axes={
+                **{name: {0: "batch", 1: "tokens"} for name in [*names, "token_states"]},
+                "sentence_embedding": {0: "batch"},
+            },
             opset_version=OPSET,
             dynamo=False,
         )

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mtqa.embed.base import PACKAGED_MODEL, resolve_model
+from mtqa.embed.base import PACKAGED_MODEL, TOKEN_LAYER, TokenStates, resolve_model, token_states
 from mtqa.errors import MtqaError
 from mtqa.offline import go_offline
 
@@ -68,3 +68,33 @@ class SentenceTransformerEmbedder:
             show_progress_bar=False,
         )
         return np.asarray(vectors, dtype=np.float32)
+
+    def encode_tokens(self, texts: list[str]) -> list[TokenStates]:
+        """The token states of each of ``texts`` (layer ``TOKEN_LAYER``, fp32); see ``TokenEmbedder``."""
+        import torch
+
+        model = self._load()
+        transformer: Any = model[0].auto_model
+        tokenizer = model.tokenizer
+        limit = model.get_max_seq_length() or 512
+        states = []
+        for start in range(0, len(texts), self.BATCH_SIZE):
+            batch = texts[start : start + self.BATCH_SIZE]
+            encoded = tokenizer(
+                batch,
+                padding=True,
+                truncation=True,
+                max_length=limit,
+                return_offsets_mapping=True,
+                return_special_tokens_mask=True,
+                return_tensors="pt",
+            )
+            offsets = encoded.pop("offset_mapping").numpy()
+            special = encoded.pop("special_tokens_mask").numpy()
+            with torch.inference_mode():
+                hidden = transformer(**encoded, output_hidden_states=True).hidden_states[TOKEN_LAYER].numpy()
+            mask = encoded["attention_mask"].numpy()
+            for row in range(len(batch)):
+                keep = (mask[row] == 1) & (special[row] == 0) & (offsets[row, :, 1] > offsets[row, :, 0])
+                states.append(token_states(offsets[row], hidden[row], keep))
+        return states

@@ -62,8 +62,50 @@ def _tip(flags: list[tuple[int, dict[str, Any]]]) -> str:
     return f'<span class="tip" role="tooltip">{"".join(parts)}</span>'
 
 
-def _mark(text: str, flags: list[tuple[int, dict[str, Any]]], first_of: set[int]) -> str:
-    """One highlighted stretch of copy text covered by ``flags`` (the first element of a flag gets its id)."""
+WordMarks = dict[tuple[str, int], list[tuple[int, int, str, str]]]  # (side, sentence) -> (start, end, ids, title)
+
+
+def _word_marks(data: dict[str, Any]) -> WordMarks:
+    """Each aligned word of each sentence: its span, the ids of its links, and a title naming its counterpart."""
+    found: dict[tuple[str, int, int, int], tuple[list[str], list[str]]] = {}
+    for number, link in enumerate(data.get("words", [])):
+        if link["reference_start"] is None or link["copy_start"] is None:
+            continue
+        score = "" if link["score"] is None else f" {link['score']:.2f}"
+        for side, other in (("reference", "copy"), ("copy", "reference")):
+            key = (side, link[f"{side}_id"], link[f"{side}_start"], link[f"{side}_end"])
+            ids, titles = found.setdefault(key, ([], []))
+            ids.append(f"w{number}")
+            titles.append(f"→ {link[f'{other}_word']} ({link['match']}{score})")
+    marks: WordMarks = defaultdict(list)
+    for (side, sentence, start, end), (ids, titles) in sorted(found.items()):
+        marks[side, sentence].append((start, end, " ".join(ids), "; ".join(titles)))
+    return marks
+
+
+def _with_words(text: str, offset: int, words: list[tuple[int, int, str, str]]) -> str:
+    """``text`` (starting at ``offset`` of its document) escaped, its aligned words wrapped for hover."""
+    out, position = [], offset
+    end = offset + len(text)
+    for start, stop, ids, title in words:
+        left, right = max(start, position), min(stop, end)
+        if left >= right:
+            continue
+        out.append(escape(text[position - offset : left - offset]))
+        out.append(
+            f'<span class="w" data-w="{escape(ids)}" title="{escape(title)}">'
+            f"{escape(text[left - offset : right - offset])}</span>"
+        )
+        position = right
+    out.append(escape(text[position - offset :]))
+    return "".join(out)
+
+
+def _mark(text: str, flags: list[tuple[int, dict[str, Any]]], first_of: set[int], inner: str | None = None) -> str:
+    """One highlighted stretch of copy text covered by ``flags`` (the first element of a flag gets its id).
+
+    ``inner`` is the stretch as HTML (its words wrapped), when not the escaped ``text``.
+    """
     worst = max(flags, key=lambda f: SEVERITY_RANK.get(f[1]["severity"], 0))[1]
     ids = " ".join(str(n) for n, _ in flags)
     anchors = [n for n, _ in flags if n in first_of]
@@ -71,7 +113,7 @@ def _mark(text: str, flags: list[tuple[int, dict[str, Any]]], first_of: set[int]
     # a flag that starts where another does gets an empty anchor, so #flag-N reaches every flag
     before = "".join(f'<span class="anchor" id="flag-{n}"></span>' for n in anchors[1:])
     label = "; ".join(f"{f['kind']} {f['severity']}: {f['suggestion'] or f['message']}" for _, f in flags)
-    shown = escape(text) if text else "&#8248;"  # an insertion point (an omission) shows a caret
+    shown = (inner if inner is not None else escape(text)) if text else "&#8248;"  # an insertion shows a caret
     return before + (
         f'<mark class="flag kind-{_token(worst["kind"])} sev-{_token(worst["severity"])}'
         f'{" insertion" if not text else ""}" data-flags="{ids}"{attributes} tabindex="0" '
@@ -116,8 +158,14 @@ def _place_flags(
     return placed, unplaced
 
 
-def _sentence_body(sentence: dict[str, Any], flags: list[tuple[int, dict[str, Any]]], placed: set[int]) -> str:
-    """The sentence text with its flagged spans marked; overlapping flags share the stretches they cover."""
+def _sentence_body(
+    sentence: dict[str, Any],
+    flags: list[tuple[int, dict[str, Any]]],
+    placed: set[int],
+    words: list[tuple[int, int, str, str]],
+) -> str:
+    """The sentence text with its flagged spans marked (overlapping flags share the stretches they cover)
+    and its aligned words wrapped."""
     start, end, text = sentence["start"], sentence["end"], sentence["text"]
     spans = [(max(f["start"], start), min(f["end"], end), n, f) for n, f in flags]
     cuts = sorted({start, end, *(s for s, _, _, _ in spans), *(e for _, e, _, _ in spans)})
@@ -130,10 +178,10 @@ def _sentence_body(sentence: dict[str, Any], flags: list[tuple[int, dict[str, An
             first_of -= {n for n, _ in inserted}
         piece = text[left - start : right - start]
         if covering:
-            out.append(_mark(piece, covering, first_of))
+            out.append(_mark(piece, covering, first_of, _with_words(piece, left, words)))
             first_of -= {n for n, _ in covering}
         else:
-            out.append(escape(piece))
+            out.append(_with_words(piece, left, words))
     trailing = [(n, f) for s, e, n, f in spans if s == e == end]
     if trailing and any(n in first_of for n, _ in trailing):
         out.append(_mark("", [(n, f) for n, f in trailing if n in first_of], first_of))
@@ -141,7 +189,9 @@ def _sentence_body(sentence: dict[str, Any], flags: list[tuple[int, dict[str, An
     return "".join(out)
 
 
-def _side(data: dict[str, Any], side: str, owner: dict[tuple[str, int], int], flags_by_sentence: Any) -> str:
+def _side(
+    data: dict[str, Any], side: str, owner: dict[tuple[str, int], int], flags_by_sentence: Any, words: WordMarks
+) -> str:
     pairs = data["pairs"]
     omitted = {
         f["reference_id"]: n
@@ -167,11 +217,7 @@ def _side(data: dict[str, Any], side: str, owner: dict[tuple[str, int], int], fl
             badge = f'<a class="badge" href="#flag-{omitted[sid]:d}">omitted</a>'
         else:
             badge = f'<span class="badge">{"omitted" if side == "reference" else "added"}</span>'
-        body = (
-            _sentence_body(sentence, flags_by_sentence.get(sid, []), placed)
-            if side == "copy"
-            else escape(sentence["text"])
-        )
+        body = _sentence_body(sentence, flags_by_sentence.get(sid, []), placed, words.get((side, sid), []))
         hue = int(unit or 0) * 137 % 360
         ident = escape(f"{side[0]}{sid}")
         paragraphs[sentence["paragraph"]].append(
@@ -221,6 +267,7 @@ def render_html(data: dict[str, Any], title: str = "mtqa audit", index_href: str
     """
     summary, signature = data["summary"], data["signature"]
     owner = _units(data)
+    words = _word_marks(data)
     flags = data["flags"]
     by_sentence, unplaced = _place_flags([s for s in data["sentences"] if s["side"] == "copy"], flags)
     kinds = ", ".join(f"{escape(str(k))} {escape(str(v))}" for k, v in summary["flags_by_kind"].items()) or "none"
@@ -246,12 +293,13 @@ def render_html(data: dict[str, Any], title: str = "mtqa audit", index_href: str
         f'<details><summary>signature: <code class="signature">{escape(_short_signature(signature))}</code>'
         f"</summary><pre>{escape(json.dumps(signature, indent=2))}</pre></details>"
         '<p class="legend">Hover or focus a sentence to light up its counterpart; a click pins it and brings the '
-        "counterpart into view (Escape unpins); the small links jump to it. "
+        "counterpart into view (Escape unpins); the small links jump to it. Hover a word to light up the word "
+        "that renders it. "
         "Marked spans are flags: hover or focus one for the suggestion and the evidence.</p></header>"
         '<main class="texts"><section class="side" id="original"><h2>Original</h2>'
-        f"{_side(data, 'reference', owner, {})}</section>"
+        f"{_side(data, 'reference', owner, {}, words)}</section>"
         f'<section class="side" id="copy"><h2>Copy</h2>{start_marks}'
-        f"{_side(data, 'copy', owner, by_sentence)}</section></main>"
+        f"{_side(data, 'copy', owner, by_sentence, words)}</section></main>"
         f"{_flag_list(flags)}"
     )
     return document(title, body, STYLE, SCRIPT)

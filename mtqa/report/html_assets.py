@@ -46,6 +46,7 @@ mark.flag:hover > .tip, mark.flag:focus > .tip { display: block; }
 #flags tr.flag-row:hover, #flags tr.flag-row:focus { background: #eef4ff; }
 #flags tr.sev-major td:nth-child(3) { color: var(--major); font-weight: 600; }
 .filters { display: flex; flex-wrap: wrap; gap: .3rem .9rem; margin-bottom: .5rem; font-size: .85rem; }
+.w.w-on { background: #1565c0; color: #fff; border-radius: 2px; }
 @media (max-width: 900px) { .texts { grid-template-columns: 1fr; } }
 """
 
@@ -92,6 +93,16 @@ SCRIPT = """
         pin(sentence);
       }
     });
+  });
+  // Hovering an aligned word lights up the words linked to it, on both sides.
+  function lightWords(word, on) {
+    word.dataset.w.split(' ').forEach(function (id) {
+      document.querySelectorAll('.w[data-w~="' + id + '"]').forEach(function (w) { w.classList.toggle('w-on', on); });
+    });
+  }
+  document.querySelectorAll('.w').forEach(function (word) {
+    word.addEventListener('mouseenter', function () { lightWords(word, true); });
+    word.addEventListener('mouseleave', function () { lightWords(word, false); });
   });
   // Keep a flag's tip inside the window: shift it left when it would run past the right edge.
   function placeTip(mark) {

@@ -12,6 +12,12 @@ Columns (the contract other tools build on):
   normalised texts (``mtqa.scoring.quality``); nan for an unaligned sentence.
 - ``flags``: kind, severity, copy_id, reference_id (nullable), start, end,
   text, suggestion, message. ``copy[start:end] == text``.
+- ``words``: the word alignment inside each linked unit (``mtqa.align.words``),
+  one row per link and one per word left unaligned: unit (the row of
+  ``pairs``), reference_id, reference_start, reference_end, reference_word,
+  copy_id, copy_start, copy_end, copy_word (the side a word lacks is null),
+  score (0 to 1, null when unaligned), match (``exact``, ``folded``, ``lemma``,
+  ``embedding``, or empty when unaligned). Offsets are into each side's text.
 
 Two matrices, for notebooks (not part of the JSON or CSV forms): ``cosine``,
 the embedding cosine of every original sentence (rows, by id) with every copy
@@ -40,7 +46,7 @@ from mtqa.report.summary import Signature, Summary, summarize
 from mtqa.scoring.labels import thresholds
 from mtqa.scoring.quality import quality_signature
 from mtqa.scoring.scorers import BleuScorer, ChrfScorer
-from mtqa.types import Alignment, Document, Flag, UnitScores
+from mtqa.types import Alignment, Document, Flag, UnitScores, WordAlignment
 from mtqa.version import VERSION
 
 SENTENCE_COLUMNS = ["side", "id", "start", "end", "text", "kind", "paragraph", "norm"]
@@ -59,9 +65,23 @@ PAIR_COLUMNS = [
     "shape",
 ]
 FLAG_COLUMNS = ["kind", "severity", "copy_id", "reference_id", "start", "end", "text", "suggestion", "message"]
-REPORT_KEYS = ("sentences", "pairs", "flags", "summary", "signature")
+WORD_COLUMNS = [
+    "unit",
+    "reference_id",
+    "reference_start",
+    "reference_end",
+    "reference_word",
+    "copy_id",
+    "copy_start",
+    "copy_end",
+    "copy_word",
+    "score",
+    "match",
+]
+REPORT_KEYS = ("sentences", "pairs", "flags", "words", "summary", "signature")
+TABLES = ("sentences", "pairs", "flags", "words")
 # What ``Report.to_csv`` writes, and the kind its marker names.
-CSV_FILES = ("sentences.csv", "pairs.csv", "flags.csv", "summary.json", "signature.json")
+CSV_FILES = ("sentences.csv", "pairs.csv", "flags.csv", "words.csv", "summary.json", "signature.json")
 CSV_KIND = "audit csv"
 
 
@@ -76,17 +96,20 @@ class Report:
     signature: Signature
     cosine: pd.DataFrame | None = field(default=None, repr=False)
     similarity: pd.DataFrame | None = field(default=None, repr=False)
+    # A report read back from a batch's result cache has no word alignment: an empty table.
+    words: pd.DataFrame = field(default_factory=lambda: word_frame(WordAlignment()), repr=False)
 
     def with_inputs(self, inputs: dict[str, Any]) -> Report:
         """This report, its signature recording what each text was read from (see ``Signature.inputs``)."""
         return dataclasses.replace(self, signature=dataclasses.replace(self.signature, inputs=inputs))
 
     def to_dict(self) -> dict[str, Any]:
-        """Return the report as JSON-ready values, keyed ``sentences, pairs, flags, summary, signature``."""
+        """Return the report as JSON-ready values, keyed ``sentences, pairs, flags, words, summary, signature``."""
         return {
             "sentences": _records(self.sentences),
             "pairs": _records(self.pairs),
             "flags": _records(self.flags),
+            "words": _records(self.words),
             "summary": _clean(self.summary.to_dict()),
             "signature": _clean(self.signature.to_dict()),
         }
@@ -96,10 +119,10 @@ class Report:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def to_csv(self, directory: str | os.PathLike[str]) -> Path:
-        """Write the three tables as CSV and the two dicts as JSON into ``directory``.
+        """Write the four tables as CSV and the two dicts as JSON into ``directory``.
 
         Files: ``sentences.csv``, ``pairs.csv`` (id lists as JSON arrays),
-        ``flags.csv``, ``summary.json``, ``signature.json``, and the marker
+        ``flags.csv``, ``words.csv``, ``summary.json``, ``signature.json``, and the marker
         ``.mtqa-output``. They are written to a temporary folder first and
         moved into place, so a failure leaves no half-written directory. The
         directory must be new or an earlier ``to_csv`` output; anything else is
@@ -117,7 +140,7 @@ class Report:
         staging = Path(tempfile.mkdtemp(prefix=".mtqa-", dir=target.parent))
         try:
             data = self.to_dict()
-            for table in ("sentences", "pairs", "flags"):
+            for table in TABLES:
                 frame = pd.DataFrame(data[table], columns=list(getattr(self, table).columns))
                 for column in ("reference_ids", "copy_ids"):
                     if column in frame:
@@ -163,6 +186,8 @@ def build_report(
     english: dict[str, float],
     skipped_detectors: list[str],
     matrices: tuple[np.ndarray, np.ndarray] | None = None,
+    words: WordAlignment | None = None,
+    word_aligner: dict[str, object] | None = None,
 ) -> Report:
     """Assemble the tables, the summary and the signature of one audit."""
     sentences = pd.DataFrame(
@@ -203,7 +228,7 @@ def build_report(
         backend=backend,
         segmenter="mtqa.segment rules",
         similarity={"lexical": "char-trigram dice", "lexical_weight": lexical_weight},
-        aligner=align_params.as_dict(),
+        aligner={**align_params.as_dict(), "words": word_aligner or {}},
         scorers={
             "cosine": "embedding cosine of each unit's joined sentences",
             "bleu": BleuScorer().signature() + "|sentence:effective-order",
@@ -226,7 +251,34 @@ def build_report(
         if matrices is not None
         else (None, None)
     )
-    return Report(sentences, pairs, flag_frame, summary, signature, cosine, similarity)
+    return Report(sentences, pairs, flag_frame, summary, signature, cosine, similarity, word_frame(words))
+
+
+def word_frame(words: WordAlignment | None) -> pd.DataFrame:
+    """The ``words`` table of a word alignment (see the module docstring)."""
+    rows = []
+    for link in words.links if words is not None else ():
+        r, c = link.reference, link.copy
+        rows.append(
+            {
+                "unit": link.unit,
+                "reference_id": r.sentence_id if r else None,
+                "reference_start": r.start if r else None,
+                "reference_end": r.end if r else None,
+                "reference_word": r.text if r else None,
+                "copy_id": c.sentence_id if c else None,
+                "copy_start": c.start if c else None,
+                "copy_end": c.end if c else None,
+                "copy_word": c.text if c else None,
+                "score": link.score,
+                "match": link.match,
+            }
+        )
+    frame = pd.DataFrame(rows, columns=WORD_COLUMNS)
+    for column in ("unit", "reference_id", "reference_start", "reference_end", "copy_id", "copy_start", "copy_end"):
+        frame[column] = frame[column].astype("Int64")
+    frame["score"] = frame["score"].astype(float)
+    return frame
 
 
 def _clean(value: Any) -> Any:

@@ -1,0 +1,141 @@
+"""Names on real copies: recall, precision and accepted variants against blind gold (issue 22).
+
+Each pair of ``benchmarks/real_pairs/pairs/*.json`` (format: ``GOLD_SPEC.md``) names a real
+content-farm copy and its original in the search tool's ``pages`` corpus, by URL, query and
+sha1, with the gold of every name the copy renders. The gold was written by helpers who never
+saw the detector code or its output. The texts are third-party and never committed: they are
+rebuilt into ``benchmarks/real_pairs/texts/<sha1>.txt`` (git-ignored) during a session by
+running each query through the search tool; ``--check`` lists what is missing or altered.
+
+The split is fixed by the copy's URL, before any output was seen: a pair is ``test`` when
+the first 8 hex digits of sha1(copy url) are odd, else ``dev``. Rules may be tuned on dev;
+the test half is scored once.
+
+Measures, per half:
+- **recall**: gold ``mangled`` and ``replaced`` names whose copy span a ``name`` flag overlaps;
+- **precision**: ``name`` flags that overlap a gold ``mangled``, ``replaced`` or ``described``
+  span, among the *judged* flags: those in a copy sentence holding a gold span (a flag elsewhere
+  lies where the excerpts do not overlap, and no gold says what is right there). ``strict``
+  precision counts every flag, judged or not;
+- **variants**: gold ``variant`` names that drew a major ``name`` flag (the issue wants none).
+
+Run: ``PYTHONPATH=. python benchmarks/real_pairs/score.py [--half dev|test|all] [--check] [--show]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ERRORS = ("mangled", "replaced")
+WRONG = ("mangled", "replaced", "described")
+
+
+def half(pair: dict[str, Any]) -> str:
+    """``test`` or ``dev``, fixed by the copy's URL."""
+    return "test" if int(hashlib.sha1(pair["copy"]["url"].encode()).hexdigest()[:8], 16) % 2 else "dev"
+
+
+def load_pairs() -> list[dict[str, Any]]:
+    return [json.loads(p.read_text(encoding="utf-8")) for p in sorted((HERE / "pairs").glob("*.json"))]
+
+
+def text_of(side: dict[str, Any]) -> str | None:
+    """The rebuilt text of one side, or None when it is missing or its sha1 differs."""
+    path = HERE / "texts" / f"{side['sha1']}.txt"
+    if not path.is_file():
+        return None
+    data = path.read_bytes()
+    return data.decode("utf-8") if hashlib.sha1(data).hexdigest() == side["sha1"] else None
+
+
+def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
+    return a_start < b_end and b_start < a_end
+
+
+def score_pair(pair: dict[str, Any], original: str, copy: str, show: bool) -> dict[str, int]:
+    import mtqa
+
+    report = mtqa.audit(original, copy)
+    flags = report.flags[report.flags.kind == "name"]
+    sentences = report.sentences[report.sentences.side == "copy"]
+    gold = [g for g in pair["names"] if g.get("copy_start") is not None]
+    counts = dict.fromkeys(("errors", "caught", "flags", "judged", "right", "variants", "variant_major"), 0)
+    for g in gold:
+        hit = [f for f in flags.itertuples() if overlaps(f.start, f.end, g["copy_start"], g["copy_end"])]
+        if g["class"] in ERRORS:
+            counts["errors"] += 1
+            counts["caught"] += bool(hit)
+            if show and not hit:
+                print(f"  MISS {g['class']}: {g['copy_text']!r} for {g['original']!r}")
+        if g["class"] == "variant":
+            counts["variants"] += 1
+            major = [f for f in hit if f.severity == "major"]
+            counts["variant_major"] += bool(major)
+            if show and major:
+                print(f"  VARIANT MAJOR: {g['copy_text']!r} for {g['original']!r}: {major[0].message}")
+    holders = [
+        (s.start, s.end) for s in sentences.itertuples() if any(s.start <= g["copy_start"] < s.end for g in gold)
+    ]
+    for f in flags.itertuples():
+        counts["flags"] += 1
+        right = any(overlaps(f.start, f.end, g["copy_start"], g["copy_end"]) for g in gold if g["class"] in WRONG)
+        judged = right or any(start <= f.start < end for start, end in holders)
+        counts["judged"] += judged
+        counts["right"] += right
+        if show and not right:
+            print(f"  {'FALSE' if judged else 'unjudged'} {f.severity}: {f.text!r} -> {f.suggestion!r}: {f.message}")
+    return counts
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--half", default="dev", choices=("dev", "test", "all"))
+    parser.add_argument("--check", action="store_true", help="only list the texts that are missing or altered")
+    parser.add_argument("--show", action="store_true", help="print every miss and false alarm")
+    args = parser.parse_args()
+    pairs = load_pairs()
+    missing = [(p["id"], s) for p in pairs for s in ("original", "copy") if text_of(p[s]) is None]
+    if args.check or missing:
+        for pair_id, side in missing:
+            print(f"missing or altered: {pair_id} {side}")
+        if missing and not args.check:
+            print(
+                "the real-pair texts are not rebuilt here: run each pair's queries through the search tool's "
+                "pages corpus and save the excerpts as texts/<sha1>.txt (see GOLD_SPEC.md); skipping"
+            )
+        if not args.check:
+            sys.exit(0)
+        return
+    chosen = [p for p in pairs if args.half == "all" or half(p) == args.half]
+    totals = dict.fromkeys(("errors", "caught", "flags", "judged", "right", "variants", "variant_major"), 0)
+    for pair in chosen:
+        if args.show:
+            print(f"{pair['id']} ({half(pair)}, {pair['site']}): {pair['topic']}")
+        counts = score_pair(pair, text_of(pair["original"]) or "", text_of(pair["copy"]) or "", args.show)
+        for key, value in counts.items():
+            totals[key] += value
+    sites = len({p["site"] for p in chosen})
+    t = totals
+    print(f"half {args.half}: {len(chosen)} pairs, {sites} copy sites")
+    print(
+        "| gold errors | caught | recall | name flags | judged | right | precision (judged) | precision (all) "
+        "| variants | variants flagged major |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    recall = t["caught"] / t["errors"] if t["errors"] else float("nan")
+    precision = t["right"] / t["judged"] if t["judged"] else float("nan")
+    strict = t["right"] / t["flags"] if t["flags"] else float("nan")
+    print(
+        f"| {t['errors']} | {t['caught']} | {recall:.2f} | {t['flags']} | {t['judged']} | {t['right']} "
+        f"| {precision:.2f} | {strict:.2f} | {t['variants']} | {t['variant_major']} |"
+    )
+
+
+if __name__ == "__main__":
+    main()
