@@ -24,7 +24,7 @@ import numpy as np
 
 from mtqa.embed.base import PACKAGED_MODEL, TokenStates, resolve_model, token_states
 from mtqa.embed.cache import cache_dir
-from mtqa.embed.onnx_export import RECIPE
+from mtqa.embed.onnx_export import RECIPE, token_model_path
 from mtqa.errors import MtqaError
 from mtqa.offline import OFFLINE_ENVIRONMENT, go_offline
 from mtqa.outputs import write_text_atomic
@@ -109,6 +109,15 @@ def _max_tokens(model_dir: Path) -> int:
     return 512
 
 
+def _session(onnxruntime: Any, path: Path) -> Any:
+    """An onnxruntime session on one thread (threads run texts side by side instead), quiet."""
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = 1
+    options.inter_op_num_threads = 1
+    options.log_severity_level = 3
+    return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+
 class OnnxEmbedder:
     """The model as int8 ONNX; an ``Embedder``. Nothing is loaded until the first call.
 
@@ -128,6 +137,7 @@ class OnnxEmbedder:
         self.backend = "onnx int8"
         self.threads: int | None = threads or (os.cpu_count() or 1)
         self._session: onnxruntime.InferenceSession | None = None
+        self._token_session: onnxruntime.InferenceSession | None = None
         self._tokenizer: Tokenizer | None = None
 
     def _load(self) -> tuple[Any, Any]:
@@ -139,13 +149,7 @@ class OnnxEmbedder:
             tokenizer = Tokenizer.from_file(str(self.path / "tokenizer.json"))
             tokenizer.no_padding()  # tokenizer.json may pad to a fixed length; each text runs alone
             tokenizer.enable_truncation(_max_tokens(self.path))
-            options = onnxruntime.SessionOptions()
-            options.intra_op_num_threads = 1
-            options.inter_op_num_threads = 1
-            options.log_severity_level = 3
-            self._session = onnxruntime.InferenceSession(
-                str(onnx_model_path(self.path)), options, providers=["CPUExecutionProvider"]
-            )
+            self._session = _session(onnxruntime, onnx_model_path(self.path))
             self._tokenizer = tokenizer
         return self._session, self._tokenizer
 
@@ -164,7 +168,12 @@ class OnnxEmbedder:
 
     def encode_tokens(self, texts: list[str]) -> list[TokenStates]:
         """The token states of each of ``texts``; see ``TokenEmbedder``. Each text runs alone, as in ``encode``."""
-        session, tokenizer = self._load()
+        _, tokenizer = self._load()
+        if self._token_session is None:
+            import onnxruntime  # imported by _load, after go_offline
+
+            self._token_session = _session(onnxruntime, token_model_path(onnx_model_path(self.path)))
+        session = self._token_session
         encodings = tokenizer.encode_batch(texts) if texts else []
 
         def one(encoding: Any) -> TokenStates:
