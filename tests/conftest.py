@@ -7,15 +7,19 @@ import os
 import re
 import subprocess
 import sys
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from mtqa.align.words import WordParams
 from mtqa.detectors import AuditContext
 from mtqa.embed.base import Embedder
 from mtqa.embed.onnx import OnnxEmbedder
 from mtqa.embed.torch import SentenceTransformerEmbedder
+from mtqa.nlp.parser import SentenceParses
+from mtqa.pipeline import word_alignment
 from mtqa.segment.sentences import segment
 from mtqa.types import Alignment, Flag, Unit
 
@@ -74,14 +78,26 @@ def seed_pair() -> tuple[str, str]:
 
 
 def make_context(original: str, copy: str, units: list[Unit] | None = None) -> AuditContext:
-    """Both texts segmented; sentence k aligned with sentence k unless ``units`` are given (no model)."""
+    """Both texts segmented; sentence k aligned with sentence k unless ``units`` are given.
+
+    The words of each linked unit are aligned with the packaged model (ONNX, loaded once),
+    as in an audit: the name detector judges each name by the copy words that render it.
+    """
     reference, copied = segment(original), segment(copy)
     if units is None:
         n = min(len(reference), len(copied))
         units = [Unit((k,), (k,)) for k in range(n)]
         units += [Unit((k,), ()) for k in range(n, len(reference))]
         units += [Unit((), (k,)) for k in range(n, len(copied))]
-    return AuditContext(reference, copied, Alignment(tuple(units)))
+    alignment = Alignment(tuple(units))
+    parses = SentenceParses(reference, copied)
+    words = word_alignment(_shared_onnx(), reference, copied, alignment, parses, WordParams())
+    return AuditContext(reference, copied, alignment, (), parses, words)
+
+
+@lru_cache(maxsize=1)
+def _shared_onnx() -> OnnxEmbedder:
+    return OnnxEmbedder()
 
 
 @pytest.fixture(scope="session")

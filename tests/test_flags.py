@@ -28,14 +28,20 @@ def test_particle_dropped_and_joined() -> None:
 
 
 def test_one_letter_off_next_to_a_correct_word() -> None:
+    # Gwon and Kwon are two romanisations of one Korean surname: a transliteration, minor (issue 22)
     flags = names("Chairman Kwon Taeyang resigned on Friday.", "Chairman Gwon Taeyang resigned on Friday.")
-    assert flags == [("Gwon", "Kwon", "major")]
+    assert flags == [("Gwon", "Kwon", "minor")]
+    flags = names("Chairman Kwon Taeyang resigned on Friday.", "Chairman Kwan Taeyang resigned on Friday.")
+    assert flags == [("Kwan", "Kwon", "minor")]
+    flags = names("Chairman Kwon Taeyang resigned on Friday.", "Chairman Kron Taeyang resigned on Friday.")
+    assert flags == [("Kron", "Kwon", "major")]
 
 
-def test_the_same_title_for_another_person_is_not_a_mangling() -> None:
-    original = "The group Harakat Sheikh al-Ansari claimed the attack."
-    copy = "A photo showed Shaikh Omar Haddad beside the commander."
-    assert names(original, copy) == []
+def test_the_same_title_for_another_person_is_not_a_mangling(real_embedder: SentenceTransformerEmbedder) -> None:
+    # judged by the real aligner: a sentence about someone else renders nothing of the original's
+    original = "The group Harakat Sheikh al-Ansari claimed the attack. Police sealed off the district."
+    copy = "A photo showed Shaikh Omar Haddad beside the commander. Police sealed off the district."
+    assert audit(original, copy, embedder=real_embedder, detectors=["name"]).flags.empty
 
 
 def test_possessives_and_calendar_words_are_not_names() -> None:

@@ -27,7 +27,7 @@ from mtqa.embed.base import TOKEN_LAYER, TokenStates
 from mtqa.nlp.parser import SentenceParses
 from mtqa.types import Alignment, Document, Side, Unit, Word, WordAlignment, WordLink
 
-# A word: letters and digits, with inner hyphens, apostrophes and dots ("al-Walae", "Brazil's", "U.S").
+# A word: letters and digits, with inner hyphens, apostrophes and dots ("el-Haziri", "Brazil's", "U.S").
 WORD = re.compile(r"[^\W_]+(?:[-'’.][^\W_]+)*")
 
 Lemmas = Mapping[tuple[Side, int], str]  # (side, word start offset) -> lowercase lemma

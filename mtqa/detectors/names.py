@@ -12,9 +12,16 @@ from rapidfuzz.distance import OSA as Levenshtein  # transpositions count as one
 from rapidfuzz.distance import Levenshtein as PlainLevenshtein
 
 from mtqa.detectors.base import AuditContext
-from mtqa.detectors.name_entities import COMMON_ZIPF, entity_flags
+from mtqa.detectors.name_entities import COMMON_ZIPF
 from mtqa.detectors.name_entities import free as _free
 from mtqa.detectors.name_entities import name_flag as _name_flag
+from mtqa.detectors.name_renderings import (
+    StoryNames,
+    headline_flags,
+    near_miss_flags,
+    rendering_flags,
+    story_names,
+)
 from mtqa.nlp.lexicon import is_unknown, nearest_known, zipf
 from mtqa.nlp.name_spans import PARTICLES, NameSpan, fold, name_spans
 from mtqa.types import Flag, Severity
@@ -91,17 +98,20 @@ class NameDetector:
         known = name_spans(context.reference)
         names = _Known(known)
         copy_spans = name_spans(context.copy)
-        flags: list[Flag] = []
-
-        for span in sorted(copy_spans, key=lambda s: (-s.words, s.start)):
-            if _free(span.start, span.end, flags):
-                flag = self._against_original(span, names, context)
-                if flag is not None:
-                    flags.append(flag)
+        every_name = story_names(context)
+        story = StoryNames.of(context, every_name)
+        flags, deferred = rendering_flags(context, story)
+        flags += headline_flags(context, story, every_name, flags)
+        flags += near_miss_flags(context, flags, story, deferred)
         flags += [f for f in self._particle_changed(context, names.first_of_each) if _free(f.start, f.end, flags)]
-        flags += [f for f in entity_flags(context) if _free(f.start, f.end, flags)]
         surfaces = {k.text for k in known}
-        singles = [s for s in copy_spans if s.words == 1 and s.text not in surfaces and _free(s.start, s.end, flags)]
+        # A word the alignment links to an original word is judged against it, not against the language.
+        linked = {link.copy.start for link in context.words.links if link.copy and link.reference}
+        singles = [
+            s
+            for s in copy_spans
+            if s.words == 1 and s.text not in surfaces and s.start not in linked and _free(s.start, s.end, flags)
+        ]
         flags += self._inconsistent(singles, known)
         flags += [
             f for f in (self._against_language(s) for s in singles) if f is not None and _free(f.start, f.end, flags)

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import LOW_COVERAGE, AuditContext
 from mtqa.detectors.name_entities import named_before
+from mtqa.detectors.name_renderings import rendered_by_words
 from mtqa.nlp.entities import core, filler, is_name, renders, text_words
 from mtqa.nlp.facts import KeyFacts, key_facts
 from mtqa.segment.quotations import quotation_spans
@@ -30,7 +31,9 @@ class OmissionDetector:
       organisation, group or event in spaCy's parse) of an original sentence
       that its rendering leaves without a trace: no word of it, no near miss
       and no initials ("said the spokesman" for "said Ali Hassan, the
-      spokesman"). A name inside a quotation is the quote detector's, and a
+      spokesman"), no word the word aligner links to it, and no word the world
+      takes for the same entity (a demonym, a capital, another name) in the
+      rendering or the copy sentences beside it. A name inside a quotation is the quote detector's, and a
       name the name detector already found replaced is not dropped. The span
       is the role the copy kept in the name's place ("the spokesman") when
       the original gives one, else the rendering sentence; the suggestion is
@@ -109,6 +112,9 @@ class OmissionDetector:
                 and not any(o <= entity.start_char < c for o, c in quoted)
                 and not renders(core(entity), words)
                 and not any(core(entity) in r or r in core(entity) for r in replaced)
+                and not rendered_by_words(
+                    context, unit, sentence.start + entity.start_char, sentence.start + entity.end_char
+                )
                 and not self._referred_back(context, unit, entity)
             ]
             unplaced = []
