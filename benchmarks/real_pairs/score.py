@@ -61,6 +61,10 @@ def overlaps(a_start: int, a_end: int, b_start: int, b_end: int) -> bool:
 def score_pair(pair: dict[str, Any], original: str, copy: str, show: bool) -> dict[str, int]:
     import mtqa
 
+    for g in pair["names"]:  # the committed gold holds offsets only; the words come from the rebuilt texts
+        g["original"] = original[g["original_start"] : g["original_end"]]
+        g["copy_text"] = copy[g["copy_start"] : g["copy_end"]] if g.get("copy_start") is not None else None
+
     report = mtqa.audit(original, copy)
     flags = report.flags[report.flags.kind == "name"]
     sentences = report.sentences[report.sentences.side == "copy"]
