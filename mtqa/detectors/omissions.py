@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import LOW_COVERAGE, AuditContext
-from mtqa.detectors.name_entities import named_before
+from mtqa.detectors.name_flags import named_before
 from mtqa.detectors.name_renderings import rendered_by_words
 from mtqa.nlp.entities import core, filler, is_name, renders, text_words
 from mtqa.nlp.facts import KeyFacts, key_facts

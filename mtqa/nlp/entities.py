@@ -119,30 +119,6 @@ def slot(entity: Span) -> tuple[str, str]:
     return (root.dep_, head.lemma_.lower())
 
 
-def same_slot(a: Span, b: Span) -> bool:
-    """Whether two entities (of an original sentence and its rendering) fill one role.
-
-    The same relation to a word of the same lemma, or the same word right
-    before or right after them.
-    """
-    relation, word = slot(a)
-    if (relation, word) == slot(b) and relation != "ROOT" and word not in _LIGHT_HEADS:
-        return True
-    return any(_neighbour(a, step) is not None and _neighbour(a, step) == _neighbour(b, step) for step in (-1, 1))
-
-
-def _neighbour(entity: Span, step: int) -> str | None:
-    """The content word beside ``entity`` (``step`` -1 before, 1 after), skipping "the" and punctuation."""
-    doc = entity.doc
-    i = entity.start - 1 if step < 0 else entity.end
-    while 0 <= i < len(doc) and (doc[i].is_punct or doc[i].lower_ in ("the", "a", "an")):
-        i += step
-    if not 0 <= i < len(doc):
-        return None
-    word = doc[i].lower_
-    return word if word not in _LIGHT_NEIGHBOURS else None
-
-
 def filler(entity: Span, doc: Doc) -> Span | None:
     """The phrase of ``doc`` (a rendering of ``entity``'s sentence) that fills ``entity``'s slot.
 
