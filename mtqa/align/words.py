@@ -266,3 +266,44 @@ def word_lemmas(
                 if WORD.fullmatch(token.text):
                     lemmas[(side, offset + token.idx)] = token.lemma_.lower()
     return lemmas
+
+
+def unlinked_slot(alignment: WordAlignment, reference: Document, copy: Document, span: Sequence[Word]) -> list[Word]:
+    """The copy words standing where ``span`` (consecutive words of one original sentence) stands, when
+    no word of the span is linked: "Google" in "Google said on Monday" for "Microsoft" in "Microsoft
+    said on Monday".
+
+    The original words just before and just after the span anchor the slot (one unlinked word on
+    either side may be skipped): their linked copy words, in one copy sentence and in order,
+    enclose it. At a sentence's edge one anchor suffices, and the slot runs to the copy sentence's
+    edge. Empty when there is no anchor, the anchors cross, or a copy word in the slot is linked.
+    """
+    words = sentence_words(reference, span[0].sentence_id)
+    starts = [w.start for w in words]
+    if span[0].start not in starts or span[-1].start not in starts:
+        return []
+    first, last = starts.index(span[0].start), starts.index(span[-1].start)
+
+    def anchor(positions: range) -> Word | bool | None:
+        # the copy word of the nearest linked word; None at the sentence's edge; False if none in reach
+        for step, k in enumerate(positions):
+            if step > 1:
+                return False
+            copies = [lk.copy for lk in alignment.rendering(words[k].start, words[k].end) if lk.copy]
+            if copies:
+                return min(copies, key=lambda w: w.start)
+        return None if not positions else False
+
+    left, right = anchor(range(first - 1, -1, -1)), anchor(range(last + 1, len(words)))
+    if left is False or right is False:
+        return []
+    anchors = [w for w in (left, right) if isinstance(w, Word)]
+    if not anchors or len({w.sentence_id for w in anchors}) > 1:
+        return []
+    low = left.end if isinstance(left, Word) else -1
+    high = right.start if isinstance(right, Word) else len(copy.text) + 1
+    between = [w for w in sentence_words(copy, anchors[0].sentence_id) if low <= w.start and w.end <= high]
+    linked = alignment.linked_copy
+    if not between or any(w.start in linked for w in between):
+        return []
+    return between

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING
 import jellyfish
 from rapidfuzz.distance import OSA
 
-from mtqa.align.words import fold_word, sentence_words
+from mtqa.align.words import fold_word, sentence_words, unlinked_slot
 from mtqa.detectors.base import AuditContext
 from mtqa.nlp.lexicon import zipf
 from mtqa.nlp.name_spans import CALENDAR
@@ -61,6 +62,8 @@ RESPELT_SIMILARITY = 0.5
 MIN_REPLACED_SCORE = 0.65
 # A link by the token states this strong holds a name's rendering in place as an exact one does.
 STRONG_LINK = 0.6
+# Word links made by the words' forms (the same word, folded, or the same lemma), not by the token states.
+FORM_MATCHES = frozenset({"exact", "folded", "lemma"})
 _POSSESSIVE = re.compile(r"['’]s?$")
 
 Verdict = tuple[str, Severity | None, str]  # (class, severity or None for no flag, reason)
@@ -290,8 +293,16 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     if world:
         return "variant", None, f"“{copy}” is {world}"
     short, long = sorted((theirs, mine), key=len)
-    # "Gen" for "General", "St" for "Street": the long form is an ordinary word, the short one a few letters
-    if long.startswith(short) and 2 <= len(short) <= 4 and zipf(long) >= COMMON_ZIPF:
+    # "Gen" for "General", "St" for "Street" or "Saint": the long form is an ordinary word, the short one
+    # a few of its letters, its first (and for a contraction, its last)
+    contraction = (
+        len(short) <= 3
+        and len(long) >= len(short) + 2
+        and short[:1] == long[:1]
+        and short[-1:] == long[-1:]
+        and _in_order(list(short), list(long))
+    )
+    if (long.startswith(short) or contraction) and 2 <= len(short) <= 4 and zipf(long) >= COMMON_ZIPF:
         return "variant", None, f"“{copy}” and “{original}” are a word and its abbreviation"
     if transliteration_variant(mine, theirs):
         return "transliterated", "minor", f"“{copy}” is a transliteration variant of “{original}”"
@@ -313,6 +324,8 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
         # the world does, the original in a derived or local form
         return "another form", "minor", f"“{copy}” is a known place; the original writes “{original}”"
     short, long = sorted((mine, theirs), key=len)
+    if len(short) >= 4 and long.startswith(short) and short == theirs and is_place_or_country(original):
+        return "variant", None, f"“{copy}” is a word derived from the place “{original}”"  # "Bosnian" / "Bosnia"
     if len(short) >= 4 and long.startswith(short):
         # "Halvorse" for "Halvorsen": no word of any kind; "Savanna" for "Savannah": one letter off
         if short == mine and (zipf(mine) < KNOWN_ZIPF or len(long) - len(short) == 1):
@@ -338,6 +351,10 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
         return "mangled", "major", f"“{copy}” re-spells “{original}” ({distance} letters differ)"
     if match == "embedding" and score < MIN_REPLACED_SCORE:
         return "unsure", None, "a weak link"
+    if not person and zipf(theirs) >= TAIL_ZIPF and zipf(mine) < COMMON_ZIPF:
+        # an ordinary word of a place's or a body's name in a local or foreign form that is no English
+        # word ("Krai" / "Territory", "Verf" / "Wharf"): what a translator does, not another name
+        return "another form", "minor", f"“{copy}” may be a local or foreign form of the name's “{original}”"
     return "replaced", "major", f"“{copy}” stands where the original names “{original}”"
 
 
@@ -359,17 +376,11 @@ def copy_run(context: AuditContext, words: list[Word], own: set[int], claimed: s
     starts = [w.start for w in sentence_words_]
     first, last = starts.index(words[0].start), starts.index(words[-1].start)
 
-    parse = context.parse("copy", words[0].sentence_id)
-    offset = context.copy.sentences[words[0].sentence_id].start
-
     def joins(word: Word) -> bool:
         # a sentence's first word is capitalised anyway: it joins only if spaCy reads it as a proper noun
-        opener = (
-            word is sentence_words_[0]
-            and zipf(word.text.lower()) >= OPENER_ZIPF
-            and not any(t.idx + offset == word.start and t.pos_ == "PROPN" for t in parse)
+        return word.start in own or (
+            _is_capitalised(word.text) and word.start not in claimed and not _copy_opener(context, word)
         )
-        return word.start in own or (_is_capitalised(word.text) and word.start not in claimed and not opener)
 
     def adjacent(left: Word, right: Word) -> bool:
         return not context.copy.text[left.end : right.start].strip()
@@ -405,6 +416,36 @@ def copy_run(context: AuditContext, words: list[Word], own: set[int], claimed: s
     return sentence_words_[first : last + 1]
 
 
+def slot_run(context: AuditContext, words: Sequence[Word]) -> list[Word]:
+    """The run of capitalised copy words (connecting words inside kept) in the slot of an original name
+    that no word of it links to (``unlinked_slot``): what stands where the name stood. Empty when the
+    slot holds no such run, or more than one, or a run much longer than the name."""
+    between = unlinked_slot(context.words, context.reference, context.copy, words)
+    if not between or len(between) > len(words) + 3:
+        return []
+    runs: list[list[Word]] = [[]]
+    for word in between:
+        name_word = _is_capitalised(word.text) and not _copy_opener(context, word)
+        if name_word or (word.text in CONNECTORS and runs[-1]):
+            runs[-1].append(word)
+        elif runs[-1]:
+            runs.append([])
+    runs = [list(itertools.dropwhile(lambda w: w.text in CONNECTORS, r[::-1]))[::-1] for r in runs]
+    runs = [r for r in runs if r]
+    if len(runs) != 1 or len(runs[0]) > len(words) + 2:
+        return []
+    return runs[0]
+
+
+def _copy_opener(context: AuditContext, word: Word) -> bool:
+    """A copy word capitalised only because it opens its sentence: common, and no proper noun to spaCy."""
+    first = sentence_words(context.copy, word.sentence_id)[0]
+    if word.start != first.start or zipf(word.text.lower()) < OPENER_ZIPF:
+        return False
+    offset = context.copy.sentences[word.sentence_id].start
+    return not any(t.idx + offset == word.start and t.pos_ == "PROPN" for t in context.parse("copy", word.sentence_id))
+
+
 def judge_name(
     name: Name, links: list[WordLink], context: AuditContext, claimed: set[int], story: StoryNames
 ) -> tuple[Verdict, list[Word], str | None] | None:
@@ -423,7 +464,6 @@ def judge_name(
         ``deferred`` (no flag) when the copy word that would replace the name is a near miss of
         another name of the story: the aligner linked the wrong name, and ``near_miss_flags`` judges it.
     """
-    reference_text = context.reference.text
     content = {w.start for w in name.content}
     linked = [
         link
@@ -433,18 +473,59 @@ def judge_name(
         and link.reference.start in content
         and not function_word(context, link.copy)  # a pronoun or "the" renders no name
     ]
-    if not linked:
-        return None
-    first_sentence = min(link.copy.sentence_id for link in linked if link.copy)
-    linked = [link for link in linked if link.copy and link.copy.sentence_id == first_sentence]
-    copy_words = _largest_group(
-        context, sorted({lk.copy for lk in linked if lk.copy is not None}, key=lambda w: w.start)
-    )
-    linked = [link for link in linked if link.copy in copy_words]
-    own = {w.start for w in copy_words}
-    missing = len(name.content) - len({lk.reference.start for lk in linked if lk.reference})
-    run = copy_run(context, copy_words, own, claimed - own, missing)
-    linked += _paired_by_position(context, name, linked, run, story.linked_copy)
+    if linked:
+        first_sentence = min(link.copy.sentence_id for link in linked if link.copy)
+        linked = [link for link in linked if link.copy and link.copy.sentence_id == first_sentence]
+        copy_words = _largest_group(
+            context, sorted({lk.copy for lk in linked if lk.copy is not None}, key=lambda w: w.start)
+        )
+        linked = [link for link in linked if link.copy in copy_words]
+        own = {w.start for w in copy_words}
+        missing = len(name.content) - len({lk.reference.start for lk in linked if lk.reference})
+        run = copy_run(context, copy_words, own, claimed - own, missing)
+        linked += _paired_by_position(context, name, linked, run, story.linked_copy)
+    else:  # no word of the name linked: what stands in its slot renders it, if anything does
+        run = copy_words = slot_run(context, name.words)
+        if not run:
+            return None
+        found = _judge_rendering(name, _slot_links(context, name, run), run, run, context, story)
+        (cls, severity, reason), words, part = found
+        if severity == "major" and not _names_something(context, run):
+            # ordinary capitalised words in the slot ("Central" for "Middle", "Crowns" for "CZK"):
+            # a translator's choice as often as a replacement
+            return (cls, "minor", f"{reason}; the copy's words name nothing known"), words, part
+        return found
+    return _judge_rendering(name, linked, run, copy_words, context, story)
+
+
+def _names_something(context: AuditContext, run: list[Word]) -> bool:
+    """Whether copy words are a name: inside an entity of a name type in spaCy's parse of the copy, or
+    not an ordinary word (a word rarer than ``COMMON_ZIPF``)."""
+    rare = any(zipf(fold_word(w.text)) < COMMON_ZIPF for w in run if w.text not in CONNECTORS)
+    return rare or _copy_label(context, run) != ""
+
+
+def _copy_label(context: AuditContext, run: list[Word]) -> str:
+    """The name type spaCy gives the copy words (an entity of a name type overlapping them), or ""."""
+    sentence = context.copy.sentences[run[0].sentence_id]
+    start, end = run[0].start - sentence.start, run[-1].end - sentence.start
+    for entity in context.parse("copy", run[0].sentence_id).ents:
+        if entity.label_ in NAME_LABELS and entity.start_char < end and start < entity.end_char:
+            return str(entity.label_)
+    return ""
+
+
+def _judge_rendering(
+    name: Name,
+    linked: list[WordLink],
+    run: list[Word],
+    copy_words: list[Word],
+    context: AuditContext,
+    story: StoryNames,
+) -> tuple[Verdict, list[Word], str | None]:
+    """Class a name by the copy words that render it (``run``; ``copy_words`` those linked, ``linked``
+    the word links between the two): see ``judge_name``."""
+    reference_text = context.reference.text
     original_words = [w.text for w in name.content]
     run_content = [w.text for w in run if w.text not in CONNECTORS]
     copy_text = context.copy.text[run[0].start : run[-1].end]
@@ -529,6 +610,16 @@ def judge_name(
     verdicts = [verdict for verdict, _ in judged]
     worst = max(verdicts, key=lambda v: (_RANK.get(v[0], 2), v[1] == "major", v[1] is not None))
     swapped = [v for v in verdicts if v[0] == "swapped"]
+    whole_swapped = len(swapped) == len(verdicts) and {lk.reference.start for _, lk in judged if lk.reference} >= {
+        w.start for w in name.content
+    }
+    # a cognate ("Bavarian" / "Bayern", "Centrum" / "Center") is the name translated, not another name
+    cognate = mine[:2] == theirs[:2] or OSA.normalized_similarity(mine, theirs) >= RESPELT_SIMILARITY
+    capitalised = all(_is_capitalised(w) for w in run_content)
+    if whole_swapped and capitalised and not cognate and _copy_label(context, run) == name.label != "":
+        # every word of an entity's name gone, and a name of the same type in its place: "Google" for
+        # "Microsoft" (a place for a people, "Netherlands" for "Dutchman", is a rendering)
+        return ("replaced", "major", f"“{copy_text}” stands where the original names “{whole}”"), run, None
     if len(swapped) >= 2 and _RANK.get(worst[0], 2) <= 1:
         reasons = "; ".join(v[2] for v in swapped)
         return ("mangled", "major", f"words of the name translated or swapped: {reasons}"), run, None
@@ -621,6 +712,18 @@ def _paired_by_position(
             joined = Word(right[0].sentence_id, start, end, context.copy.text[start:end])
             return [WordLink(unit, left[0], joined, 0.0, "position")]
     return []
+
+
+def _slot_links(context: AuditContext, name: Name, run: list[Word]) -> list[WordLink]:
+    """The name's words paired with the words of its slot's run: one to one when they are as many,
+    else the whole name with the whole run."""
+    theirs = list(name.content)
+    mine = [w for w in run if w.text not in CONNECTORS]
+    if len(theirs) == len(mine):
+        return [WordLink(-1, a, b, 0.0, "position") for a, b in zip(theirs, mine, strict=True)]
+    whole = Word(name.sentence_id, name.start, name.end, name.text(context.reference.text))
+    joined = Word(run[0].sentence_id, run[0].start, run[-1].end, context.copy.text[run[0].start : run[-1].end])
+    return [WordLink(-1, whole, joined, 0.0, "position")]
 
 
 def _same_letters(context: AuditContext, name: Name, run: list[Word]) -> tuple[list[Word], list[Word]] | None:
@@ -846,17 +949,31 @@ def near_miss_flags(context: AuditContext, taken: list[Flag], story: StoryNames,
 
 def rendered_by_words(context: AuditContext, unit: Unit, start: int, end: int) -> bool:
     """Whether the copy renders the original name at ``[start, end)``: a content word of it linked to a
-    copy word that is no function word, or a copy word nearby that the world takes for the same entity
-    ("Czech" for "the Czech Republic", "Kiev" for "Kyjev"), in the unit or the copy sentences beside it."""
+    copy word that is no function word, capitalised words standing in its slot (``slot_run``: rightly
+    or not, the name is rendered, and the name detector judges how), or a copy word nearby that the
+    world takes for the same entity ("Czech" for "the Czech Republic", "Kiev" for "Kyjev"), in the
+    unit or the copy sentences beside it."""
     for link in context.words.rendering(start, end):
         content = link.reference is not None and link.reference.text not in CONNECTORS
         if content and link.copy is not None and not function_word(context, link.copy):
             return True
+    words = sentence_words(context.reference, context.reference.sentence_at(start))
+    span = [w for w in words if start <= w.start < end]
+    if span and slot_run(context, span):
+        return True
     name = _strip(context.reference.text[start:end])
+    # a copy word written as some other original word renders that word, not this name's entity
+    # ("Russian" for "Russian", not for "Saint Petersburg"; "Ghana" for a later "Ghana", not for "Ghanaian")
+    elsewhere = {
+        lk.copy.start
+        for lk in context.words.links
+        if lk.copy and lk.reference and lk.match in FORM_MATCHES and not start <= lk.reference.start < end
+    }
     nearby = range(max(min(unit.copy_ids) - 1, 0), min(max(unit.copy_ids) + 2, len(context.copy)))
     for j in nearby:
-        words = [w.text for w in sentence_words(context.copy, j) if _is_capitalised(w.text)]
-        phrases = words + [f"{a} {b}" for a, b in itertools.pairwise(words)]
+        capitalised = [w for w in sentence_words(context.copy, j) if _is_capitalised(w.text)]
+        kept = [w.text for w in capitalised if w.start not in elsewhere]
+        phrases = kept + [f"{a} {b}" for a, b in itertools.pairwise(kept)]
         if any(same_entity(name, phrase) or fold_word(phrase) == fold_word(name) for phrase in phrases):
             return True
     return False

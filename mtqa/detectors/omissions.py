@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import LOW_COVERAGE, AuditContext
@@ -37,7 +38,8 @@ class OmissionDetector:
       name the name detector already found replaced is not dropped. The span
       is the role the copy kept in the name's place ("the spokesman") when
       the original gives one, else the rendering sentence; the suggestion is
-      the original's phrase. A person dropped is major, any other name minor.
+      the original's phrase. A person dropped from a body sentence is major,
+      any other name, and any name a headline drops, minor.
     """
 
     name = "omission"
@@ -102,8 +104,8 @@ class OmissionDetector:
         flags = []
         for i in unit.reference_ids:
             sentence = context.reference.sentences[i]
-            if sentence.kind != "body":
-                continue  # a headline is shortened as a matter of course
+            if sentence.kind not in ("body", "headline"):
+                continue
             quoted = quotation_spans(sentence.text)
             dropped = [
                 entity
@@ -117,15 +119,18 @@ class OmissionDetector:
                 )
                 and not self._referred_back(context, unit, entity)
             ]
-            unplaced = []
+            found, unplaced = [], []
             for entity in dropped:
                 flag = self._role_kept(context, unit, sentence, entity)
                 if flag is not None:
-                    flags.append(flag)
+                    found.append(flag)
                 else:
                     unplaced.append(entity)
             if unplaced:
-                flags.append(self._no_trace(context, unit, sentence, unplaced))
+                found.append(self._no_trace(context, unit, sentence, unplaced))
+            if sentence.kind == "headline":  # a headline is shortened as a matter of course: at most minor
+                found = [replace(f, severity="minor") for f in found]
+            flags += found
         return flags
 
     @staticmethod

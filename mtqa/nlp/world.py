@@ -56,6 +56,10 @@ def _tables() -> _Tables:
         code = str(info.get("ISO", {}).get("alpha2") or info.get("name"))
         names.setdefault(code, str(info.get("name")))
         add(info.get("name"), code, "a name")
+        name = str(info.get("name") or "")
+        if " and " in name and not name.lower().startswith("the "):
+            # the first of a joined country's parts stands for the country ("Bosnia", "Trinidad")
+            add(name.split(" and ")[0], code, "a short name")
         for alternative in info.get("altSpellings") or ():
             add(alternative, code, "another name")
         add(info.get("nativeName"), code, "its native name")
