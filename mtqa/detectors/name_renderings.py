@@ -423,6 +423,8 @@ def slot_run(context: AuditContext, words: Sequence[Word]) -> list[Word]:
     between = unlinked_slot(context.words, context.reference, context.copy, words)
     if not between or len(between) > len(words) + 3:
         return []
+    if context.copy.sentences[between[0].sentence_id].text.isupper():
+        return []  # in a sentence written in capitals every word looks like a name
     runs: list[list[Word]] = [[]]
     for word in between:
         name_word = _is_capitalised(word.text) and not _copy_opener(context, word)
