@@ -323,3 +323,18 @@ def test_a_brand_written_in_camel_case_is_no_name_to_correct(brand: str) -> None
     original = "The storm hit the coast on Monday, the weather service said."
     assert names(original, f"The storm hit the coast on Monday, {brand} reported.") == []
     assert names(original, f"Readers of {brand} saw the storm hit the coast on Monday.") == []
+
+
+@pytest.mark.parametrize(
+    ("original", "copy", "verdict"),
+    [
+        ("Toronto", "Torontonian", "variant"),  # a word derived from a known place
+        ("Saint", "St", "variant"),  # a contraction of an ordinary word
+        ("Allan", "Alan", "transliterated"),  # no contraction: a letter of a name dropped
+        ("Territory", "Krai", "another form"),  # a foreign form of an ordinary word of a place's name
+    ],
+)
+def test_word_forms_of_a_name(original: str, copy: str, verdict: str) -> None:
+    from mtqa.detectors.name_renderings import judge_word
+
+    assert judge_word(original, copy, 0.8, "embedding")[0] == verdict

@@ -831,7 +831,7 @@ def rendering_flags(context: AuditContext, story: StoryNames) -> tuple[list[Flag
             (cls, severity, reason), run, part = found
             if cls == "deferred":
                 deferred.update(w.start for w in run)
-            if severity is None or (cls == "replaced" and _written_beside(context, name, run)):
+            if severity is None:
                 continue
             start, end = run[0].start, run[-1].end
             whole, text = name.text(context.reference.text), context.copy.text[start:end]
@@ -853,18 +853,6 @@ def rendering_flags(context: AuditContext, story: StoryNames) -> tuple[list[Flag
             if (start, end) not in flags or SEVERITY_RANK[severity] > SEVERITY_RANK[flags[start, end].severity]:
                 flags[start, end] = flag
     return list(flags.values()), deferred
-
-
-def _written_beside(context: AuditContext, name: Name, run: list[Word]) -> bool:
-    """Whether the copy sentence of ``run`` writes the name itself outside the run: the copy words
-    linked to the name then stand beside it ("Detroit, Michigan" for "Detroit, Mich."), not for it."""
-    key = [fold_word(_name_part(w.text)) for w in name.content]
-    outside = [
-        fold_word(_name_part(w.text))
-        for w in sentence_words(context.copy, run[0].sentence_id)
-        if not run[0].start <= w.start < run[-1].end and w.text not in CONNECTORS
-    ]
-    return any(outside[k : k + len(key)] == key for k in range(len(outside) - len(key) + 1))
 
 
 def near_miss_flags(context: AuditContext, taken: list[Flag], story: StoryNames, deferred: set[int]) -> list[Flag]:
