@@ -698,7 +698,7 @@ def _paired_by_position(
     left = [w for w in name.content if w.start not in done]
     kept = {lk.copy.start for lk in linked if lk.copy}
     right = [w for w in run if w.text not in CONNECTORS and w.start not in linked_copy and w.start not in kept]
-    anchored = any(lk.match in ("exact", "folded", "lemma") or lk.score >= STRONG_LINK for lk in linked)
+    anchored = any(lk.match in FORM_MATCHES or lk.score >= STRONG_LINK for lk in linked)
     if not left or not right or not anchored:
         return []  # without one word of the name kept as it is, the sentence may name someone else
     unit = linked[0].unit

