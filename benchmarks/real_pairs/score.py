@@ -11,7 +11,8 @@ The split is fixed by the copy's URL, before any output was seen: a pair is ``te
 the first 8 hex digits of sha1(copy url) are odd, else ``dev``. Rules may be tuned on dev;
 the test half is scored once. Its first score fell short, so a fresh test half of new pairs
 (``"round": 2`` in their files; ``test2``), found and judged by two more blind helpers after the
-rules that it measures were frozen, was scored once in its turn.
+rules that it measures were frozen, was scored once in its turn; then a third (``"round": 3``,
+``test3``: 21 pairs by four more blind helpers, 19 copy sites), scored once at e00d9fa.
 
 Measures, per half:
 - **recall**: gold ``mangled`` and ``replaced`` names whose copy span a ``name`` flag overlaps;
@@ -21,7 +22,7 @@ Measures, per half:
   precision counts every flag, judged or not;
 - **variants**: gold ``variant`` names that drew a major ``name`` flag (the issue wants none).
 
-Run: ``PYTHONPATH=. python benchmarks/real_pairs/score.py [--half dev|test|test2|all] [--check] [--show] [--per-pair]``
+Run: ``PYTHONPATH=. python benchmarks/real_pairs/score.py [--half dev|test|test2|test3|all] [--check] [--show] [--per-pair]``
 """
 
 from __future__ import annotations
@@ -39,9 +40,9 @@ WRONG = ("mangled", "replaced", "described")
 
 
 def half(pair: dict[str, Any]) -> str:
-    """``test2`` for the second round's pairs; else ``test`` or ``dev``, fixed by the copy's URL."""
-    if pair.get("round") == 2:
-        return "test2"
+    """``test2``/``test3`` for the second and third rounds' pairs; else ``test`` or ``dev``, fixed by the copy's URL."""
+    if pair.get("round") in (2, 3):
+        return f"test{pair['round']}"
     return "test" if int(hashlib.sha1(pair["copy"]["url"].encode()).hexdigest()[:8], 16) % 2 else "dev"
 
 
@@ -103,7 +104,7 @@ def score_pair(pair: dict[str, Any], original: str, copy: str, show: bool) -> di
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", default="dev", choices=("dev", "test", "test2", "all"))
+    parser.add_argument("--half", default="dev", choices=("dev", "test", "test2", "test3", "all"))
     parser.add_argument("--check", action="store_true", help="only list the texts that are missing or altered")
     parser.add_argument("--show", action="store_true", help="print every miss and false alarm")
     parser.add_argument("--per-pair", action="store_true", help="print each pair's counts")
