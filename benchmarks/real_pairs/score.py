@@ -22,7 +22,8 @@ Measures, per half:
   precision counts every flag, judged or not;
 - **variants**: gold ``variant`` names that drew a major ``name`` flag (the issue wants none).
 
-Run: ``PYTHONPATH=. python benchmarks/real_pairs/score.py [--half dev|test|test2|test3|all] [--check] [--show] [--per-pair]``
+Run: ``PYTHONPATH=. python benchmarks/real_pairs/score.py [--half dev|test|test2|test3|all] [--check]
+[--show] [--per-pair]``
 """
 
 from __future__ import annotations
