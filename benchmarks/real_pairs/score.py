@@ -41,8 +41,8 @@ WRONG = ("mangled", "replaced", "described")
 
 
 def half(pair: dict[str, Any]) -> str:
-    """``test2``/``test3`` for the second and third rounds' pairs; else ``test`` or ``dev``, fixed by the copy's URL."""
-    if pair.get("round") in (2, 3):
+    """``testN`` for the pairs of a later round N; else ``test`` or ``dev``, fixed by the copy's URL."""
+    if pair.get("round", 1) > 1:
         return f"test{pair['round']}"
     return "test" if int(hashlib.sha1(pair["copy"]["url"].encode()).hexdigest()[:8], 16) % 2 else "dev"
 
@@ -105,12 +105,12 @@ def score_pair(pair: dict[str, Any], original: str, copy: str, show: bool) -> di
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--half", default="dev", choices=("dev", "test", "test2", "test3", "all"))
+    pairs = load_pairs()
+    parser.add_argument("--half", default="dev", choices=sorted({half(p) for p in pairs} | {"all"}))
     parser.add_argument("--check", action="store_true", help="only list the texts that are missing or altered")
     parser.add_argument("--show", action="store_true", help="print every miss and false alarm")
     parser.add_argument("--per-pair", action="store_true", help="print each pair's counts")
     args = parser.parse_args()
-    pairs = load_pairs()
     missing = [(p["id"], s) for p in pairs for s in ("original", "copy") if text_of(p[s]) is None]
     if args.check or missing:
         for pair_id, side in missing:
