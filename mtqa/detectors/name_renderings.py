@@ -26,10 +26,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import jellyfish
+from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
 from mtqa.align.words import fold_word, sentence_words, unlinked_slot
 from mtqa.detectors.base import AuditContext
+from mtqa.detectors.spinning import SPUN_RATE, swap_rate
 from mtqa.nlp.lexicon import zipf
 from mtqa.nlp.name_spans import CALENDAR
 from mtqa.nlp.world import different_places, is_place_or_country, same_entity
@@ -58,6 +60,9 @@ OPENER_ZIPF = 3.5
 FUNCTION_ZIPF = 5.6
 # Normalised edit similarity above which a differing word is a respelling of the name, below a new name.
 RESPELT_SIMILARITY = 0.5
+# A name written with another language's letters (on either side), and more letters apart than this,
+# is a local and an English form, not a respelling ("Mihajlovič" / "Mihaljovic" stays one).
+LOCAL_FORM_DISTANCE = 2
 # A link made by the token states alone below this score is too weak to call a name replaced.
 MIN_REPLACED_SCORE = 0.65
 # A link by the token states this strong holds a name's rendering in place as an exact one does.
@@ -76,6 +81,7 @@ class Name:
     sentence_id: int
     words: tuple[Word, ...]
     label: str
+    entity: frozenset[int] = frozenset()  # starts of the words inside spaCy's entity (not a title before it)
 
     @property
     def start(self) -> int:
@@ -145,7 +151,9 @@ def sentence_names(context: AuditContext, sentence_id: int) -> list[Name]:
         if _is_calendar(word.text) or any(ch.isdigit() for ch in word.text):
             is_name = False
         elif zipf(word.text.lower().split("'")[0].split("’")[0]) >= FUNCTION_ZIPF and word.start not in labels:
-            is_name = False  # "I", "I'll", "We": capitalised, but no name
+            # "I", "I'll", "We": capitalised, but no name; but a very common word capitalised inside a run
+            # of capitalised words is a title's ("One Night Only In New York", "Still the One")
+            is_name = _title_word(context, sentence.text.isupper(), words, index)
         elif word.start in labels:
             # inside an entity, a lowercase word names nothing unless it joins two that do ("of")
             is_name = not word.text.islower() or word.text in CONNECTORS
@@ -166,8 +174,30 @@ def sentence_names(context: AuditContext, sentence_id: int) -> list[Name]:
     names = []
     for run in (r for r in runs if r):
         label = next((labels[w.start] for w in run if w.start in labels), "")
-        names.append(Name(sentence_id, tuple(run), label))
+        names.append(Name(sentence_id, tuple(run), label, frozenset(w.start for w in run if w.start in labels)))
     return names
+
+
+def _title_word(context: AuditContext, capitals: bool, words: list[Word], index: int) -> bool:
+    """Whether a very common word, capitalised, stands inside a title: not the sentence's first word, nor
+    first after an opening quote, colon or dash, not "I", and next to another capitalised word."""
+    word = words[index]
+    if capitals or index == 0 or not _is_capitalised(word.text) or re.match(r"I\b", word.text):
+        return False
+    before = context.reference.text[words[index - 1].end : word.start].strip()
+    if before[-1:] in ("“", '"', "‘", "'", ":", "—", "–", "(", "-"):
+        return False
+
+    def capitalised_neighbour(step: int) -> bool:
+        k = index + step
+        if 0 < k + step < len(words) and words[k].text in CONNECTORS:
+            k += step  # "Still the One"
+        if not 0 < k < len(words) or not _is_capitalised(words[k].text):
+            return False
+        left, right = sorted((words[k], word), key=lambda w: w.start)
+        return all(part in CONNECTORS for part in context.reference.text[left.end : right.start].split())
+
+    return capitalised_neighbour(-1) or capitalised_neighbour(1)
 
 
 def _opener(word: Word, index: int) -> bool:
@@ -180,6 +210,11 @@ def _strip(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
+def _accented(word: str) -> bool:
+    """Whether ``word`` holds letters beyond ASCII ("Lužické", "Allgäu")."""
+    return anyascii(word) != word
+
+
 def _metaphone(key: str) -> str:
     return str(jellyfish.metaphone(key)) if key else ""
 
@@ -345,6 +380,10 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
         return "swapped", "minor", f"the name's “{original}” is translated or swapped for “{copy}”"
     if copy.islower():
         return "described", "minor", f"the name's “{original}” becomes the lowercase word “{copy}”"
+    if not person and (_accented(original) or _accented(copy)) and OSA.distance(mine, theirs) > LOCAL_FORM_DISTANCE:
+        # one side writes a place or body in its own language, with its letters, and the other in another
+        # form ("Kutnohorsko" / "Kutná Hora", "Lužické" / "Lusatian"): a translator's choice, not a mangling
+        return "another form", "minor", f"“{copy}” and “{original}” may be a local and another form of the name"
     similarity = OSA.normalized_similarity(mine, theirs)
     if similarity >= RESPELT_SIMILARITY or _metaphone(mine)[:3] == _metaphone(theirs)[:3]:
         distance = OSA.distance(mine, theirs)
@@ -383,7 +422,10 @@ def copy_run(context: AuditContext, words: list[Word], own: set[int], claimed: s
         )
 
     def adjacent(left: Word, right: Word) -> bool:
-        return not context.copy.text[left.end : right.start].strip()
+        gap = context.copy.text[left.end : right.start].strip()
+        # the dot of a short capitalised abbreviation inside a name ("Madison Sq. Garden", "Mt. Rainier")
+        abbreviation = gap == "." and _is_capitalised(left.text) and len(left.text) <= 3 and left.text.isalpha()
+        return not gap or abbreviation
 
     def room() -> bool:
         added = sum(1 for w in sentence_words_[first : last + 1] if w.start not in own)
@@ -479,7 +521,9 @@ def judge_name(
         first_sentence = min(link.copy.sentence_id for link in linked if link.copy)
         linked = [link for link in linked if link.copy and link.copy.sentence_id == first_sentence]
         copy_words = _largest_group(
-            context, sorted({lk.copy for lk in linked if lk.copy is not None}, key=lambda w: w.start)
+            context,
+            sorted({lk.copy for lk in linked if lk.copy is not None}, key=lambda w: w.start),
+            story.linked_copy,
         )
         linked = [link for link in linked if link.copy in copy_words]
         own = {w.start for w in copy_words}
@@ -609,6 +653,8 @@ def _judge_rendering(
             continue
         if verdict[0] == "unsure" or (verdict[0] == "replaced" and story.near_other(link.copy.text, name)):
             return ("deferred", None, "a weak link, or a near miss of another name of the story"), [link.copy], None
+    kept = {lk.reference.start for _, lk in judged if lk.reference and lk.match in FORM_MATCHES}
+    judged = [(_swap_judged(verdict, link, name, story, kept), link) for verdict, link in judged]
     verdicts = [verdict for verdict, _ in judged]
     worst = max(verdicts, key=lambda v: (_RANK.get(v[0], 2), v[1] == "major", v[1] is not None))
     swapped = [v for v in verdicts if v[0] == "swapped"]
@@ -648,6 +694,41 @@ def _judge_rendering(
     return worst, run, None
 
 
+def _swap_judged(verdict: Verdict, link: WordLink, name: Name, story: StoryNames, kept: set[int]) -> Verdict:
+    """A word of the name swapped for an ordinary word (``judge_word``'s minor "swapped"), judged by who did it.
+
+    Translators put the ordinary words of a body's name in other words ("Ministry of Finance" /
+    "Economics"), so one such swap is minor. But no one translates a person's surname while keeping
+    the given name ("Harry Kinds" for "Harry Styles"), and in a spun copy the swap is the spinner's
+    ("Madison Square Backyard"). A cognate or a form of the word ("Technology" / "Technologies"), an
+    abbreviation, and a place stay minor. ``kept``: the name's words rendered in their own form.
+    """
+    if verdict[0] != "swapped" or link.reference is None or link.copy is None:
+        return verdict
+    theirs, mine = fold_word(_name_part(link.reference.text)), fold_word(_name_part(link.copy.text))
+    if mine[:2] == theirs[:2] or OSA.normalized_similarity(mine, theirs) >= RESPELT_SIMILARITY:
+        return verdict
+    short, long = sorted((mine, theirs), key=len)
+    if _strip(link.reference.text).isupper() or (short[:1] == long[:1] and _in_order(list(short), list(long))):
+        return verdict  # an abbreviation on either side ("US" / "States", "Fb" / "Facebook") swaps no synonym
+    if _strip(link.copy.text).isupper() or len(mine) < 3:
+        return verdict
+    content = [w.start for w in name.content]
+    surname = (
+        name.label == "PERSON"
+        and not is_place_or_country(_strip(link.reference.text))  # "Britain" read as a person's name
+        and link.reference.start in name.entity
+        and link.reference.start != content[0]
+        and any(start in kept for start in content if start != link.reference.start)
+    )
+    if surname and zipf(theirs) >= COMMON_ZIPF:
+        return "mangled", "major", f"a person's surname is no word to translate: {verdict[2]}"
+    if story.spun:
+        rate = f"{story.swap_rate:.1f} per 100 words"
+        return "mangled", "major", f"{verdict[2]}, in a copy that swaps ordinary words for synonyms throughout ({rate})"
+    return verdict
+
+
 @dataclass(frozen=True)
 class StoryNames:
     """What every name of one audit is judged with: the original's name words, and the copy words the
@@ -656,6 +737,12 @@ class StoryNames:
     names: tuple[Name, ...]
     keys: dict[str, int]  # folded name word -> the sentence naming it first
     linked_copy: frozenset[int]
+    swap_rate: float = 0.0  # the copy's one-for-one swaps of ordinary words per 100 words (``spinning``)
+
+    @property
+    def spun(self) -> bool:
+        """Whether the copy reads as made by a synonym spinner."""
+        return self.swap_rate >= SPUN_RATE
 
     def in_sentence(self, sentence_id: int) -> list[Name]:
         """The names of one original sentence."""
@@ -673,7 +760,7 @@ class StoryNames:
             for lk in context.words.links
             if lk.copy is not None and lk.reference is not None and lk.reference.text not in CONNECTORS
         )
-        return cls(tuple(names), keys, linked)
+        return cls(tuple(names), keys, linked, swap_rate(context.words))
 
     def near_other(self, copy_word: str, name: Name) -> bool:
         """Whether ``copy_word`` is a near miss of a name word of the story that ``name`` does not hold."""
@@ -760,15 +847,17 @@ def _parts_swapped(mine: str, theirs: str) -> bool:
     return len(a) > 1 and a != b and sorted(a) == sorted(b)
 
 
-def _largest_group(context: AuditContext, words: list[Word]) -> list[Word]:
+def _largest_group(context: AuditContext, words: list[Word], linked_copy: frozenset[int]) -> list[Word]:
     """The largest run of ``words`` that stand together in their sentence (only capitalised or connecting
-    words between them): a name's words rendered far apart are a sentence rebuilt, not a name."""
+    words between them, or one word that renders no original word: "Late Night time Speaking"): a name's
+    words rendered far apart are a sentence rebuilt, not a name."""
     sentence = sentence_words(context.copy, words[0].sentence_id)
     position = {w.start: k for k, w in enumerate(sentence)}
     groups: list[list[Word]] = [[words[0]]]
     for left, right in itertools.pairwise(words):
         between = sentence[position[left.start] + 1 : position[right.start]]
-        if all(_is_capitalised(w.text) or w.text in CONNECTORS for w in between):
+        loose = [w for w in between if not (_is_capitalised(w.text) or w.text in CONNECTORS)]
+        if not loose or (len(loose) == 1 and loose[0].start not in linked_copy and len(between) == 1):
             groups[-1].append(right)
         else:
             groups.append([right])

@@ -92,7 +92,13 @@ TITLE_ABBREVIATIONS = frozenset(
     ]
 )
 # These can end a sentence; they do so only before a usual sentence opener.
-TERMINAL_ABBREVIATIONS = frozenset(["inc", "corp", "co", "ltd", "llc", "plc", "jr", "sr", "etc", "bros"])
+TERMINAL_ABBREVIATIONS = frozenset(
+    [
+        *["inc", "corp", "co", "ltd", "llc", "plc", "jr", "sr", "etc", "bros"],
+        # the kinds of place in addresses and place names ("Madison Sq. Garden", "Mt. Everest", "Fifth Ave.")
+        *["st", "sq", "ave", "blvd", "rd", "mt", "ft", "hwy", "pkwy"],
+    ]
+)
 SENTENCE_OPENERS = frozenset(
     [
         "the",

@@ -1,0 +1,130 @@
+"""Words of a name swapped for ordinary words: by whom (a spinner, or a translator), and titles as names.
+
+Every text here is made up. Each rule has a garbled case that must be flagged major and a faithful
+case that must stay minor or unflagged.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from mtqa import audit
+from mtqa.detectors.name_renderings import judge_word, sentence_names
+from mtqa.detectors.spinning import SPUN_RATE, swap_rate
+from mtqa.embed.torch import SentenceTransformerEmbedder
+from mtqa.segment.sentences import segment
+from mtqa.types import Word, WordAlignment, WordLink
+from tests.conftest import make_context
+
+# A story and a copy of it that swaps a word for a synonym every sentence or so, the words around kept.
+STORY = (
+    "The band played a relatively quiet set at Harlow Town Hall on Friday night. "
+    "The venue has a capacity of about 9,000 people and sold out quickly. "
+    "Fans said the show was a big success despite the heavy rain. "
+    "The singer thanked the crowd and promised to return next year. "
+    "Tickets for the next tour will go on sale at the end of the month."
+)
+SPUN = (
+    "The band played a comparatively quiet set at Harlow Town Corridor on Friday night. "
+    "The venue has a capability of about 9,000 people and sold out rapidly. "
+    "Fans said the show was a large success despite the heavy rainfall. "
+    "The singer thanked the viewers and promised to return subsequent year. "
+    "Tickets for the next tour will go on sale at the finish of the month."
+)
+
+
+def name_flags(original: str, copy: str, embedder: SentenceTransformerEmbedder) -> list[tuple[str, str, str]]:
+    flags = audit(original, copy, embedder=embedder, detectors=["name"]).flags
+    return [(f.text, f.suggestion, f.severity) for f in flags.itertuples()]
+
+
+def test_in_a_spun_copy_a_word_of_a_name_swapped_is_major(real_embedder: SentenceTransformerEmbedder) -> None:
+    assert name_flags(STORY, SPUN, real_embedder) == [("Corridor", "Hall", "major")]
+    # the same swap in a copy that keeps every other word: a translator's choice as often, minor
+    faithful = STORY.replace("Town Hall", "Town Corridor")
+    assert name_flags(STORY, faithful, real_embedder) == [("Corridor", "Hall", "minor")]
+
+
+def test_a_surname_swapped_for_an_ordinary_word_is_major(real_embedder: SentenceTransformerEmbedder) -> None:
+    original = "The singer Dana Rivers thanked her fans after the show. She will tour in spring."
+    copy = "The singer Dana Streams thanked her fans after the show. She will tour in spring."
+    assert name_flags(original, copy, real_embedder) == [("Streams", "Rivers", "major")]
+    # an ordinary word of a body's name put in other words: what translators do, minor
+    original = "The Ministry of Finance published the figures on Monday. The deficit fell."
+    copy = "The Ministry of Economy published the figures on Monday. The deficit fell."
+    assert name_flags(original, copy, real_embedder) == [("Economy", "Finance", "minor")]
+
+
+def test_a_word_the_copy_adds_inside_a_title_does_not_hide_the_swap(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    # "time" renders no word: the title's last word is still judged, not called a shortened form
+    original = "The band closed the night with its single ‘Early Morning Running’ and left the stage."
+    copy = "The band closed the night with its single ‘Early Morning time Jogging’ and left the stage."
+    assert name_flags(original, copy, real_embedder) == [("Jogging", "Running", "minor")]
+    shortened = "The band closed the night with its single ‘Early Morning’ and left the stage."
+    assert name_flags(original, shortened, real_embedder) == []
+
+
+def _link(unit: int, ref: tuple[int, str], copy: tuple[int, str], match: str) -> WordLink:
+    return WordLink(
+        unit,
+        Word(0, ref[0], ref[0] + len(ref[1]), ref[1]),
+        Word(0, copy[0], copy[0] + len(copy[1]), copy[1]),
+        1.0,
+        match,
+    )
+
+
+def test_swap_rate_counts_one_for_one_swaps_between_kept_words() -> None:
+    # "a relatively quiet set" / "a comparatively quiet set": one swap among four words
+    links = [
+        _link(0, (0, "a"), (0, "a"), "exact"),
+        _link(0, (2, "relatively"), (2, "comparatively"), "embedding"),
+        _link(0, (13, "quiet"), (16, "quiet"), "exact"),
+        _link(0, (19, "set"), (22, "set"), "exact"),
+    ]
+    assert swap_rate(WordAlignment(tuple(links))) == pytest.approx(25.0)
+    # the same words, but the copy moved the swapped word out from between them: no swap
+    moved = [*links[:1], _link(0, (2, "relatively"), (30, "comparatively"), "embedding"), *links[2:]]
+    assert swap_rate(WordAlignment(tuple(moved))) == 0.0
+    # a function word put in other words ("in" / "within") says nothing of a spinner
+    function = [*links[:1], _link(0, (2, "in"), (2, "within"), "embedding"), *links[2:]]
+    assert swap_rate(WordAlignment(tuple(function))) == 0.0
+    assert SPUN_RATE > 0
+
+
+def test_a_title_of_ordinary_words_is_one_name() -> None:
+    original = "Her new film, Only One Night In Paris, opens on Friday. We will see it."
+    context = make_context(original, original)
+    assert [n.text(original) for n in sentence_names(context, 0)] == ["Only One Night In Paris"]
+    # a very common word capitalised because it opens the sentence is no name
+    assert [n.text(original) for n in sentence_names(context, 1)] == []
+
+
+def test_a_place_abbreviation_does_not_end_the_sentence() -> None:
+    assert [s.text for s in segment("They played at Harlow Sq. Gardens on Friday. It rained.").sentences] == [
+        "They played at Harlow Sq. Gardens on Friday.",
+        "It rained.",
+    ]
+    # before a usual sentence opener it still may
+    assert [s.text for s in segment("He lives on Elm Ave. The house is old.").sentences] == [
+        "He lives on Elm Ave.",
+        "The house is old.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("original", "copy", "expected"),
+    [
+        # a local form with its own letters against another form: a translator's choice
+        ("Hornoslezský", "Upper-Silesian", ("another form", "minor")),
+        ("Zlatohorsko", "Zlaté", ("another form", "minor")),
+        # a respelling of an unaccented name stays a mangling
+        ("Vrbensko", "Vrbno", ("mangled", "major")),
+    ],
+)
+def test_a_local_form_written_with_its_own_letters_is_another_form(
+    original: str, copy: str, expected: tuple[str, str]
+) -> None:
+    assert judge_word(original, copy, 0.0, "position")[:2] == expected
