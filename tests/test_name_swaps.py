@@ -118,10 +118,12 @@ def test_a_place_abbreviation_does_not_end_the_sentence() -> None:
     ("original", "copy", "expected"),
     [
         # a local form with its own letters against another form: a translator's choice
-        ("Hornoslezský", "Upper-Silesian", ("another form", "minor")),
+        ("Vysočinský", "Vysocina", ("another form", "minor")),
         ("Zlatohorsko", "Zlaté", ("another form", "minor")),
         # a respelling of an unaccented name stays a mangling
         ("Vrbensko", "Vrbno", ("mangled", "major")),
+        # an accent says nothing of a word of another stem: it is another name
+        ("Wiśniewski", "Kowalczyk", ("replaced", "major")),
     ],
 )
 def test_a_local_form_written_with_its_own_letters_is_another_form(

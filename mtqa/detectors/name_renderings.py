@@ -380,9 +380,10 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
         return "swapped", "minor", f"the name's “{original}” is translated or swapped for “{copy}”"
     if copy.islower():
         return "described", "minor", f"the name's “{original}” becomes the lowercase word “{copy}”"
-    if not person and (_accented(original) or _accented(copy)) and OSA.distance(mine, theirs) > LOCAL_FORM_DISTANCE:
+    local = not person and (_accented(original) or _accented(copy)) and mine[:2] == theirs[:2]
+    if local and OSA.distance(mine, theirs) > LOCAL_FORM_DISTANCE:
         # one side writes a place or body in its own language, with its letters, and the other in another
-        # form ("Kutnohorsko" / "Kutná Hora", "Lužické" / "Lusatian"): a translator's choice, not a mangling
+        # form of the same stem ("Kutnohorsko" / "Kutná Hora", "Lužické" / "Lusatian"): a translator's choice
         return "another form", "minor", f"“{copy}” and “{original}” may be a local and another form of the name"
     similarity = OSA.normalized_similarity(mine, theirs)
     if similarity >= RESPELT_SIMILARITY or _metaphone(mine)[:3] == _metaphone(theirs)[:3]:
