@@ -12,7 +12,8 @@ the first 8 hex digits of sha1(copy url) are odd, else ``dev``. Rules may be tun
 the test half is scored once. Its first score fell short, so a fresh test half of new pairs
 (``"round": 2`` in their files; ``test2``), found and judged by two more blind helpers after the
 rules that it measures were frozen, was scored once in its turn; then a third (``"round": 3``,
-``test3``: 21 pairs by four more blind helpers, 19 copy sites), scored once at e00d9fa.
+``test3``: 21 pairs by four more blind helpers, 19 copy sites), scored once at e00d9fa; then a fourth
+(``"round": 4``, ``test4``: 26 pairs by seven more blind helpers, 26 copy sites), scored once at 92267de.
 
 Measures, per half:
 - **recall**: gold ``mangled`` and ``replaced`` names whose copy span a ``name`` flag overlaps;
@@ -20,9 +21,10 @@ Measures, per half:
   span, among the *judged* flags: those in a copy sentence holding a gold span (a flag elsewhere
   lies where the excerpts do not overlap, and no gold says what is right there). ``strict``
   precision counts every flag, judged or not;
-- **variants**: gold ``variant`` names that drew a major ``name`` flag (the issue wants none).
+- **variants**: gold ``variant`` names that drew a major ``name`` flag (the issue wants none);
+- **major precision**: the same precision counted over the judged ``major`` flags only.
 
-Run: ``PYTHONPATH=. python benchmarks/real_pairs/score.py [--half dev|test|test2|test3|all] [--check]
+Run: ``PYTHONPATH=. python benchmarks/real_pairs/score.py [--half dev|test|test2|test3|test4|all] [--check]
 [--show] [--per-pair]``
 """
 
@@ -37,6 +39,7 @@ from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ERRORS = ("mangled", "replaced")
+KEYS = ("errors", "caught", "flags", "judged", "right", "variants", "variant_major", "major_judged", "major_right")
 WRONG = ("mangled", "replaced", "described")
 
 
@@ -75,7 +78,7 @@ def score_pair(pair: dict[str, Any], original: str, copy: str, show: bool) -> di
     flags = report.flags[report.flags.kind == "name"]
     sentences = report.sentences[report.sentences.side == "copy"]
     gold = [g for g in pair["names"] if g.get("copy_start") is not None]
-    counts = dict.fromkeys(("errors", "caught", "flags", "judged", "right", "variants", "variant_major"), 0)
+    counts = dict.fromkeys(KEYS, 0)
     for g in gold:
         hit = [f for f in flags.itertuples() if overlaps(f.start, f.end, g["copy_start"], g["copy_end"])]
         if g["class"] in ERRORS:
@@ -98,6 +101,8 @@ def score_pair(pair: dict[str, Any], original: str, copy: str, show: bool) -> di
         judged = right or any(start <= f.start < end for start, end in holders)
         counts["judged"] += judged
         counts["right"] += right
+        counts["major_judged"] += judged and f.severity == "major"
+        counts["major_right"] += right and f.severity == "major"
         if show and not right:
             print(f"  {'FALSE' if judged else 'unjudged'} {f.severity}: {f.text!r} -> {f.suggestion!r}: {f.message}")
     return counts
@@ -124,7 +129,7 @@ def main() -> None:
             sys.exit(0)
         return
     chosen = [p for p in pairs if args.half == "all" or half(p) == args.half]
-    totals = dict.fromkeys(("errors", "caught", "flags", "judged", "right", "variants", "variant_major"), 0)
+    totals = dict.fromkeys(KEYS, 0)
     for pair in chosen:
         if args.show:
             print(f"{pair['id']} ({half(pair)}, {pair['site']}): {pair['topic']}")
@@ -138,15 +143,17 @@ def main() -> None:
     print(f"half {args.half}: {len(chosen)} pairs, {sites} copy sites")
     print(
         "| gold errors | caught | recall | name flags | judged | right | precision (judged) | precision (all) "
-        "| variants | variants flagged major |"
+        "| variants | variants flagged major | major precision (judged) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     recall = t["caught"] / t["errors"] if t["errors"] else float("nan")
     precision = t["right"] / t["judged"] if t["judged"] else float("nan")
     strict = t["right"] / t["flags"] if t["flags"] else float("nan")
+    major = t["major_right"] / t["major_judged"] if t["major_judged"] else float("nan")
     print(
         f"| {t['errors']} | {t['caught']} | {recall:.2f} | {t['flags']} | {t['judged']} | {t['right']} "
-        f"| {precision:.2f} | {strict:.2f} | {t['variants']} | {t['variant_major']} |"
+        f"| {precision:.2f} | {strict:.2f} | {t['variants']} | {t['variant_major']} "
+        f"| {major:.2f} ({t['major_right']}/{t['major_judged']}) |"
     )
 
 
