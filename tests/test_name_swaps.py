@@ -130,3 +130,53 @@ def test_a_local_form_written_with_its_own_letters_is_another_form(
     original: str, copy: str, expected: tuple[str, str]
 ) -> None:
     assert judge_word(original, copy, 0.0, "position")[:2] == expected
+
+
+def test_a_name_described_in_its_slot_is_a_minor_omission(real_embedder: SentenceTransformerEmbedder) -> None:
+    original = (
+        "In a radio interview on Monday, regional governor Anna Weller called for calm after the storm. "
+        "Crews worked overnight."
+    )
+    described = original.replace("regional governor Anna Weller", "the acting governor")
+    flags = audit(original, described, embedder=real_embedder, detectors=["name", "omission"]).flags
+    assert [(f.kind, f.severity, f.text) for f in flags.itertuples()] == [("omission", "minor", "the acting governor")]
+    # nothing in the slot at all: the person is dropped, major
+    dropped = original.replace("regional governor Anna Weller called for calm", "calm was called for")
+    flags = audit(original, dropped, embedder=real_embedder, detectors=["name", "omission"]).flags
+    assert [(f.kind, f.severity) for f in flags.itertuples()] == [("omission", "major")]
+
+
+def test_a_role_or_place_moved_around_a_name_is_no_reordering(real_embedder: SentenceTransformerEmbedder) -> None:
+    original = "Colonel Martin Hale of the State Police said the road was closed. Crews worked overnight."
+    moved = "State Police Colonel Martin Hale said the road was closed. Crews worked overnight."
+    assert name_flags(original, moved, real_embedder) == []
+    # the name's own words in another order still are
+    original = "The envoy Martin Hale said the road was closed. Crews worked overnight."
+    swapped = "The envoy Hale Martin said the road was closed. Crews worked overnight."
+    assert name_flags(original, swapped, real_embedder) == [("Hale Martin", "Martin Hale", "minor")]
+
+
+def test_a_role_word_before_a_person_put_in_other_words_is_no_name_error(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    original = "Ousted Freedonia Prime Minister Karen Holt was arrested on Tuesday. Her party called for protests."
+    assert name_flags(original, original.replace("Ousted", "Former"), real_embedder) == []
+    assert name_flags(original, original.replace("Holt", "Streams"), real_embedder) == [("Streams", "Holt", "minor")]
+
+
+@pytest.mark.parametrize(
+    ("original", "copy", "person", "expected"),
+    [
+        # a few of a word's letters, its first first: an abbreviation
+        ("Instagram", "Ig", False, ("variant", None)),
+        ("Instagram", "Gi", False, ("swapped", "minor")),
+        # two spellings of one English word in a body's name; a person's name respelt is not that
+        ("Organization", "Organisation", False, ("variant", None)),
+        ("Allan", "Alan", True, ("transliterated", "minor")),
+        ("Allan", "Alan", False, ("transliterated", "minor")),  # names, rarer than ordinary words
+    ],
+)
+def test_abbreviations_and_spellings_of_one_word(
+    original: str, copy: str, person: bool, expected: tuple[str, str | None]
+) -> None:
+    assert judge_word(original, copy, 0.0, "position", person)[:2] == expected

@@ -82,6 +82,7 @@ class Name:
     words: tuple[Word, ...]
     label: str
     entity: frozenset[int] = frozenset()  # starts of the words inside spaCy's entity (not a title before it)
+    person: frozenset[int] = frozenset()  # starts of the words inside a person's entity
 
     @property
     def start(self) -> int:
@@ -174,7 +175,9 @@ def sentence_names(context: AuditContext, sentence_id: int) -> list[Name]:
     names = []
     for run in (r for r in runs if r):
         label = next((labels[w.start] for w in run if w.start in labels), "")
-        names.append(Name(sentence_id, tuple(run), label, frozenset(w.start for w in run if w.start in labels)))
+        inside = frozenset(w.start for w in run if w.start in labels)
+        person = frozenset(w.start for w in run if labels.get(w.start) == "PERSON")
+        names.append(Name(sentence_id, tuple(run), label, inside, person))
     return names
 
 
@@ -337,8 +340,14 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
         and short[-1:] == long[-1:]
         and _in_order(list(short), list(long))
     )
-    if (long.startswith(short) or contraction) and 2 <= len(short) <= 4 and zipf(long) >= COMMON_ZIPF:
+    # "Fb" for "Facebook", "Ms" for "Mrs": two or three of the word's letters, in order, its first first
+    letters = len(short) <= 3 and short == mine and short[:1] == long[:1] and _in_order(list(short), list(long))
+    letters = letters and not person and zipf(long) >= TAIL_ZIPF  # an ordinary word, not a name's syllable
+    if (long.startswith(short) or contraction or letters) and 2 <= len(short) <= 4 and zipf(long) >= COMMON_ZIPF:
         return "variant", None, f"“{copy}” and “{original}” are a word and its abbreviation"
+    if not person and min(zipf(mine), zipf(theirs)) >= TAIL_ZIPF and _metaphone(mine) == _metaphone(theirs):
+        # two spellings of one ordinary English word ("Organisation" / "Organization", "Defence" / "Defense")
+        return "variant", None, f"“{copy}” and “{original}” are two spellings of one word"
     if transliteration_variant(mine, theirs):
         return "transliterated", "minor", f"“{copy}” is a transliteration variant of “{original}”"
     common = zipf(mine) >= COMMON_ZIPF
@@ -672,7 +681,11 @@ def _judge_rendering(
     if len(swapped) >= 2 and _RANK.get(worst[0], 2) <= 1:
         reasons = "; ".join(v[2] for v in swapped)
         return ("mangled", "major", f"words of the name translated or swapped: {reasons}"), run, None
-    if _RANK.get(worst[0], 2) == 0 and len(copy_words) > 1 and _reordered(linked):
+    # a role or place moved around a name whose own words keep their order ("Police Colonel Roland Butler"
+    # for "Colonel Roland Butler of the State Police") is the sentence rebuilt, not the name reordered
+    block = name.person or name.entity  # a person's own words first: a role or body around them may move
+    own = [lk for lk in linked if lk.reference and lk.reference.start in block] if block else linked
+    if _RANK.get(worst[0], 2) == 0 and len(copy_words) > 1 and len(own) > 1 and _reordered(own):
         rendered = context.copy.text[copy_words[0].start : copy_words[-1].end]
         of_inversion = "of" in whole.split() or "of" in rendered.split()
         # "Ministry of Health" / "Health Ministry", "Kim Yeon-soo" / "Yeon-soo Kim": word order is also
@@ -706,6 +719,9 @@ def _swap_judged(verdict: Verdict, link: WordLink, name: Name, story: StoryNames
     """
     if verdict[0] != "swapped" or link.reference is None or link.copy is None:
         return verdict
+    if name.person and link.reference.start < min(name.person) and link.reference.start not in name.entity:
+        # a role before a person's name ("Vice President", "Former Prime Minister"), put in other words
+        return "variant", None, f"a role word, not the name: {verdict[2]}"
     theirs, mine = fold_word(_name_part(link.reference.text)), fold_word(_name_part(link.copy.text))
     if mine[:2] == theirs[:2] or OSA.normalized_similarity(mine, theirs) >= RESPELT_SIMILARITY:
         return verdict

@@ -39,7 +39,9 @@ class OmissionDetector:
       is the role the copy kept in the name's place ("the spokesman") when
       the original gives one, else the rendering sentence; the suggestion is
       the original's phrase. A person dropped from a body sentence is major,
-      any other name, and any name a headline drops, minor.
+      any other name, and any name a headline drops, minor. A name whose slot
+      the copy fills with a common-noun description ("the former president"
+      for "Richard Roe") is described, not dropped: minor, on the description.
     """
 
     name = "omission"
@@ -122,6 +124,7 @@ class OmissionDetector:
             found, unplaced = [], []
             for entity in dropped:
                 flag = self._role_kept(context, unit, sentence, entity)
+                flag = flag or self._described(context, unit, sentence, entity)
                 if flag is not None:
                     found.append(flag)
                 else:
@@ -165,6 +168,20 @@ class OmissionDetector:
                 text = context.copy.text[start:end]
                 message = f"original sentence {sentence.id} names “{entity.text}”; the copy keeps only “{text}”"
                 return self._dropped_flag(j, sentence.id, (start, end), [entity], phrase.text, message, context)
+        return None
+
+    def _described(self, context: AuditContext, unit: Unit, sentence: Sentence, entity: Span) -> Flag | None:
+        """A minor flag on a common-noun description the copy put in a dropped name's slot ("the former
+        president" for "Richard Nixon"): the entity is still there, only its name is gone."""
+        for j in unit.copy_ids:
+            found = filler(entity, context.parse("copy", j))
+            if found is None or found.root.pos_ != "NOUN" or found[0].lower_ not in _DESCRIBING:
+                continue
+            start = context.copy.sentences[j].start + found.start_char
+            end = context.copy.sentences[j].start + found.end_char
+            message = f"original sentence {sentence.id} names “{entity.text}”; the copy describes it as “{found.text}”"
+            flag = self._dropped_flag(j, sentence.id, (start, end), [entity], entity.text, message, context)
+            return replace(flag, severity="minor", message=f"name described: {message}")
         return None
 
     def _no_trace(self, context: AuditContext, unit: Unit, sentence: Sentence, entities: list[Span]) -> Flag:
@@ -214,6 +231,8 @@ class OmissionDetector:
 
 
 _PERSONAL = frozenset({"he", "she", "they", "it", "we"})
+# Determiners that open a description of something named ("the former president", "a local newspaper").
+_DESCRIBING = frozenset({"the", "this", "that", "a", "an", "its", "his", "her", "their"})
 
 
 def _shared_words(a: str, b: str) -> int:
