@@ -74,3 +74,18 @@ def test_a_parse_cache_keeps_at_most_its_size() -> None:
     cache.parse(["Three."], batch_size=8)
     assert cache.parse(["One."], batch_size=8)[0] is first[0]
     assert cache.parse(["Two."], batch_size=8)[0] is not first[1]  # dropped as the least recent, parsed anew
+
+
+def test_a_second_look_parses_only_the_plain_form_once(
+    monkeypatch: pytest.MonkeyPatch, onnx_embedder: Embedder
+) -> None:
+    # the syntax detector parses a plainer form of a sentence the first parse calls broken, through the
+    # audit's parses: every sentence once, and the plain form once
+    original = "The bank said it would refund the money. Clients were told on Monday."
+    copy = "The bank said it would refund the money. Moravská spořitelna mistakenly double-charged the cards."
+    parsed = count_parses(monkeypatch)
+    report = audit(original, copy, embedder=onnx_embedder)
+    extra = sorted(set(parsed) - set(report.sentences.text))
+    assert extra == ["Alex mistakenly charged the cards."]
+    assert sorted(parsed) == sorted([*report.sentences.text, *extra])
+    assert "syntax" not in set(report.flags.kind)

@@ -35,6 +35,10 @@ class AuditContext:
         """spaCy's parse of sentence ``sentence_id`` of ``side``; each sentence is parsed once per audit."""
         return self._parses.sentence(side, sentence_id)
 
+    def parse_text(self, text: str) -> Doc:
+        """spaCy's parse of a text made from a sentence for a second look (a plainer form of it)."""
+        return self._parses.extra(text)
+
     def counterparts(self, copy_id: int) -> tuple[int, ...]:
         """Reference sentence ids aligned with copy sentence ``copy_id``."""
         unit = self.alignment.unit_of("copy", copy_id)

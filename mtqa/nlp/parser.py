@@ -105,6 +105,7 @@ class SentenceParses:
         self._documents: dict[Side, Document] = {"reference": reference, "copy": copy}
         self._cache = cache
         self._docs: dict[Side, list[Doc]] | None = None
+        self._extra: dict[str, Doc] = {}
 
     def sentence(self, side: Side, sentence_id: int) -> Doc:
         """The parse of sentence ``sentence_id`` of ``side`` ("reference" or "copy").
@@ -121,3 +122,13 @@ class SentenceParses:
             split = len(self._documents["reference"])
             self._docs = {"reference": docs[:split], "copy": docs[split:]}
         return self._docs[side][sentence_id]
+
+    def extra(self, text: str) -> Doc:
+        """The parse of a text made from a sentence for a second look (``mtqa.nlp.plain``), once per text.
+
+        Raises:
+            MtqaError: If no English pipeline is installed.
+        """
+        if text not in self._extra:
+            self._extra[text] = self._cache.parse([text], 1)[0] if self._cache is not None else english()(text)
+        return self._extra[text]

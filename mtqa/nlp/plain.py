@@ -1,0 +1,59 @@
+"""A plainer form of a sentence for a second parse: names the small parser may not know made plain.
+
+spaCy's small English model misreads sentences around names it has not seen: "Česká spořitelna
+mistakenly double-charged some card payments" gets no finite verb, because it reads the foreign
+name as the sentence's head. Parsed again as "Alex mistakenly charged some card payments", the
+same sentence is plainly well formed. A verdict that only the first parse gives is the parser's
+error, not the sentence's.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from mtqa.nlp.entities import NAME_LABELS
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Token
+
+# What each name becomes: a short given name the model knows well, singular, of any role in a clause.
+PLACEHOLDER = "Alex"
+# "double-charged" -> "charged", "well-known" -> "known": a lowercase compound, its last part.
+_COMPOUND = re.compile(r"\b[A-Za-z]+-(?=[a-z]+\b)")
+
+
+def _name_like(token: Token) -> bool:
+    """A word of a name: in a name entity, a proper noun written capitalised, or a word with letters beyond ASCII."""
+    if token.is_punct or token.is_space or token.lower_ in ("'s", "’s"):
+        return False
+    foreign = token.is_alpha and any(ord(ch) > 127 for ch in token.text)
+    # a sentence's first word is capitalised anyway, and a fragment's verb ("Said that ...") may be read as a name
+    proper = token.pos_ == "PROPN" and token.text[:1].isupper() and token.i > 0
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    first_of_many = following is not None and following.ent_iob_ == "I"  # a name of two words or more opens it
+    entity = token.ent_type_ in NAME_LABELS and (token.i > 0 or first_of_many)
+    return entity or foreign or proper
+
+
+def plain_form(doc: Doc) -> str:
+    """``doc``'s text with each run of name words replaced by one plain name, and lowercase hyphenated
+    compounds by their last part; punctuation and spacing kept."""
+    pieces: list[str] = []
+    pending = None  # the spacing after the run of name words being read, if any
+    for token in doc:
+        following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        # a particle between two words of a name ("Van den Bergh", "Abu al Walid") belongs to it
+        particle = pending is not None and token.is_lower and len(token) <= 3 and following is not None
+        if _name_like(token) or (particle and following is not None and _name_like(following)):
+            if pending is None:
+                pieces.append(PLACEHOLDER)
+            pending = token.whitespace_
+            continue
+        if pending is not None:
+            pieces.append(pending)
+            pending = None
+        pieces.append(token.text_with_ws)
+    if pending is not None:
+        pieces.append(pending)
+    return _COMPOUND.sub("", "".join(pieces))
