@@ -61,7 +61,7 @@ FUNCTION_ZIPF = 5.6
 # Normalised edit similarity above which a differing word is a respelling of the name, below a new name.
 RESPELT_SIMILARITY = 0.5
 # A name written with another language's letters (on either side), and more letters apart than this,
-# is a local and an English form, not a respelling ("Mihajlovič" / "Mihaljovic" stays one).
+# is a local and an English form, not a respelling ("Novakovič" / "Novaković" stays one).
 LOCAL_FORM_DISTANCE = 2
 # A link made by the token states alone below this score is too weak to call a name replaced.
 MIN_REPLACED_SCORE = 0.65
@@ -153,7 +153,7 @@ def sentence_names(context: AuditContext, sentence_id: int) -> list[Name]:
             is_name = False
         elif zipf(word.text.lower().split("'")[0].split("’")[0]) >= FUNCTION_ZIPF and word.start not in labels:
             # "I", "I'll", "We": capitalised, but no name; but a very common word capitalised inside a run
-            # of capitalised words is a title's ("One Night Only In New York", "Still the One")
+            # of capitalised words is a title's ("Only One Night In Paris", "Under the Sea")
             is_name = _title_word(context, sentence.text.isupper(), words, index)
         elif word.start in labels:
             # inside an entity, a lowercase word names nothing unless it joins two that do ("of")
@@ -194,7 +194,7 @@ def _title_word(context: AuditContext, capitals: bool, words: list[Word], index:
     def capitalised_neighbour(step: int) -> bool:
         k = index + step
         if 0 < k + step < len(words) and words[k].text in CONNECTORS:
-            k += step  # "Still the One"
+            k += step  # "Under the Sea"
         if not 0 < k < len(words) or not _is_capitalised(words[k].text):
             return False
         left, right = sorted((words[k], word), key=lambda w: w.start)
@@ -214,7 +214,7 @@ def _strip(text: str) -> str:
 
 @lru_cache(maxsize=1 << 16)
 def _accented(word: str) -> bool:
-    """Whether ``word`` holds letters beyond ASCII ("Lužické", "Allgäu")."""
+    """Whether ``word`` holds letters beyond ASCII ("Zlaté", "Görlitz")."""
     return anyascii(word) != word
 
 
@@ -392,7 +392,7 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     local = not person and (_accented(original) or _accented(copy)) and mine[:2] == theirs[:2]
     if local and OSA.distance(mine, theirs) > LOCAL_FORM_DISTANCE:
         # one side writes a place or body in its own language, with its letters, and the other in another
-        # form of the same stem ("Kutnohorsko" / "Kutná Hora", "Lužické" / "Lusatian"): a translator's choice
+        # form of the same stem ("Zlatohorsko" / "Zlaté Hory", "Vysočinský" / "Vysocina"): a translator's choice
         return "another form", "minor", f"“{copy}” and “{original}” may be a local and another form of the name"
     similarity = OSA.normalized_similarity(mine, theirs)
     if similarity >= RESPELT_SIMILARITY or _metaphone(mine)[:3] == _metaphone(theirs)[:3]:
@@ -433,7 +433,7 @@ def copy_run(context: AuditContext, words: list[Word], own: set[int], claimed: s
 
     def adjacent(left: Word, right: Word) -> bool:
         gap = context.copy.text[left.end : right.start].strip()
-        # the dot of a short capitalised abbreviation inside a name ("Madison Sq. Garden", "Mt. Rainier")
+        # the dot of a short capitalised abbreviation inside a name ("Harlow Sq. Gardens", "Mt. Pelham")
         abbreviation = gap == "." and _is_capitalised(left.text) and len(left.text) <= 3 and left.text.isalpha()
         return not gap or abbreviation
 
@@ -681,8 +681,8 @@ def _judge_rendering(
     if len(swapped) >= 2 and _RANK.get(worst[0], 2) <= 1:
         reasons = "; ".join(v[2] for v in swapped)
         return ("mangled", "major", f"words of the name translated or swapped: {reasons}"), run, None
-    # a role or place moved around a name whose own words keep their order ("Police Colonel Roland Butler"
-    # for "Colonel Roland Butler of the State Police") is the sentence rebuilt, not the name reordered
+    # a role or place moved around a name whose own words keep their order ("State Police Colonel Martin Hale"
+    # for "Colonel Martin Hale of the State Police") is the sentence rebuilt, not the name reordered
     block = name.person or name.entity  # a person's own words first: a role or body around them may move
     own = [lk for lk in linked if lk.reference and lk.reference.start in block] if block else linked
     if _RANK.get(worst[0], 2) == 0 and len(copy_words) > 1 and len(own) > 1 and _reordered(own):
@@ -713,8 +713,8 @@ def _swap_judged(verdict: Verdict, link: WordLink, name: Name, story: StoryNames
 
     Translators put the ordinary words of a body's name in other words ("Ministry of Finance" /
     "Economics"), so one such swap is minor. But no one translates a person's surname while keeping
-    the given name ("Harry Kinds" for "Harry Styles"), and in a spun copy the swap is the spinner's
-    ("Madison Square Backyard"). A cognate or a form of the word ("Technology" / "Technologies"), an
+    the given name ("Dana Streams" for "Dana Rivers"), and in a spun copy the swap is the spinner's
+    ("Harlow Town Corridor" for "Harlow Town Hall"). A cognate or a form of the word ("Technology" / "Technologies"), an
     abbreviation, and a place stay minor. ``kept``: the name's words rendered in their own form.
     """
     if verdict[0] != "swapped" or link.reference is None or link.copy is None:
@@ -866,7 +866,7 @@ def _parts_swapped(mine: str, theirs: str) -> bool:
 
 def _largest_group(context: AuditContext, words: list[Word], linked_copy: frozenset[int]) -> list[Word]:
     """The largest run of ``words`` that stand together in their sentence (only capitalised or connecting
-    words between them, or one word that renders no original word: "Late Night time Speaking"): a name's
+    words between them, or one word that renders no original word: "Early Morning time Jogging"): a name's
     words rendered far apart are a sentence rebuilt, not a name."""
     sentence = sentence_words(context.copy, words[0].sentence_id)
     position = {w.start: k for k, w in enumerate(sentence)}

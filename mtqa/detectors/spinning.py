@@ -4,8 +4,8 @@ A spinner ("article rewriter") replaces a word here and there by a synonym and k
 else in its place: "a relatively intimate gig" becomes "a comparatively intimate gig". Two
 translators of one text also choose different words, but rarely one word for one word between
 two words they both kept. The rate of such swaps tells the two apart well enough to judge a
-name by it: in a spun copy, a word of a name replaced by an ordinary word ("Madison Square
-Backyard") is the spinner's doing, not a translator's choice.
+name by it: in a spun copy, a word of a name replaced by an ordinary word ("Harlow Town
+Corridor") is the spinner's doing, not a translator's choice.
 """
 
 from __future__ import annotations

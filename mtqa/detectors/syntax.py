@@ -151,7 +151,7 @@ class SyntaxDetector:
     ) -> dict[str, str]:
         """``signals`` without the parse's verdicts that a second parse of a plainer form of the sentence undoes.
 
-        The small parser misreads sentences around names it does not know ("Česká spořitelna
+        The small parser misreads sentences around names it does not know ("Moravská spořitelna
         mistakenly double-charged ..." has "no finite verb"): the sentence is parsed again with
         each name replaced by a plain English one and each hyphenated word by its last part. When
         that parse finds a main clause with a subject and a finite verb, a verdict of the first

@@ -1,6 +1,6 @@
 """A plainer form of a sentence for a second parse: names the small parser may not know made plain.
 
-spaCy's small English model misreads sentences around names it has not seen: "Česká spořitelna
+spaCy's small English model misreads sentences around names it has not seen: "Moravská spořitelna
 mistakenly double-charged some card payments" gets no finite verb, because it reads the foreign
 name as the sentence's head. Parsed again as "Alex mistakenly charged some card payments", the
 same sentence is plainly well formed. A verdict that only the first parse gives is the parser's

@@ -95,7 +95,7 @@ TITLE_ABBREVIATIONS = frozenset(
 TERMINAL_ABBREVIATIONS = frozenset(
     [
         *["inc", "corp", "co", "ltd", "llc", "plc", "jr", "sr", "etc", "bros"],
-        # the kinds of place in addresses and place names ("Madison Sq. Garden", "Mt. Everest", "Fifth Ave.")
+        # the kinds of place in addresses and place names ("Harlow Sq. Gardens", "Mt. Everest", "Fifth Ave.")
         *["st", "sq", "ave", "blvd", "rd", "mt", "ft", "hwy", "pkwy"],
     ]
 )
