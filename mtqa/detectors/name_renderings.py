@@ -26,7 +26,6 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import jellyfish
-from anyascii import anyascii
 from rapidfuzz.distance import OSA
 
 from mtqa.align.words import fold_word, sentence_words, unlinked_slot
@@ -63,6 +62,9 @@ RESPELT_SIMILARITY = 0.5
 # A name written with another language's letters (on either side), and more letters apart than this,
 # is a local and an English form, not a respelling ("Novakovič" / "Novaković" stays one).
 LOCAL_FORM_DISTANCE = 2
+LOCAL_STEM = 4  # letters the two forms share at their start
+# A sentence with at least this share of its words capitalised is written in title case (or capitals).
+TITLE_CASE_SHARE = 0.8
 # A link made by the token states alone below this score is too weak to call a name replaced.
 MIN_REPLACED_SCORE = 0.65
 # A link by the token states this strong holds a name's rendering in place as an exact one does.
@@ -141,6 +143,8 @@ def sentence_names(context: AuditContext, sentence_id: int) -> list[Name]:
             for word in words:
                 if start <= word.start and word.end <= end and word.text not in ("the", "The"):
                     labels[word.start] = entity.label_
+    # a line in title case or in capitals capitalises its ordinary words: no title inside it can be told
+    title_case = sum(_is_capitalised(w.text) for w in words) >= TITLE_CASE_SHARE * len(words)
     runs: list[list[Word]] = []
     current: list[Word] = []
     pending: list[Word] = []  # connecting words waiting for the next capitalised word
@@ -154,7 +158,7 @@ def sentence_names(context: AuditContext, sentence_id: int) -> list[Name]:
         elif zipf(word.text.lower().split("'")[0].split("’")[0]) >= FUNCTION_ZIPF and word.start not in labels:
             # "I", "I'll", "We": capitalised, but no name; but a very common word capitalised inside a run
             # of capitalised words is a title's ("Only One Night In Paris", "Under the Sea")
-            is_name = _title_word(context, sentence.text.isupper(), words, index)
+            is_name = sentence.kind != "headline" and _title_word(context, title_case, words, index)
         elif word.start in labels:
             # inside an entity, a lowercase word names nothing unless it joins two that do ("of")
             is_name = not word.text.islower() or word.text in CONNECTORS
@@ -181,11 +185,11 @@ def sentence_names(context: AuditContext, sentence_id: int) -> list[Name]:
     return names
 
 
-def _title_word(context: AuditContext, capitals: bool, words: list[Word], index: int) -> bool:
+def _title_word(context: AuditContext, title_case: bool, words: list[Word], index: int) -> bool:
     """Whether a very common word, capitalised, stands inside a title: not the sentence's first word, nor
-    first after an opening quote, colon or dash, not "I", and next to another capitalised word."""
+    first after an opening quote, colon or dash, not "I", and between two capitalised words."""
     word = words[index]
-    if capitals or index == 0 or not _is_capitalised(word.text) or re.match(r"I\b", word.text):
+    if title_case or index == 0 or not _is_capitalised(word.text) or re.match(r"I\b", word.text):
         return False
     before = context.reference.text[words[index - 1].end : word.start].strip()
     if before[-1:] in ("“", '"', "‘", "'", ":", "—", "–", "(", "-"):
@@ -200,7 +204,7 @@ def _title_word(context: AuditContext, capitals: bool, words: list[Word], index:
         left, right = sorted((words[k], word), key=lambda w: w.start)
         return all(part in CONNECTORS for part in context.reference.text[left.end : right.start].split())
 
-    return capitalised_neighbour(-1) or capitalised_neighbour(1)
+    return capitalised_neighbour(-1) and capitalised_neighbour(1)  # inside a run: "Shares of Apple Are up" is none
 
 
 def _opener(word: Word, index: int) -> bool:
@@ -212,10 +216,16 @@ def _strip(text: str) -> str:
     return _POSSESSIVE.sub("", text)
 
 
-@lru_cache(maxsize=1 << 16)
 def _accented(word: str) -> bool:
-    """Whether ``word`` holds letters beyond ASCII ("Zlaté", "Görlitz")."""
-    return anyascii(word) != word
+    """Whether ``word`` holds letters beyond ASCII ("Zlaté", "Görlitz"); a curly apostrophe is no letter."""
+    return any(not ch.isascii() and ch.isalpha() for ch in word)
+
+
+@lru_cache(maxsize=1 << 16)
+def _spelling_key(word: str) -> str:
+    """``word`` with the letters British and American spelling differ in made one ("organise" / "organize",
+    "defence" / "defense", "colour" / "color", "travelled" / "traveled")."""
+    return word.replace("z", "s").replace("ce", "se").replace("our", "or").replace("ll", "l")
 
 
 def _metaphone(key: str) -> str:
@@ -342,10 +352,11 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     )
     # "Fb" for "Facebook", "Ms" for "Mrs": two or three of the word's letters, in order, its first first
     letters = len(short) <= 3 and short == mine and short[:1] == long[:1] and _in_order(list(short), list(long))
-    letters = letters and not person and zipf(long) >= TAIL_ZIPF  # an ordinary word, not a name's syllable
+    # of an ordinary word, not a name's syllable; and no word itself ("Pot" for "Post" is a swap)
+    letters = letters and not person and zipf(long) >= TAIL_ZIPF and zipf(short) < TAIL_ZIPF
     if (long.startswith(short) or contraction or letters) and 2 <= len(short) <= 4 and zipf(long) >= COMMON_ZIPF:
         return "variant", None, f"“{copy}” and “{original}” are a word and its abbreviation"
-    if not person and min(zipf(mine), zipf(theirs)) >= TAIL_ZIPF and _metaphone(mine) == _metaphone(theirs):
+    if not person and min(zipf(mine), zipf(theirs)) >= TAIL_ZIPF and _spelling_key(mine) == _spelling_key(theirs):
         # two spellings of one ordinary English word ("Organisation" / "Organization", "Defence" / "Defense")
         return "variant", None, f"“{copy}” and “{original}” are two spellings of one word"
     if transliteration_variant(mine, theirs):
@@ -389,7 +400,8 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
         return "swapped", "minor", f"the name's “{original}” is translated or swapped for “{copy}”"
     if copy.islower():
         return "described", "minor", f"the name's “{original}” becomes the lowercase word “{copy}”"
-    local = not person and (_accented(original) or _accented(copy)) and mine[:2] == theirs[:2]
+    stem = mine[:LOCAL_STEM] == theirs[:LOCAL_STEM]  # "zlat" of "Zlatohorsko" / "Zlaté Hory"
+    local = not person and (_accented(original) or _accented(copy)) and stem
     if local and OSA.distance(mine, theirs) > LOCAL_FORM_DISTANCE:
         # one side writes a place or body in its own language, with its letters, and the other in another
         # form of the same stem ("Zlatohorsko" / "Zlaté Hory", "Vysočinský" / "Vysocina"): a translator's choice
@@ -735,7 +747,7 @@ def _swap_judged(verdict: Verdict, link: WordLink, name: Name, story: StoryNames
         name.label == "PERSON"
         and not is_place_or_country(_strip(link.reference.text))  # "Britain" read as a person's name
         and link.reference.start in name.entity
-        and link.reference.start != content[0]
+        and link.reference.start != min(name.person, default=-1)  # the given name is kept, this is a later word
         and any(start in kept for start in content if start != link.reference.start)
     )
     if surname and zipf(theirs) >= COMMON_ZIPF:
@@ -759,7 +771,7 @@ class StoryNames:
     @property
     def spun(self) -> bool:
         """Whether the copy reads as made by a synonym spinner."""
-        return self.swap_rate >= SPUN_RATE
+        return self.swap_rate > SPUN_RATE
 
     def in_sentence(self, sentence_id: int) -> list[Name]:
         """The names of one original sentence."""

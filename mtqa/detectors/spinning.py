@@ -13,7 +13,7 @@ from __future__ import annotations
 from mtqa.nlp.lexicon import zipf
 from mtqa.types import WordAlignment, WordLink
 
-# Swaps per 100 original words from which a copy reads as spun. On the clean control (two human
+# Swaps per 100 original words above which a copy reads as spun. On the clean control (two human
 # translations of the same news, 150 documents of 20 segments) the highest document has 5.0 and the
 # median 1.7; word-for-word spinner copies of real stories mostly have 5 to 11.
 SPUN_RATE = 5.0

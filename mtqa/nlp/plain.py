@@ -13,14 +13,17 @@ import re
 from typing import TYPE_CHECKING
 
 from mtqa.nlp.entities import NAME_LABELS
+from mtqa.nlp.lexicon import zipf
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
 
+# A particle of a name ("van", "den", "bin") is rarer than this; "in", "met", "and" are not.
+PARTICLE_ZIPF = 5.0
 # What each name becomes: a short given name the model knows well, singular, of any role in a clause.
 PLACEHOLDER = "Alex"
 # "double-charged" -> "charged", "well-known" -> "known": a lowercase compound, its last part.
-_COMPOUND = re.compile(r"\b[A-Za-z]+-(?=[a-z]+\b)")
+_COMPOUND = re.compile(r"(?<![\w-])[A-Za-z]+-(?=[a-z]+\b)")  # not "20-year-old"
 
 
 def _name_like(token: Token) -> bool:
@@ -44,7 +47,13 @@ def plain_form(doc: Doc) -> str:
     for token in doc:
         following = doc[token.i + 1] if token.i + 1 < len(doc) else None
         # a particle between two words of a name ("Van den Bergh", "Abu al Walid") belongs to it
-        particle = pending is not None and token.is_lower and len(token) <= 3 and following is not None
+        particle = (
+            pending is not None
+            and token.is_lower
+            and len(token) <= 3
+            and token.pos_ not in ("VERB", "AUX")  # "Trump met Putin": a verb between names is no particle
+            and zipf(token.lower_) < PARTICLE_ZIPF
+        )
         if _name_like(token) or (particle and following is not None and _name_like(following)):
             if pending is None:
                 pieces.append(PLACEHOLDER)

@@ -92,13 +92,7 @@ TITLE_ABBREVIATIONS = frozenset(
     ]
 )
 # These can end a sentence; they do so only before a usual sentence opener.
-TERMINAL_ABBREVIATIONS = frozenset(
-    [
-        *["inc", "corp", "co", "ltd", "llc", "plc", "jr", "sr", "etc", "bros"],
-        # the kinds of place in addresses and place names ("Harlow Sq. Gardens", "Mt. Everest", "Fifth Ave.")
-        *["st", "sq", "ave", "blvd", "rd", "mt", "ft", "hwy", "pkwy"],
-    ]
-)
+TERMINAL_ABBREVIATIONS = frozenset(["inc", "corp", "co", "ltd", "llc", "plc", "jr", "sr", "etc", "bros"])
 SENTENCE_OPENERS = frozenset(
     [
         "the",
