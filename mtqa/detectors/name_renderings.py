@@ -31,7 +31,7 @@ from rapidfuzz.distance import OSA
 from mtqa.align.words import fold_word, sentence_words, unlinked_slot
 from mtqa.detectors.base import AuditContext
 from mtqa.detectors.spinning import SPUN_RATE, swap_rate
-from mtqa.nlp.lexicon import zipf
+from mtqa.nlp.lexicon import foreign_letters, zipf
 from mtqa.nlp.name_spans import CALENDAR
 from mtqa.nlp.world import different_places, is_place_or_country, same_entity
 from mtqa.types import SEVERITY_RANK, Flag, Severity, Unit, Word, WordLink
@@ -216,11 +216,6 @@ def _strip(text: str) -> str:
     return _POSSESSIVE.sub("", text)
 
 
-def _accented(word: str) -> bool:
-    """Whether ``word`` holds letters beyond ASCII ("Zlaté", "Görlitz"); a curly apostrophe is no letter."""
-    return any(not ch.isascii() and ch.isalpha() for ch in word)
-
-
 @lru_cache(maxsize=1 << 16)
 def _spelling_key(word: str) -> str:
     """``word`` with the letters British and American spelling differ in made one ("organise" / "organize",
@@ -228,6 +223,7 @@ def _spelling_key(word: str) -> str:
     return word.replace("z", "s").replace("ce", "se").replace("our", "or").replace("ll", "l")
 
 
+@lru_cache(maxsize=1 << 16)
 def _metaphone(key: str) -> str:
     return str(jellyfish.metaphone(key)) if key else ""
 
@@ -351,7 +347,7 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
         and _in_order(list(short), list(long))
     )
     # "Fb" for "Facebook", "Ms" for "Mrs": two or three of the word's letters, in order, its first first
-    letters = len(short) <= 3 and short == mine and short[:1] == long[:1] and _in_order(list(short), list(long))
+    letters = len(short) <= 3 and short == mine and _letters_of(short, long)
     # of an ordinary word, not a name's syllable; and no word itself ("Pot" for "Post" is a swap)
     letters = letters and not person and zipf(long) >= TAIL_ZIPF and zipf(short) < TAIL_ZIPF
     if (long.startswith(short) or contraction or letters) and 2 <= len(short) <= 4 and zipf(long) >= COMMON_ZIPF:
@@ -401,7 +397,7 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     if copy.islower():
         return "described", "minor", f"the name's “{original}” becomes the lowercase word “{copy}”"
     stem = mine[:LOCAL_STEM] == theirs[:LOCAL_STEM]  # "zlat" of "Zlatohorsko" / "Zlaté Hory"
-    local = not person and (_accented(original) or _accented(copy)) and stem
+    local = not person and (foreign_letters(original) or foreign_letters(copy)) and stem
     if local and OSA.distance(mine, theirs) > LOCAL_FORM_DISTANCE:
         # one side writes a place or body in its own language, with its letters, and the other in another
         # form of the same stem ("Zlatohorsko" / "Zlaté Hory", "Vysočinský" / "Vysocina"): a translator's choice
@@ -738,7 +734,7 @@ def _swap_judged(verdict: Verdict, link: WordLink, name: Name, story: StoryNames
     if mine[:2] == theirs[:2] or OSA.normalized_similarity(mine, theirs) >= RESPELT_SIMILARITY:
         return verdict
     short, long = sorted((mine, theirs), key=len)
-    if _strip(link.reference.text).isupper() or (short[:1] == long[:1] and _in_order(list(short), list(long))):
+    if _strip(link.reference.text).isupper() or _letters_of(short, long):
         return verdict  # an abbreviation on either side ("US" / "States", "Fb" / "Facebook") swaps no synonym
     if _strip(link.copy.text).isupper() or len(mine) < 3:
         return verdict
@@ -891,6 +887,11 @@ def _largest_group(context: AuditContext, words: list[Word], linked_copy: frozen
         else:
             groups.append([right])
     return max(groups, key=len)
+
+
+def _letters_of(short: str, long: str) -> bool:
+    """Whether ``short`` is some of ``long``'s letters in order, its first first ("fb" of "facebook")."""
+    return short[:1] == long[:1] and _in_order(list(short), list(long))
 
 
 def _in_order(short: list[str], long: list[str]) -> bool:

@@ -180,8 +180,9 @@ class OmissionDetector:
             start = context.copy.sentences[j].start + found.start_char
             end = context.copy.sentences[j].start + found.end_char
             message = f"original sentence {sentence.id} names “{entity.text}”; the copy describes it as “{found.text}”"
-            flag = self._dropped_flag(j, sentence.id, (start, end), [entity], entity.text, message, context)
-            return replace(flag, severity="minor", message=f"name described: {message}")
+            return self._dropped_flag(
+                j, sentence.id, (start, end), [entity], entity.text, message, context, described=True
+            )
         return None
 
     def _no_trace(self, context: AuditContext, unit: Unit, sentence: Sentence, entities: list[Span]) -> Flag:
@@ -205,18 +206,20 @@ class OmissionDetector:
         suggestion: str,
         message: str,
         context: AuditContext,
+        described: bool = False,
     ) -> Flag:
+        """A flag on a name the copy drops (major for a person), or only describes (``described``: minor)."""
         person = any(e.label_ == "PERSON" for e in entities)
         return Flag(
             kind=self.name,
-            severity="major" if person else "minor",
+            severity="major" if person and not described else "minor",
             copy_id=copy_id,
             reference_id=reference_id,
             start=span[0],
             end=span[1],
             text=context.copy.text[span[0] : span[1]],
             suggestion=suggestion,
-            message=f"name dropped: {message}",
+            message=f"name {'described' if described else 'dropped'}: {message}",
         )
 
     @staticmethod

@@ -112,19 +112,16 @@ class SyntaxDetector:
                 shared.add("first person")
             signals = {key: text for key, text in copy_signals[sentence.id].items() if key not in shared}
             unit = context.unit_copy_ids(sentence.id)
-            if len(counterparts) == 1 and len(unit) == 1:
-                signals.update(
-                    self._lost(
-                        context.parse("reference", counterparts[0]),
-                        context.parse("copy", sentence.id),
-                        dateline=not sentence.text.startswith(sentence.norm[:20]),
-                    )
-                )
+            # the one original sentence a copy sentence alone renders, if so: what its clause may have lost
+            original = context.parse("reference", counterparts[0]) if len(counterparts) == 1 == len(unit) else None
+            dateline = not sentence.text.startswith(sentence.norm[:20])
+            if original is not None:
+                signals.update(self._lost(original, context.parse("copy", sentence.id), dateline=dateline))
             if sentence.text[:1].islower() and context.copy.text[: sentence.start].rstrip().endswith("."):
                 signals.pop("lowercase", None)
                 signals["glued"] = "it starts in lowercase right after a full stop: a fragment glued onto a sentence"
             if signals.keys() & _PARSED:
-                signals = self._confirmed(sentence, signals, counterparts, context)
+                signals = self._confirmed(sentence, signals, original, dateline, context)
             if not signals:
                 continue
             if len(unit) > 1 and len(counterparts) == 1 and len(sentence.text.split()) <= self.SPLIT_WORDS:
@@ -147,7 +144,7 @@ class SyntaxDetector:
         return flags
 
     def _confirmed(
-        self, sentence: Sentence, signals: dict[str, str], counterparts: tuple[int, ...], context: AuditContext
+        self, sentence: Sentence, signals: dict[str, str], original: Doc | None, dateline: bool, context: AuditContext
     ) -> dict[str, str]:
         """``signals`` without the parse's verdicts that a second parse of a plainer form of the sentence undoes.
 
@@ -165,9 +162,8 @@ class SyntaxDetector:
         if root is None or not _finite_main_verb(doc, root) or not any(c.dep_ in _SUBJECTS for c in root.children):
             return signals  # the second parse finds no sound main clause either: it undoes nothing
         again = self._signals(replace(sentence, text=plain, end=sentence.start + len(plain), debris=()), doc)
-        if len(counterparts) == 1 and len(context.unit_copy_ids(sentence.id)) == 1:
-            dateline = not sentence.text.startswith(sentence.norm[:20])
-            again.update(self._lost(context.parse("reference", counterparts[0]), doc, dateline=dateline))
+        if original is not None:
+            again.update(self._lost(original, doc, dateline=dateline))
         return {key: text for key, text in signals.items() if key not in _PARSED or key in again}
 
     def _lost(self, original: Doc, copy: Doc, dateline: bool = False) -> dict[str, str]:

@@ -63,6 +63,11 @@ def nearest_known(word: str, min_jaro_winkler: float, min_similarity: float) -> 
     return known, jaro
 
 
+def foreign_letters(word: str) -> bool:
+    """Whether ``word`` holds letters beyond ASCII ("Zlaté", "Görlitz"); a curly apostrophe is no letter."""
+    return any(not ch.isascii() and ch.isalpha() for ch in word)
+
+
 def is_unknown(word: str, below: float) -> bool:
     """True when ``word`` is rarer than Zipf ``below`` in English."""
     return zipf(word) < below

@@ -13,7 +13,7 @@ import re
 from typing import TYPE_CHECKING
 
 from mtqa.nlp.entities import NAME_LABELS
-from mtqa.nlp.lexicon import zipf
+from mtqa.nlp.lexicon import foreign_letters, zipf
 
 if TYPE_CHECKING:
     from spacy.tokens import Doc, Token
@@ -30,7 +30,7 @@ def _name_like(token: Token) -> bool:
     """A word of a name: in a name entity, a proper noun written capitalised, or a word with letters beyond ASCII."""
     if token.is_punct or token.is_space or token.lower_ in ("'s", "’s"):
         return False
-    foreign = token.is_alpha and any(ord(ch) > 127 for ch in token.text)
+    foreign = token.is_alpha and foreign_letters(token.text)
     # a sentence's first word is capitalised anyway, and a fragment's verb ("Said that ...") may be read as a name
     proper = token.pos_ == "PROPN" and token.text[:1].isupper() and token.i > 0
     following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
