@@ -31,7 +31,7 @@ from rapidfuzz.distance import OSA
 from mtqa.align.words import fold_word, sentence_words, unlinked_slot
 from mtqa.detectors.base import AuditContext
 from mtqa.detectors.spinning import SPUN_RATE, swap_rate
-from mtqa.nlp.lexicon import foreign_letters, zipf
+from mtqa.nlp.lexicon import foreign_letters, same_but_lookalikes, zipf
 from mtqa.nlp.name_spans import CALENDAR
 from mtqa.nlp.world import different_places, is_place_or_country, same_entity
 from mtqa.types import SEVERITY_RANK, Flag, Severity, Unit, Word, WordLink
@@ -307,6 +307,8 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     """Class one word of a name against the copy word linked to it (``person``: the name is a person's)."""
     if original == copy or match == "exact":
         return "same", None, "the same word"
+    if same_but_lookalikes(original, copy):
+        return "lookalike", "minor", f"“{copy}” writes “{original}” with look-alike letters of another script"
     if _parts_swapped(copy, original):
         return "mangled", "major", f"“{copy}” has the parts of “{original}” in another order"
     original, copy = _name_part(original), _name_part(copy)
@@ -416,7 +418,7 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
 
 
 _RANK = {"same": 0, "variant": 0, "unsure": 0}
-_RANK |= {"lowercased": 1, "transliterated": 1, "described": 1, "another form": 1, "swapped": 1}
+_RANK |= {"lookalike": 1, "lowercased": 1, "transliterated": 1, "described": 1, "another form": 1, "swapped": 1}
 
 
 def copy_run(context: AuditContext, words: list[Word], own: set[int], claimed: set[int], missing: int) -> list[Word]:
@@ -604,7 +606,7 @@ def _judge_rendering(
         part = context.reference.text[original_part[0].start : original_part[-1].end]
         shown = context.copy.text[copy_part[0].start : copy_part[-1].end]
         split: tuple[Verdict, list[Word], str | None] = (
-            ("mangled", "minor", f"“{shown}” has the letters of “{part}”, split or joined differently"),
+            _split_or_joined(shown, part),
             copy_part,
             part,
         )
@@ -638,11 +640,7 @@ def _judge_rendering(
                 )
             return ("mangled", "minor", f"the particle “{dropped}” of “{whole}” is dropped or changed"), run, None
         if len(run_content) != len(original_words):
-            return (
-                ("mangled", "minor", f"“{copy_text}” has the letters of “{whole}”, split or joined differently"),
-                run,
-                None,
-            )
+            return _split_or_joined(copy_text, whole), run, None
         if all(w.islower() for w in run_content) and not all(w.islower() for w in original_words):
             rare = any(zipf(fold_word(w)) < COMMON_ZIPF for w in run_content)
             return ("lowercased", "minor" if rare else None, f"“{copy_text}” writes “{whole}” in lowercase"), run, None
@@ -866,6 +864,30 @@ def _same_letters(context: AuditContext, name: Name, run: list[Word]) -> tuple[l
     return (best[1], best[2]) if best is not None else None
 
 
+def _split_or_joined(copy: str, original: str) -> Verdict:
+    """The same letters with spaces or hyphens in other places.
+
+    A name's own variants, no flag: a hyphen for a space, or parts joined where each part still shows
+    where it starts, by its capital ("StarGate" for "Star Gate"). Mangled, minor: a word broken into
+    pieces ("Solei Mani" for "Soleimani"), which is what machine translation does to a word it does
+    not know, or parts run together so that one no longer shows ("Sayyidal" for "Sayyid al",
+    "Newhaven" for "New Haven").
+    """
+    pieces, parts = _PART_BREAKS.split(copy.strip()), _PART_BREAKS.split(original.strip())
+    if len(pieces) > len(parts):
+        return "mangled", "minor", f"“{copy}” has the letters of “{original}”, split differently"
+    shown = set(itertools.accumulate(len(p) for p in pieces))  # where a copy piece starts, its separator kept
+    letters = "".join(pieces)
+    shown |= {k for k, ch in enumerate(letters) if ch.isupper()}
+    starts = list(itertools.accumulate(len(p) for p in parts))[:-1]
+    if all(k in shown for k in starts):
+        return "variant", None, f"“{copy}” has the letters of “{original}”, joined or hyphenated differently"
+    return "mangled", "minor", f"“{copy}” has the letters of “{original}”, run together"
+
+
+_PART_BREAKS = re.compile(r"[\s‐–-]+")
+
+
 def _parts_swapped(mine: str, theirs: str) -> bool:
     """Whether two hyphenated words hold the same parts in another order ("Yeon-soo" / "Soo-yeon")."""
     a, b = mine.lower().split("-"), theirs.lower().split("-")
@@ -1044,7 +1066,7 @@ def near_miss_flags(context: AuditContext, taken: list[Flag], story: StoryNames,
             if key == fold_word(_name_part(original.text)):
                 if len(word.text.split()) == len(original.text.split()):
                     continue  # the same name, in another case or with a possessive
-                verdict = ("mangled", "minor", f"the letters of “{original.text}”, split or joined differently")
+                verdict = _split_or_joined(word.text, original.text)
             elif " " in word.text and word.text.split()[0].lower() not in CONNECTORS:
                 continue  # two words near one name ("Ms Bulley"): judged word by word
             cls, severity, reason = verdict

@@ -20,7 +20,7 @@ from mtqa.detectors.name_renderings import (
     rendering_flags,
     story_names,
 )
-from mtqa.nlp.lexicon import is_unknown, nearest_known, zipf
+from mtqa.nlp.lexicon import is_unknown, lookalikes, nearest_known, zipf
 from mtqa.nlp.name_spans import PARTICLES, NameSpan, fold, name_spans
 from mtqa.types import Flag, Severity
 
@@ -207,6 +207,7 @@ class NameDetector:
             or not is_unknown(word, self.UNKNOWN_ZIPF)
             or _compound_of_words(span.text)
             or _CAMEL_CASE.search(span.text)
+            or lookalikes(span.text)  # a known word in look-alike letters is a spelling flag
         ):
             return None  # "NewsNow", "StormWatch": a brand's own spelling, nothing to correct
         found = nearest_known(word, self.LEXICON_JARO_WINKLER, self.LEXICON_MIN_SIMILARITY)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from rapidfuzz.distance import DamerauLevenshtein
 
 from mtqa.detectors.base import AuditContext
-from mtqa.nlp.lexicon import correction, zipf
+from mtqa.nlp.lexicon import correction, lookalikes, same_but_lookalikes, zipf
 from mtqa.types import Flag
 
 
@@ -63,6 +64,47 @@ class SpellingDetector:
                             f"not an English word: “{word}” is rare (Zipf {zipf(word):.1f}) "
                             f"and one slip from “{common}” (Zipf {zipf(common):.1f}); "
                             "the original does not use it"
+                        ),
+                    )
+                )
+        return flags + self._lookalikes(context)
+
+    def _lookalikes(self, context: AuditContext) -> list[Flag]:
+        """Words written with letters of another script that look Latin ("Moпday" with a Cyrillic п)."""
+        flags = []
+        for sentence in context.copy.sentences:
+            if sentence.kind not in ("body", "headline"):
+                continue
+            for match in re.finditer(r"[^\W\d_]+", sentence.text):
+                word = match.group()
+                foreign = lookalikes(word)
+                start = sentence.start + match.start()
+                if not foreign or any(f.kind == "name" and f.start <= start < f.end for f in context.prior):
+                    continue  # a name in look-alike letters is the name flag's to show
+                originals = [context.reference.sentences[i].text for i in context.counterparts(sentence.id)]
+                suggestion = next(
+                    (
+                        w
+                        for text in [*originals, context.reference.text]
+                        for w in re.findall(r"[^\W\d_]+", text)
+                        if same_but_lookalikes(w, word)
+                    ),
+                    None,
+                )
+                letters = ", ".join(f"“{ch}” ({unicodedata.name(ch, '?').lower()})" for ch in dict.fromkeys(foreign))
+                flags.append(
+                    Flag(
+                        kind=self.name,
+                        severity="minor",
+                        copy_id=sentence.id,
+                        reference_id=None,
+                        start=start,
+                        end=start + len(word),
+                        text=word,
+                        suggestion=suggestion or word,
+                        message=(
+                            f"“{word}” mixes Latin letters with look-alikes from another script: {letters}; "
+                            "such a spelling hides the copied words from search"
                         ),
                     )
                 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 
@@ -66,6 +67,29 @@ def nearest_known(word: str, min_jaro_winkler: float, min_similarity: float) -> 
 def foreign_letters(word: str) -> bool:
     """Whether ``word`` holds letters beyond ASCII ("Zlaté", "Görlitz"); a curly apostrophe is no letter."""
     return any(not ch.isascii() and ch.isalpha() for ch in word)
+
+
+def lookalikes(word: str) -> str:
+    """The letters of another script in a word otherwise written in Latin letters ("Moпday": "п"), or "".
+
+    Content farms swap Latin letters for Cyrillic or Greek ones that look the same, so that a
+    copied text escapes a search for its words. A word written wholly in one script is no such
+    trick, whatever the script. The scripts come from the Unicode names of the letters.
+    """
+    scripts = {ch: unicodedata.name(ch, "?").split(" ")[0] for ch in word if ch.isalpha()}
+    if "LATIN" not in scripts.values() or set(scripts.values()) <= {"LATIN"}:
+        return ""
+    return "".join(ch for ch, script in scripts.items() if script != "LATIN")
+
+
+def same_but_lookalikes(original: str, copy: str) -> bool:
+    """Whether ``copy`` is ``original`` with some letters swapped for look-alikes of another script."""
+    foreign = lookalikes(copy)
+    return (
+        bool(foreign)
+        and len(original) == len(copy)
+        and all(a == b or (b in foreign and a.isascii() and a.isalpha()) for a, b in zip(original, copy, strict=True))
+    )
 
 
 def is_unknown(word: str, below: float) -> bool:
