@@ -60,3 +60,59 @@ def test_lookalike_letters_draw_one_minor_flag(real_embedder: SentenceTransforme
     ]
     # the same words in Latin letters: nothing to flag
     assert flags_of(original, original, real_embedder, ("name", "spelling")) == []
+
+
+def test_an_abbreviation_of_the_words_the_other_side_writes_out_is_a_variant(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    original = "The United Nations Office for Refugee Aid opened a camp near the border on Monday."
+    assert flags_of(original, original.replace("United Nations", "UN"), real_embedder) == []
+    original = "The UK Trade Minister Dana Rivers met the delegation in Harlow on Monday."
+    assert flags_of(original, original.replace("UK", "United Kingdom"), real_embedder) == []
+    # an abbreviation of other words: still flagged
+    garbled = original.replace("UK", "United Nations")
+    assert [f[1] for f in flags_of(original, garbled, real_embedder)] != []
+
+
+def test_a_name_run_into_the_word_before_or_in_a_compound_is_whole(real_embedder: SentenceTransformerEmbedder) -> None:
+    original = "Shares in Kovalenko Group fell 20% on Monday after a short seller's report."
+    assert flags_of(original, original.replace("in Kovalenko", "inKovalenko"), real_embedder) == []
+    garbled = original.replace("in Kovalenko", "inKovalenka")
+    assert [f[1] for f in flags_of(original, garbled, real_embedder)] == ["inKovalenka"]
+    original = "The tanker, which is Moldova-flagged, hit the bridge on Monday."
+    assert flags_of(original, original.replace("Moldova-flagged", "Moldova"), real_embedder) == []
+    garbled = original.replace("Moldova-flagged", "Moldavo-flagged")
+    assert [f[1] for f in flags_of(original, garbled, real_embedder)] == ["Moldavo-flagged"]
+
+
+def test_name_words_whose_slot_holds_other_words_are_judged(real_embedder: SentenceTransformerEmbedder) -> None:
+    # "Rescue Department" left unlinked, with one word, "Force", in its slot
+    original = "Two people were pulled from the river, Harlow Fire Rescue Department Capt. Dana Rivers said on Monday."
+    garbled = "Two people were pulled from the river, Harlow Fire Force captain Dana Rivers said on Monday."
+    flags = flags_of(original, garbled, real_embedder)
+    assert len(flags) == 1 and "Force" in flags[0][1] and "Department" in flags[0][2]
+    faithful = (
+        "Two people were pulled from the river, Harlow Fire Rescue Department captain Dana Rivers said on Monday."
+    )
+    assert flags_of(original, faithful, real_embedder) == []
+
+
+def test_name_words_translated_from_an_original_in_another_language_are_no_error(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    original = (
+        "Os restos mortais foram encontrados no Parque Nacional Serra Verde, disse a polícia. "
+        "O Congresso Nacional fez um minuto de silêncio na quarta-feira."
+    )
+    copy = (
+        "The remains were found in Serra Verde National Park, police said. "
+        "The National Congress held a minute of silence on Wednesday."
+    )
+    assert flags_of(original, copy, real_embedder) == []
+    original = "A vacina foi desenvolvida pelo Instituto Butantan, em São Paulo, segundo o governo."
+    copy = "The vaccine was developed by the Butantan Institute in São Paulo, according to the government."
+    assert flags_of(original, copy, real_embedder) == []
+    # the same words swapped in an English original are a rendering to flag
+    original = "The remains were found in Serra Verde National Park, police said."
+    copy = "The remains were found in Serra Verde Natural Garden, police said."
+    assert flags_of(original, copy, real_embedder) != []

@@ -31,6 +31,7 @@ from rapidfuzz.distance import OSA
 from mtqa.align.words import fold_word, sentence_words, unlinked_slot
 from mtqa.detectors.base import AuditContext
 from mtqa.detectors.spinning import SPUN_RATE, swap_rate
+from mtqa.nlp.language import MIN_ENGLISH_SHARE, english_share
 from mtqa.nlp.lexicon import foreign_letters, same_but_lookalikes, zipf
 from mtqa.nlp.name_spans import CALENDAR
 from mtqa.nlp.world import different_places, is_place_or_country, same_entity
@@ -59,6 +60,10 @@ OPENER_ZIPF = 3.5
 FUNCTION_ZIPF = 5.6
 # Normalised edit similarity above which a differing word is a respelling of the name, below a new name.
 RESPELT_SIMILARITY = 0.5
+# The most copy words that may stand in the slot of one word of a name.
+MAX_SLOT_WORDS = 2
+# A lowercase word this common, glued before a name, is a lost space, not part of the name.
+GLUED_WORD_ZIPF = 5.0
 # A name written with another language's letters (on either side), and more letters apart than this,
 # is a local and an English form, not a respelling ("Novakovič" / "Novaković" stays one).
 LOCAL_FORM_DISTANCE = 2
@@ -311,6 +316,10 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
         return "lookalike", "minor", f"“{copy}” writes “{original}” with look-alike letters of another script"
     if _parts_swapped(copy, original):
         return "mangled", "major", f"“{copy}” has the parts of “{original}” in another order"
+    glued = copy.removesuffix(original)
+    if glued != copy and glued.isalpha() and glued.islower() and zipf(glued) >= GLUED_WORD_ZIPF:
+        # the name run into the word before it ("inHarlow"): a space lost, the name itself intact
+        return "variant", None, f"“{copy}” is “{original}” run into the word “{glued}” before it"
     original, copy = _name_part(original), _name_part(copy)
     theirs, mine = fold_word(original), fold_word(copy)
     if theirs == mine:
@@ -322,6 +331,12 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     if theirs == mine + "s" or mine == theirs + "s":
         return "variant", None, f"“{copy}” and “{original}” differ by a final s"
     cut = "-" in original and "-" not in copy and fold_word(copy) in [fold_word(p) for p in original.split("-")]
+    compound, plain = (copy, original) if "-" in copy else (original, copy)
+    head, *rest = compound.split("-")
+    modifier = all(p.islower() and zipf(p) >= COMMON_ZIPF for p in rest)
+    if rest and modifier and "-" not in plain and fold_word(head) == fold_word(plain):
+        # the name, whole, in a compound modifier on one side ("Harlow-based", "Moldova-flagged")
+        return "variant", None, f"“{compound}” holds “{plain}” whole"
     if cut:  # "Anna Berg" for "Anna Berg-Lindqvist"; but "DFB" for "DFB-Pokal" is a name's short form
         if person:
             return "mangled", "major", f"“{copy}” cuts “{original}” short"
@@ -622,7 +637,7 @@ def _judge_rendering(
     if theirs == mine:
         particles = [w.text for w in name.words if w.text in CONNECTORS and w.text not in ("of", "the", "for")]
         around = context.copy.text[max(run[0].start - 30, 0) : run[-1].end].lower()
-        if particles and " ".join(particles).lower() not in around:
+        if particles and " ".join(particles).lower() not in around and not story.translated:
             dropped = " ".join(particles)
             # the span: the name's words on either side of its particles, as the copy writes them
             name_content, name_words = list(name.content), list(name.words)
@@ -669,8 +684,15 @@ def _judge_rendering(
             continue
         if verdict[0] == "unsure" or (verdict[0] == "replaced" and story.near_other(link.copy.text, name)):
             return ("deferred", None, "a weak link, or a near miss of another name of the story"), [link.copy], None
+    expansions = ([w.text for w in name.content], run_content)
+    judged = [(_abbreviation(verdict, link, expansions), link) for verdict, link in judged]
     kept = {lk.reference.start for _, lk in judged if lk.reference and lk.match in FORM_MATCHES}
     judged = [(_swap_judged(verdict, link, name, story, kept), link) for verdict, link in judged]
+    if story.translated:
+        # the original is in another language: an ordinary word of a name put into its English form
+        # ("Congresso" / "Congress") is a translation, not a transliteration; a person's name is not
+        # translated ("Victor" / "Viktor" stays a respelling)
+        judged = [((("variant", None, v[2]) if _translated_word(v, lk, name) else v), lk) for v, lk in judged]
     verdicts = [verdict for verdict, _ in judged]
     worst = max(verdicts, key=lambda v: (_RANK.get(v[0], 2), v[1] == "major", v[1] is not None))
     swapped = [v for v in verdicts if v[0] == "swapped"]
@@ -697,7 +719,9 @@ def _judge_rendering(
         # "Ministry of Health" / "Health Ministry", "Kim Yeon-soo" / "Yeon-soo Kim": word order is also
         # a convention, so an order change alone is minor
         what = "with “of” added or dropped" if of_inversion else "as they stand"
-        return ("reordered", "minor", f"the parts of “{whole}” stand in another order, {what}"), run, None
+        # a translation puts a name's words in the order of its own language ("Parque Nacional X" / "X National Park")
+        severity: Severity | None = None if story.translated else "minor"
+        return ("reordered", severity, f"the parts of “{whole}” stand in another order, {what}"), run, None
     if worst[0] == "lowercased":
         all_lower = all(w.islower() for w in run_content) and name.label in ("PERSON", "GPE", "LOC", "FAC")
         if all_lower and all(zipf(w) >= COMMON_ZIPF for w in run_content):
@@ -714,6 +738,37 @@ def _judge_rendering(
     return worst, run, None
 
 
+def _translated_word(verdict: Verdict, link: WordLink, name: Name) -> bool:
+    """Whether a transliteration verdict is a word of the original's language put into an ordinary English
+    word ("Congresso" / "Congress"); "Victor" is an English word already, and "Viktor" no ordinary one."""
+    if verdict[0] != "transliterated" or link.copy is None or link.reference is None or name.label == "PERSON":
+        return False
+    theirs, mine = fold_word(_name_part(link.reference.text)), fold_word(_name_part(link.copy.text))
+    return zipf(theirs) < COMMON_ZIPF and zipf(mine) >= TAIL_ZIPF
+
+
+def _abbreviation(verdict: Verdict, link: WordLink, expansions: tuple[list[str], list[str]]) -> Verdict:
+    """A word verdict undone when one side is an abbreviation of words the other side writes out ("UN
+    Office" / "United Nations Office", "United Kingdom" / "UK"): the aligner links the short form to
+    one of the long form's words. ``expansions``: the name's words in the original, and in the copy."""
+    if verdict[1] is None or link.reference is None or link.copy is None:
+        return verdict
+    original_words, copy_words = expansions
+    for short, other_side in ((link.copy.text, original_words), (link.reference.text, copy_words)):
+        if _initials_of(_strip(short), other_side):
+            return "variant", None, f"“{link.copy.text}” and “{link.reference.text}” are an abbreviation and its words"
+    return verdict
+
+
+def _initials_of(short: str, words: list[str]) -> bool:
+    """Whether ``short`` (in capitals, dots dropped) is the initials of consecutive capitalised words."""
+    letters = short.replace(".", "")
+    if not (2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper()):
+        return False
+    firsts = [w[0] for w in words if w[:1].isupper()]
+    return any("".join(firsts[k : k + len(letters)]) == letters for k in range(len(firsts)))
+
+
 def _swap_judged(verdict: Verdict, link: WordLink, name: Name, story: StoryNames, kept: set[int]) -> Verdict:
     """A word of the name swapped for an ordinary word (``judge_word``'s minor "swapped"), judged by who did it.
 
@@ -725,6 +780,10 @@ def _swap_judged(verdict: Verdict, link: WordLink, name: Name, story: StoryNames
     """
     if verdict[0] != "swapped" or link.reference is None or link.copy is None:
         return verdict
+    if story.translated:
+        # the original is in another language: the words of a name are put into English ("Parque
+        # Nacional" / "National Park"), as a translator must
+        return "variant", None, f"a word of the name translated from the original's language: {verdict[2]}"
     if name.person and link.reference.start < min(name.person) and link.reference.start not in name.entity:
         # a role before a person's name ("Vice President", "Former Prime Minister"), put in other words
         return "variant", None, f"a role word, not the name: {verdict[2]}"
@@ -761,6 +820,7 @@ class StoryNames:
     keys: dict[str, int]  # folded name word -> the sentence naming it first
     linked_copy: frozenset[int]
     swap_rate: float = 0.0  # the copy's one-for-one swaps of ordinary words per 100 words (``spinning``)
+    translated: bool = False  # the original is not English: the copy is a translation of it
 
     @property
     def spun(self) -> bool:
@@ -783,7 +843,8 @@ class StoryNames:
             for lk in context.words.links
             if lk.copy is not None and lk.reference is not None and lk.reference.text not in CONNECTORS
         )
-        return cls(tuple(names), keys, linked, swap_rate(context.words))
+        translated = english_share(context.reference.text) < MIN_ENGLISH_SHARE
+        return cls(tuple(names), keys, linked, swap_rate(context.words), translated)
 
     def near_other(self, copy_word: str, name: Name) -> bool:
         """Whether ``copy_word`` is a near miss of a name word of the story that ``name`` does not hold."""
@@ -823,7 +884,21 @@ def _paired_by_position(
             start, end = right[0].start, right[-1].end
             joined = Word(right[0].sentence_id, start, end, context.copy.text[start:end])
             return [WordLink(unit, left[0], joined, 0.0, "position")]
-    return []
+    return _paired_by_slot(context, left, unit)
+
+
+def _paired_by_slot(context: AuditContext, left: list[Word], unit: int) -> list[WordLink]:
+    """Each unlinked word of the name paired with the copy words that stand in its slot, between the
+    copy words of its linked neighbours, when the capitalised run stops short of them ("Reserve
+    Financial institution of Harlow" for "Reserve Bank of Harlow": "Bank" / "Financial institution")."""
+    links = []
+    for word in left:
+        slot = unlinked_slot(context.words, context.reference, context.copy, [word])
+        if 1 <= len(slot) <= MAX_SLOT_WORDS and slot[0].text[:1].isupper():
+            start, end = slot[0].start, slot[-1].end
+            rendering = Word(slot[0].sentence_id, start, end, context.copy.text[start:end])
+            links.append(WordLink(unit, word, rendering, 0.0, "position"))
+    return links
 
 
 def _slot_links(context: AuditContext, name: Name, run: list[Word]) -> list[WordLink]:
@@ -867,22 +942,29 @@ def _same_letters(context: AuditContext, name: Name, run: list[Word]) -> tuple[l
 def _split_or_joined(copy: str, original: str) -> Verdict:
     """The same letters with spaces or hyphens in other places.
 
-    A name's own variants, no flag: a hyphen for a space, or parts joined where each part still shows
-    where it starts, by its capital ("StarGate" for "Star Gate"). Mangled, minor: a word broken into
-    pieces ("Solei Mani" for "Soleimani"), which is what machine translation does to a word it does
-    not know, or parts run together so that one no longer shows ("Sayyidal" for "Sayyid al",
-    "Newhaven" for "New Haven").
+    A name's own variants, no flag: a hyphen for a space, or parts split or joined where each part
+    shows where it starts on both sides, by a space, a hyphen or its capital ("StarGate" / "Star
+    Gate"). Mangled, minor: a word broken where nothing marks a part ("Solei Mani" for "Soleimani"),
+    as machine translation breaks a word it does not know, or parts run together so that one no
+    longer shows ("Sayyidal" for "Sayyid al", "Newhaven" for "New Haven").
     """
     pieces, parts = _PART_BREAKS.split(copy.strip()), _PART_BREAKS.split(original.strip())
-    if len(pieces) > len(parts):
-        return "mangled", "minor", f"“{copy}” has the letters of “{original}”, split differently"
-    shown = set(itertools.accumulate(len(p) for p in pieces))  # where a copy piece starts, its separator kept
-    letters = "".join(pieces)
-    shown |= {k for k, ch in enumerate(letters) if ch.isupper()}
-    starts = list(itertools.accumulate(len(p) for p in parts))[:-1]
-    if all(k in shown for k in starts):
+    breaks = _starts(pieces) | _starts(parts)
+    if breaks <= _shown(pieces) & _shown(parts):
         return "variant", None, f"“{copy}” has the letters of “{original}”, joined or hyphenated differently"
-    return "mangled", "minor", f"“{copy}” has the letters of “{original}”, run together"
+    how = "split differently" if len(pieces) > len(parts) else "run together"
+    return "mangled", "minor", f"“{copy}” has the letters of “{original}”, {how}"
+
+
+def _starts(pieces: list[str]) -> set[int]:
+    """Where each piece after the first starts, in the letters of all pieces joined."""
+    return set(itertools.accumulate(len(p) for p in pieces[:-1]))
+
+
+def _shown(pieces: list[str]) -> set[int]:
+    """The places in the joined letters where a part visibly starts: after a separator, or at a capital."""
+    letters = "".join(pieces)
+    return _starts(pieces) | {k for k, ch in enumerate(letters) if ch.isupper()}
 
 
 _PART_BREAKS = re.compile(r"[\s‐–-]+")

@@ -20,7 +20,7 @@ from mtqa.detectors.name_renderings import (
     rendering_flags,
     story_names,
 )
-from mtqa.nlp.lexicon import is_unknown, lookalikes, nearest_known, zipf
+from mtqa.nlp.lexicon import is_unknown, lookalikes, nearest_known, same_but_lookalikes, zipf
 from mtqa.nlp.name_spans import PARTICLES, NameSpan, fold, name_spans
 from mtqa.types import Flag, Severity
 
@@ -100,6 +100,8 @@ class NameDetector:
             for s in copy_spans
             if s.words == 1 and s.text not in surfaces and s.start not in linked and _free(s.start, s.end, flags)
         ]
+        name_words = {w.text: n.sentence_id for n in every_name for w in n.content}
+        flags += [f for f in (self._lookalike(s, name_words) for s in singles) if f is not None]
         flags += self._inconsistent(singles, known)
         flags += [
             f for f in (self._against_language(s) for s in singles) if f is not None and _free(f.start, f.end, flags)
@@ -164,6 +166,23 @@ class NameDetector:
         if all(zipf(w) >= self.COMMON_ZIPF for w in words):
             return True
         return "-" in text and all(zipf(w) >= self.DERIVED_ZIPF for w in words)
+
+    def _lookalike(self, span: NameSpan, name_words: dict[str, int]) -> Flag | None:
+        """A word of a name of the original (``name_words``: its sentence) written with look-alike letters
+        of another script ("Japaп"), which the word aligner could not link: minor, as in ``judge_word``.
+        Any other word so written is a spelling flag."""
+        if not lookalikes(span.text):
+            return None
+        original = next((w for w in name_words if same_but_lookalikes(w, span.text)), None)
+        if original is None:
+            return None
+        return _name_flag(
+            "minor",
+            (span.sentence_id, span.start, span.end, span.text),
+            name_words[original],
+            original,
+            f"lookalike: “{span.text}” writes “{original}” with look-alike letters of another script",
+        )
 
     # 3. inside the copy
 
