@@ -14,7 +14,9 @@ the test half is scored once. Its first score fell short, so a fresh test half o
 rules that it measures were frozen, was scored once in its turn; then a third (``"round": 3``,
 ``test3``: 21 pairs by four more blind helpers, 19 copy sites), scored once at e00d9fa; then a fourth
 (``"round": 4``, ``test4``: 26 pairs by seven more blind helpers, 26 copy sites), scored once at 92267de;
-and a fifth (``"round": 5``, ``test5``: 16 pairs by five more blind helpers), scored once at 79fd9bb.
+a fifth (``"round": 5``, ``test5``: 16 pairs by five more blind helpers), scored once at 79fd9bb; a sixth
+(``"round": 6``, ``test6``: 25 pairs by six more blind helpers), scored once at da3f221; and a seventh
+(``"round": 7``, ``test7``: 29 pairs by seven more blind helpers), scored once in its turn.
 
 Measures, per half:
 - **recall**: gold ``mangled`` and ``replaced`` names whose copy span a ``name`` flag overlaps;
@@ -25,7 +27,7 @@ Measures, per half:
 - **variants**: gold ``variant`` names that drew a major ``name`` flag (the issue wants none);
 - **major precision**: the same precision counted over the judged ``major`` flags only.
 
-Run: ``PYTHONPATH=. python benchmarks/real_pairs/score.py [--half dev|test|test2|test3|test4|test5|all] [--check]
+Run: ``PYTHONPATH=. python benchmarks/real_pairs/score.py [--half dev|test|test2|...|test7|all] [--check]
 [--show] [--per-pair]``
 """
 
