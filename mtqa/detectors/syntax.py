@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import replace
 from itertools import pairwise
 from typing import TYPE_CHECKING
@@ -42,6 +43,8 @@ _STRONG = (
 )
 # Verdicts that rest on the parse alone (not on spelling, case or punctuation): a second parse must agree.
 _PARSED = frozenset({"dangling", "no finite verb", "no subject", "subordinate only", "subject lost", "verb lost"})
+# The most words of a subject that follows its reporting verb ("..., said the regional governor").
+INVERTED_SUBJECT_WORDS = 5
 _DOUBLED_STOP = re.compile(r"(?<!\.)\.\s*\.(?!\.)\s*$")  # "months.." or "rose. ." but not an ellipsis
 
 
@@ -104,6 +107,7 @@ class SyntaxDetector:
         reference_signals = {s.id: set(self._signals(s, context.parse("reference", s.id))) for s in reference_body}
         # A text that speaks in the first person (a talk, a column) makes "I" in its copy no intrusion.
         first_person_source = any("first person" in signals for signals in reference_signals.values())
+        alone = Counter(s.paragraph for s in context.copy.sentences)  # sentences per paragraph
         flags = []
         for sentence in copy_body:
             counterparts = context.counterparts(sentence.id)
@@ -120,6 +124,11 @@ class SyntaxDetector:
             if sentence.text[:1].islower() and context.copy.text[: sentence.start].rstrip().endswith("."):
                 signals.pop("lowercase", None)
                 signals["glued"] = "it starts in lowercase right after a full stop: a fragment glued onto a sentence"
+            if self._headline_style(sentence, alone[sentence.paragraph]):
+                # a line of its own with no final stop: a headline or a subhead, which English writes
+                # without a finite verb ("Warnings issued in Harlow over new fraud"); one that ends on a
+                # word that needs another ("... including") is still cut off
+                signals = {key: text for key, text in signals.items() if key not in _PARSED - {"dangling"}}
             if signals.keys() & _PARSED:
                 signals = self._confirmed(sentence, signals, original, dateline, context)
             if not signals:
@@ -142,6 +151,11 @@ class SyntaxDetector:
                 )
             )
         return flags
+
+    def _headline_style(self, sentence: Sentence, in_paragraph: int) -> bool:
+        """A sentence alone in its paragraph, longer than a stub, with no final punctuation."""
+        words = len(sentence.text.split())
+        return in_paragraph == 1 and words > self.SHORT_WORDS and not sentence.text.rstrip().endswith(_FINAL)
 
     def _confirmed(
         self, sentence: Sentence, signals: dict[str, str], original: Doc | None, dateline: bool, context: AuditContext
@@ -194,6 +208,7 @@ class SyntaxDetector:
             and not imperative
             and not any(c.dep_ in _SUBJECTS for c in my_root.children)
             and not _maybe_subject(copy, my_root)
+            and not _inverted_attribution(copy, my_root)
         ):
             signals["subject lost"] = (
                 f"its main verb “{my_root.text}” has no subject, where the original's “{their_root.text}” "
@@ -207,7 +222,12 @@ class SyntaxDetector:
         quoted = len(outside) < len([t for t in copy if not t.is_punct and not t.is_space])
         if outside and not any(t.pos_ in ("VERB", "AUX") for t in outside):
             lost = "it has no verb" + (" outside its quotations" if quoted else "")
-        elif not dateline and not _finite_main_verb(copy, my_root) and _finite_main_verb(original, their_root):
+        elif (
+            not dateline
+            and not imperative
+            and not _finite_main_verb(copy, my_root)
+            and _finite_main_verb(original, their_root)
+        ):
             lost = f"it has no finite main verb (its main word is “{my_root.text}”)"
         elif any(c.dep_ == "mark" for c in my_root.children) and not any(c.dep_ == "mark" for c in their_root.children):
             mark = next(c for c in my_root.children if c.dep_ == "mark")
@@ -291,6 +311,21 @@ def _subject_without_verb(words: list[Token]) -> tuple[Token, Token] | None:
         ):
             return pronoun, after
     return None
+
+
+def _inverted_attribution(doc: Doc, root: Token) -> bool:
+    """Whether ``root`` reports the clause before it with its subject after it: "..., stated the
+    minister." The reported clause (a ``ccomp`` of the root) comes first, a comma stands just before
+    the verb, and after it only a short noun phrase ends the sentence."""
+    after = [t for t in doc[root.i + 1 :] if not t.is_punct]
+    return (
+        root.i > 0
+        and doc[root.i - 1].text in (",", "”", '"', "’")
+        and any(c.dep_ == "ccomp" and c.i < root.i for c in root.children)
+        and 0 < len(after) <= INVERTED_SUBJECT_WORDS
+        and any(t.pos_ in ("PROPN", "NOUN") for t in after)
+        and not any(t.pos_ in ("VERB", "AUX") for t in after)
+    )
 
 
 def _maybe_subject(doc: Doc, root: Token) -> bool:

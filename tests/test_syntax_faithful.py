@@ -1,0 +1,48 @@
+"""Syntax flags on faithful English that the parse misreads: subheads, imperatives and inverted
+attributions (issue 23).
+
+Every text here is made up. Each rule has a faithful sentence that used to be flagged major and a
+garbled neighbour of it that must still be flagged.
+"""
+
+from __future__ import annotations
+
+from mtqa import audit
+from mtqa.embed.torch import SentenceTransformerEmbedder
+
+ORIGINAL = (
+    "Police in Harlow have warned residents about a new kind of credit fraud.\n\n"
+    "Officials say the scheme targets pensioners.\n\n"
+    "The council wants to address this at the regional level, Dana Rivers said.\n\n"
+    "A day earlier the number of infections broke a record."
+)
+OPENING = "Police in Harlow have warned residents about a new kind of credit fraud.\n\n"
+
+
+def syntax_flags(copy_paragraphs: list[str], embedder: SentenceTransformerEmbedder) -> list[str]:
+    copy = OPENING + "\n\n".join(copy_paragraphs)
+    flags = audit(ORIGINAL, copy, embedder=embedder, detectors=["syntax"]).flags
+    return [f.text for f in flags.itertuples() if f.severity == "major"]
+
+
+def test_a_subhead_without_a_verb_is_no_broken_sentence(real_embedder: SentenceTransformerEmbedder) -> None:
+    subhead = "Warnings issued in Harlow about a new kind of internet credit fraud"
+    assert syntax_flags([subhead], real_embedder) == []
+    # with a full stop it reads as a sentence of the body, and it has no verb
+    assert syntax_flags([subhead + "."], real_embedder) == [subhead + "."]
+    # a short piece on a line of its own stays a fragment
+    assert syntax_flags(["Talk about"], real_embedder) == ["Talk about"]
+
+
+def test_an_imperative_opener_is_a_main_verb(real_embedder: SentenceTransformerEmbedder) -> None:
+    imperative = "Recall that a day earlier the number of infections hit a new record."
+    assert syntax_flags([imperative], real_embedder) == []
+    fragment = "That a day earlier the number of infections hit a new record."
+    assert syntax_flags([fragment], real_embedder) == [fragment]
+
+
+def test_a_reporting_verb_before_its_subject_has_a_subject(real_embedder: SentenceTransformerEmbedder) -> None:
+    inverted = "The council wants to address this at the regional level, stated Rivers."
+    assert syntax_flags([inverted], real_embedder) == []
+    lost = "The council wants to address this at the regional level, stated."
+    assert syntax_flags([lost], real_embedder) == [lost]
