@@ -1,4 +1,5 @@
-"""Non-words: a lowercase word of the copy that misspells a common English word and that the original does not use."""
+"""Non-words: a lowercase word of the copy that misspells a common English word and that the original does not use,
+and words written with look-alike letters of another script."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from rapidfuzz.distance import DamerauLevenshtein
 from mtqa.detectors.base import AuditContext
 from mtqa.nlp.lexicon import correction, lookalikes, same_but_lookalikes, zipf
 from mtqa.types import Flag
+
+# A word: letters only, in any script.
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 class SpellingDetector:
@@ -24,6 +28,11 @@ class SpellingDetector:
     capitalised and left to the name detector. The suggestion is the
     original's own word when the aligned original sentence has one within two
     edits, else the common word. Every flag is minor.
+
+    A word of any case that mixes Latin letters with Cyrillic or Greek ones
+    ("Moпday") is flagged too, naming the letters: content farms write copied
+    text so to hide it from search. The suggestion is the original's word with
+    the Latin letters. A name so written is left to the name detector.
     """
 
     name = "spelling"
@@ -72,25 +81,24 @@ class SpellingDetector:
     def _lookalikes(self, context: AuditContext) -> list[Flag]:
         """Words written with letters of another script that look Latin ("Moпday" with a Cyrillic п)."""
         flags = []
+        every_word: list[str] | None = None  # the original's words, read once and only for a copy that needs them
         for sentence in context.copy.sentences:
             if sentence.kind not in ("body", "headline"):
                 continue
-            for match in re.finditer(r"[^\W\d_]+", sentence.text):
+            for match in re.finditer(_LETTERS, sentence.text):
                 word = match.group()
                 foreign = lookalikes(word)
                 start = sentence.start + match.start()
                 if not foreign or any(f.kind == "name" and f.start <= start < f.end for f in context.prior):
                     continue  # a name in look-alike letters is the name flag's to show
-                originals = [context.reference.sentences[i].text for i in context.counterparts(sentence.id)]
-                suggestion = next(
-                    (
-                        w
-                        for text in [*originals, context.reference.text]
-                        for w in re.findall(r"[^\W\d_]+", text)
-                        if same_but_lookalikes(w, word)
-                    ),
-                    None,
-                )
+                if every_word is None:
+                    every_word = re.findall(_LETTERS, context.reference.text)
+                aligned = [
+                    w
+                    for i in context.counterparts(sentence.id)
+                    for w in re.findall(_LETTERS, context.reference.sentences[i].text)
+                ]
+                suggestion = next((w for w in [*aligned, *every_word] if same_but_lookalikes(w, word)), None)
                 letters = ", ".join(f"“{ch}” ({unicodedata.name(ch, '?').lower()})" for ch in dict.fromkeys(foreign))
                 flags.append(
                     Flag(
