@@ -58,8 +58,11 @@ def test_lookalike_letters_draw_one_minor_flag(real_embedder: SentenceTransforme
         ("name", "Kaпsas", "Kansas", "minor"),
         ("spelling", "Moпday", "Monday", "minor"),
     ]
-    # the same words in Latin letters: nothing to flag
+    # the same words in Latin letters: nothing to flag; nor a letter the original writes too, or a
+    # modifier letter, which no one swaps for a Latin one
     assert flags_of(original, original, real_embedder, ("name", "spelling")) == []
+    science = "Levels of TNFα rose in the patients, researchers in Hawaiʻi said on Monday."
+    assert flags_of(science, science, real_embedder, ("name", "spelling")) == []
 
 
 def test_an_abbreviation_of_the_words_the_other_side_writes_out_is_a_variant(
@@ -69,9 +72,12 @@ def test_an_abbreviation_of_the_words_the_other_side_writes_out_is_a_variant(
     assert flags_of(original, original.replace("United Nations", "UN"), real_embedder) == []
     original = "The UK Trade Minister Dana Rivers met the delegation in Harlow on Monday."
     assert flags_of(original, original.replace("UK", "United Kingdom"), real_embedder) == []
-    # an abbreviation of other words: still flagged
-    garbled = original.replace("UK", "United Nations")
-    assert [f[1] for f in flags_of(original, garbled, real_embedder)] != []
+    # an abbreviation of other words, or of words the short side writes itself: still flagged
+    original = "Officials said the UN Office for Refugee Aid opened a camp near the border on Monday."
+    assert [f[1:3] for f in flags_of(original, original.replace("UN", "EU"), real_embedder)] == [("EU", "UN")]
+    original = "The US Secretary of State Dana Rivers met the delegation in Harlow on Monday."
+    garbled = original.replace("US Secretary", "Under Secretary")
+    assert [f[1:3] for f in flags_of(original, garbled, real_embedder)] == [("Under", "US")]
 
 
 def test_a_name_run_into_the_word_before_or_in_a_compound_is_whole(real_embedder: SentenceTransformerEmbedder) -> None:
@@ -83,18 +89,24 @@ def test_a_name_run_into_the_word_before_or_in_a_compound_is_whole(real_embedder
     assert flags_of(original, original.replace("Moldova-flagged", "Moldova"), real_embedder) == []
     garbled = original.replace("Moldova-flagged", "Moldavo-flagged")
     assert [f[1] for f in flags_of(original, garbled, real_embedder)] == ["Moldavo-flagged"]
+    # a person's hyphenated given name cut to its first part is no compound modifier
+    original = "The actress Kim Hye-jin thanked her fans after the show on Monday."
+    assert flags_of(original, original.replace("Hye-jin", "Hye"), real_embedder) == [
+        ("name", "Hye", "Hye-jin", "major")
+    ]
 
 
-def test_name_words_whose_slot_holds_other_words_are_judged(real_embedder: SentenceTransformerEmbedder) -> None:
-    # "Rescue Department" left unlinked, with one word, "Force", in its slot
+def test_name_words_whose_slot_holds_other_words_are_judged() -> None:
+    # "Rescue Department" left unlinked, with one word, "Force", in its slot; the default (ONNX)
+    # encoder, whose links this case was written against
     original = "Two people were pulled from the river, Harlow Fire Rescue Department Capt. Dana Rivers said on Monday."
     garbled = "Two people were pulled from the river, Harlow Fire Force captain Dana Rivers said on Monday."
-    flags = flags_of(original, garbled, real_embedder)
-    assert len(flags) == 1 and "Force" in flags[0][1] and "Department" in flags[0][2]
+    flags = audit(original, garbled, detectors=["name"]).flags
+    assert [(f.text, f.suggestion) for f in flags.itertuples()] == [("Force", "Rescue Department")]
     faithful = (
         "Two people were pulled from the river, Harlow Fire Rescue Department captain Dana Rivers said on Monday."
     )
-    assert flags_of(original, faithful, real_embedder) == []
+    assert audit(original, faithful, detectors=["name"]).flags.empty
 
 
 def test_name_words_translated_from_an_original_in_another_language_are_no_error(
@@ -115,4 +127,4 @@ def test_name_words_translated_from_an_original_in_another_language_are_no_error
     # the same words swapped in an English original are a rendering to flag
     original = "The remains were found in Serra Verde National Park, police said."
     copy = "The remains were found in Serra Verde Natural Garden, police said."
-    assert flags_of(original, copy, real_embedder) != []
+    assert [f[2] for f in flags_of(original, copy, real_embedder)] == ["Serra Verde National Park"]

@@ -334,8 +334,9 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     compound, plain = (copy, original) if "-" in copy else (original, copy)
     head, *rest = compound.split("-")
     modifier = all(p.islower() and zipf(p) >= COMMON_ZIPF for p in rest)
-    if rest and modifier and "-" not in plain and fold_word(head) == fold_word(plain):
-        # the name, whole, in a compound modifier on one side ("Harlow-based", "Moldova-flagged")
+    if rest and modifier and not person and "-" not in plain and fold_word(head) == fold_word(plain):
+        # the name, whole, in a compound modifier on one side ("Harlow-based", "Moldova-flagged"); a
+        # person's hyphenated given name cut to its first part ("Hye" for "Hye-jin") is no such thing
         return "variant", None, f"“{compound}” holds “{plain}” whole"
     if cut:  # "Anna Berg" for "Anna Berg-Lindqvist"; but "DFB" for "DFB-Pokal" is a name's short form
         if person:
@@ -637,7 +638,7 @@ def _judge_rendering(
     if theirs == mine:
         particles = [w.text for w in name.words if w.text in CONNECTORS and w.text not in ("of", "the", "for")]
         around = context.copy.text[max(run[0].start - 30, 0) : run[-1].end].lower()
-        if particles and " ".join(particles).lower() not in around and not story.translated:
+        if particles and " ".join(particles).lower() not in around:
             dropped = " ".join(particles)
             # the span: the name's words on either side of its particles, as the copy writes them
             name_content, name_words = list(name.content), list(name.words)
@@ -754,19 +755,33 @@ def _abbreviation(verdict: Verdict, link: WordLink, expansions: tuple[list[str],
     if verdict[1] is None or link.reference is None or link.copy is None:
         return verdict
     original_words, copy_words = expansions
-    for short, other_side in ((link.copy.text, original_words), (link.reference.text, copy_words)):
-        if _initials_of(_strip(short), other_side):
+    sides = [
+        (link.copy.text, link.reference.text, original_words, copy_words),
+        (link.reference.text, link.copy.text, copy_words, original_words),
+    ]
+    for short, linked, long_side, short_side in sides:
+        if _initials_of(_strip(short), _strip(linked), long_side, short_side):
             return "variant", None, f"“{link.copy.text}” and “{link.reference.text}” are an abbreviation and its words"
     return verdict
 
 
-def _initials_of(short: str, words: list[str]) -> bool:
-    """Whether ``short`` (in capitals, dots dropped) is the initials of consecutive capitalised words."""
+def _initials_of(short: str, linked: str, words: list[str], other: list[str]) -> bool:
+    """Whether ``short`` (in capitals, dots dropped) is the initials of consecutive capitalised ``words``
+    that hold ``linked`` (the word the aligner linked it to) and that the short form's side (``other``)
+    does not write itself: "US" is not "Under Secretary" when both sides write "Secretary"."""
     letters = short.replace(".", "")
     if not (2 <= len(letters) <= 5 and letters.isalpha() and letters.isupper()):
         return False
-    firsts = [w[0] for w in words if w[:1].isupper()]
-    return any("".join(firsts[k : k + len(letters)]) == letters for k in range(len(firsts)))
+    written = {_strip(w).lower() for w in other}
+    for k in range(len(words) - len(letters) + 1):
+        window = [_strip(w) for w in words[k : k + len(letters)]]
+        if (
+            "".join(w[:1] for w in window) == letters
+            and linked in window
+            and not any(w.lower() in written for w in window)
+        ):
+            return True
+    return False
 
 
 def _swap_judged(verdict: Verdict, link: WordLink, name: Name, story: StoryNames, kept: set[int]) -> Verdict:
@@ -843,7 +858,9 @@ class StoryNames:
             for lk in context.words.links
             if lk.copy is not None and lk.reference is not None and lk.reference.text not in CONNECTORS
         )
-        translated = english_share(context.reference.text) < MIN_ENGLISH_SHARE
+        # judged on the ordinary words: an English story full of foreign names is still English
+        ordinary = " ".join(re.findall(r"(?<![\w'’-])[a-z]+(?![\w'’-])", context.reference.text))
+        translated = english_share(ordinary) < MIN_ENGLISH_SHARE
         return cls(tuple(names), keys, linked, swap_rate(context.words), translated)
 
     def near_other(self, copy_word: str, name: Name) -> bool:
@@ -864,6 +881,7 @@ def _paired_by_position(
 
     "Prosecutor Adaeze Nnaji" for "Prosecutor Adaeze Obi": "Adaeze" links, and "Nnaji" stands where
     "Obi" stood. With one word left on the name's side, it pairs with all the run's leftover words.
+    Otherwise each stretch of unlinked words pairs with what stands in its slot (``_paired_by_slot``).
     """
     done = {lk.reference.start for lk in linked if lk.reference}
     left = [w for w in name.content if w.start not in done]
@@ -888,17 +906,30 @@ def _paired_by_position(
 
 
 def _paired_by_slot(context: AuditContext, left: list[Word], unit: int) -> list[WordLink]:
-    """Each unlinked word of the name paired with the copy words that stand in its slot, between the
-    copy words of its linked neighbours, when the capitalised run stops short of them ("Reserve
-    Financial institution of Harlow" for "Reserve Bank of Harlow": "Bank" / "Financial institution")."""
-    links = []
+    """Each stretch of the name's unlinked words paired with the copy words that stand in its slot,
+    between the copy words of its linked neighbours, when the capitalised run stops short of them
+    ("Reserve Financial institution of Harlow" for "Reserve Bank of Harlow": "Bank" / "Financial
+    institution"; "Fire Force" for "Fire Rescue Department": "Rescue Department" / "Force")."""
+    words = sentence_words(context.reference, left[0].sentence_id)
+    position = {w.start: k for k, w in enumerate(words)}
+    stretches: list[list[Word]] = []
     for word in left:
-        slot = unlinked_slot(context.words, context.reference, context.copy, [word])
+        if stretches and position.get(word.start) == position.get(stretches[-1][-1].start, -2) + 1:
+            stretches[-1].append(word)
+        else:
+            stretches.append([word])
+    links = []
+    for stretch in stretches:
+        slot = unlinked_slot(context.words, context.reference, context.copy, stretch)
         if 1 <= len(slot) <= MAX_SLOT_WORDS and slot[0].text[:1].isupper():
-            start, end = slot[0].start, slot[-1].end
-            rendering = Word(slot[0].sentence_id, start, end, context.copy.text[start:end])
-            links.append(WordLink(unit, word, rendering, 0.0, "position"))
+            joined = _joined(context.reference.text, stretch)
+            links.append(WordLink(unit, joined, _joined(context.copy.text, slot), 0.0, "position"))
     return links
+
+
+def _joined(text: str, words: list[Word]) -> Word:
+    """Consecutive words as one."""
+    return Word(words[0].sentence_id, words[0].start, words[-1].end, text[words[0].start : words[-1].end])
 
 
 def _slot_links(context: AuditContext, name: Name, run: list[Word]) -> list[WordLink]:

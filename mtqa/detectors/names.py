@@ -100,7 +100,10 @@ class NameDetector:
             for s in copy_spans
             if s.words == 1 and s.text not in surfaces and s.start not in linked and _free(s.start, s.end, flags)
         ]
-        name_words = {w.text: n.sentence_id for n in every_name for w in n.content}
+        name_words: dict[str, int] = {}  # each name word of the original, with the first sentence naming it
+        for name in every_name:
+            for word in name.content:
+                name_words.setdefault(word.text, name.sentence_id)
         flags += [f for f in (self._lookalike(s, name_words) for s in singles) if f is not None]
         flags += self._inconsistent(singles, known)
         flags += [
@@ -226,7 +229,7 @@ class NameDetector:
             or not is_unknown(word, self.UNKNOWN_ZIPF)
             or _compound_of_words(span.text)
             or _CAMEL_CASE.search(span.text)
-            or lookalikes(span.text)  # a known word in look-alike letters is a spelling flag
+            or lookalikes(span.text)  # a word in look-alike letters: the spelling flag's, or a name's above
         ):
             return None  # "NewsNow", "StormWatch": a brand's own spelling, nothing to correct
         found = nearest_known(word, self.LEXICON_JARO_WINKLER, self.LEXICON_MIN_SIMILARITY)

@@ -32,7 +32,9 @@ class SpellingDetector:
     A word of any case that mixes Latin letters with Cyrillic or Greek ones
     ("Moпday") is flagged too, naming the letters: content farms write copied
     text so to hide it from search. The suggestion is the original's word with
-    the Latin letters. A name so written is left to the name detector.
+    the Latin letters when the original has it, else the word as written. A word
+    the original writes the same way is no swap, and a name so written is left
+    to the name detector.
     """
 
     name = "spelling"
@@ -81,7 +83,7 @@ class SpellingDetector:
     def _lookalikes(self, context: AuditContext) -> list[Flag]:
         """Words written with letters of another script that look Latin ("Moпday" with a Cyrillic п)."""
         flags = []
-        every_word: list[str] | None = None  # the original's words, read once and only for a copy that needs them
+        every_word: dict[str, None] | None = None  # the original's words, in order, read once and only if needed
         for sentence in context.copy.sentences:
             if sentence.kind not in ("body", "headline"):
                 continue
@@ -92,7 +94,9 @@ class SpellingDetector:
                 if not foreign or any(f.kind == "name" and f.start <= start < f.end for f in context.prior):
                     continue  # a name in look-alike letters is the name flag's to show
                 if every_word is None:
-                    every_word = re.findall(_LETTERS, context.reference.text)
+                    every_word = dict.fromkeys(re.findall(_LETTERS, context.reference.text))
+                if word in every_word:
+                    continue  # the original writes it so ("TNFα"): the copy kept it
                 aligned = [
                     w
                     for i in context.counterparts(sentence.id)

@@ -76,10 +76,16 @@ def lookalikes(word: str) -> str:
     copied text escapes a search for its words. A word written wholly in one script is no such
     trick, whatever the script. The scripts come from the Unicode names of the letters.
     """
-    scripts = {ch: unicodedata.name(ch, "?").split(" ")[0] for ch in word if ch.isalpha()}
-    if "LATIN" not in scripts.values() or set(scripts.values()) <= {"LATIN"}:
+    if word.isascii():
         return ""
-    return "".join(ch for ch, script in scripts.items() if script != "LATIN")
+    scripts = {ch: unicodedata.name(ch, "?").split(" ")[0] for ch in word if ch.isalpha()}
+    if "LATIN" not in scripts.values():
+        return ""
+    # the scripts whose letters look Latin; a modifier letter ("Hawaiʻi") or a sign ("µg") is no swap
+    return "".join(ch for ch, script in scripts.items() if script in _LOOKALIKE_SCRIPTS)
+
+
+_LOOKALIKE_SCRIPTS = frozenset({"CYRILLIC", "GREEK"})
 
 
 def same_but_lookalikes(original: str, copy: str) -> bool:
