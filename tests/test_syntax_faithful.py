@@ -30,8 +30,11 @@ def test_a_subhead_without_a_verb_is_no_broken_sentence(real_embedder: SentenceT
     assert syntax_flags([subhead], real_embedder) == []
     # with a full stop it reads as a sentence of the body, and it has no verb
     assert syntax_flags([subhead + "."], real_embedder) == [subhead + "."]
-    # a short piece on a line of its own stays a fragment
+    # a short piece on a line of its own stays a fragment, and so does a line that lost the verb
+    # of the original sentence it renders
     assert syntax_flags(["Talk about"], real_embedder) == ["Talk about"]
+    lost = "Officials the scheme targeting pensioners across the region"
+    assert syntax_flags([lost], real_embedder) == [lost]
 
 
 def test_an_imperative_opener_is_a_main_verb(real_embedder: SentenceTransformerEmbedder) -> None:
@@ -46,3 +49,22 @@ def test_a_reporting_verb_before_its_subject_has_a_subject(real_embedder: Senten
     assert syntax_flags([inverted], real_embedder) == []
     lost = "The council wants to address this at the regional level, stated."
     assert syntax_flags([lost], real_embedder) == [lost]
+    # a verb with an object after it, not the original's subject, has none
+    lost = "The council wants to address this at the regional level, told reporters."
+    assert syntax_flags([lost], real_embedder) == [lost]
+
+
+def test_a_subhead_worded_as_a_headline_for_a_subhead_with_a_verb(real_embedder: SentenceTransformerEmbedder) -> None:
+    original = (
+        OPENING
+        + "Police have arrested a man in Harlow over the credit fraud\n\nOfficials say the scheme targets pensioners."
+    )
+    copy = (
+        OPENING + "Man arrested in Harlow over the credit fraud scheme\n\nOfficials say the scheme targets pensioners."
+    )
+    flags = audit(original, copy, embedder=real_embedder, detectors=["syntax"]).flags
+    assert flags.empty
+    # the same line for a sentence of the body, which it leaves without its verb: broken
+    original = original.replace("credit fraud\n", "credit fraud.\n")
+    flags = audit(original, copy, embedder=real_embedder, detectors=["syntax"]).flags
+    assert list(flags.text) == ["Man arrested in Harlow over the credit fraud scheme"]

@@ -43,6 +43,8 @@ _STRONG = (
 )
 # Verdicts that rest on the parse alone (not on spelling, case or punctuation): a second parse must agree.
 _PARSED = frozenset({"dangling", "no finite verb", "no subject", "subordinate only", "subject lost", "verb lost"})
+# Verdicts of the parse that a headline's own style explains: no finite verb, no subject, a bare clause.
+_HEADLINESE = frozenset({"no finite verb", "no subject", "subordinate only"})
 # The most words of a subject that follows its reporting verb ("..., said the regional governor").
 INVERTED_SUBJECT_WORDS = 5
 _DOUBLED_STOP = re.compile(r"(?<!\.)\.\s*\.(?!\.)\s*$")  # "months.." or "rose. ." but not an ellipsis
@@ -108,6 +110,7 @@ class SyntaxDetector:
         # A text that speaks in the first person (a talk, a column) makes "I" in its copy no intrusion.
         first_person_source = any("first person" in signals for signals in reference_signals.values())
         alone = Counter(s.paragraph for s in context.copy.sentences)  # sentences per paragraph
+        reference_alone = Counter(s.paragraph for s in context.reference.sentences)
         flags = []
         for sentence in copy_body:
             counterparts = context.counterparts(sentence.id)
@@ -126,9 +129,17 @@ class SyntaxDetector:
                 signals["glued"] = "it starts in lowercase right after a full stop: a fragment glued onto a sentence"
             if self._headline_style(sentence, alone[sentence.paragraph]):
                 # a line of its own with no final stop: a headline or a subhead, which English writes
-                # without a finite verb ("Warnings issued in Harlow over new fraud"); one that ends on a
-                # word that needs another ("... including") is still cut off
-                signals = {key: text for key, text in signals.items() if key not in _PARSED - {"dangling"}}
+                # without a finite verb ("Warnings issued in Harlow over new fraud"). One that ends on a
+                # word that needs another ("... including") is still cut off. A clause that lost the
+                # subject or verb of its original sentence is still broken, unless that sentence is a
+                # headline too: then the two only word a headline two ways ("Man arrested" / "A man
+                # has been arrested").
+                rendered = [context.reference.sentences[i] for i in counterparts]
+                headlines = bool(rendered) and all(
+                    self._headline_style(r, reference_alone[r.paragraph]) for r in rendered
+                )
+                style = _HEADLINESE | {"subject lost", "verb lost"} if headlines else _HEADLINESE
+                signals = {key: text for key, text in signals.items() if key not in style}
             if signals.keys() & _PARSED:
                 signals = self._confirmed(sentence, signals, original, dateline, context)
             if not signals:
@@ -208,7 +219,7 @@ class SyntaxDetector:
             and not imperative
             and not any(c.dep_ in _SUBJECTS for c in my_root.children)
             and not _maybe_subject(copy, my_root)
-            and not _inverted_attribution(copy, my_root)
+            and not _inverted_attribution(copy, my_root, their_subject)
         ):
             signals["subject lost"] = (
                 f"its main verb “{my_root.text}” has no subject, where the original's “{their_root.text}” "
@@ -313,17 +324,19 @@ def _subject_without_verb(words: list[Token]) -> tuple[Token, Token] | None:
     return None
 
 
-def _inverted_attribution(doc: Doc, root: Token) -> bool:
+def _inverted_attribution(doc: Doc, root: Token, subject: Token) -> bool:
     """Whether ``root`` reports the clause before it with its subject after it: "..., stated the
-    minister." The reported clause (a ``ccomp`` of the root) comes first, a comma stands just before
-    the verb, and after it only a short noun phrase ends the sentence."""
+    minister." The reported clause (a ``ccomp`` of the root) comes first, a comma or quotation mark
+    stands just before the verb, and a short noun phrase after it, ending the sentence, names the
+    original's subject (``subject``), which the parser reads as an object."""
     after = [t for t in doc[root.i + 1 :] if not t.is_punct]
+    theirs = {t.lower_ for t in subject.subtree if t.pos_ in ("PROPN", "NOUN")}
     return (
         root.i > 0
         and doc[root.i - 1].text in (",", "”", '"', "’")
         and any(c.dep_ == "ccomp" and c.i < root.i for c in root.children)
         and 0 < len(after) <= INVERTED_SUBJECT_WORDS
-        and any(t.pos_ in ("PROPN", "NOUN") for t in after)
+        and any(t.pos_ in ("PROPN", "NOUN") and t.lower_ in theirs for t in after)
         and not any(t.pos_ in ("VERB", "AUX") for t in after)
     )
 
