@@ -60,24 +60,11 @@ class SpellingDetector:
                 if common is None:
                     continue
                 suggestion = self._from_original(context, sentence.id, word) or common
-                start = sentence.start + match.start()
-                flags.append(
-                    Flag(
-                        kind=self.name,
-                        severity="minor",
-                        copy_id=sentence.id,
-                        reference_id=None,
-                        start=start,
-                        end=start + len(word),
-                        text=word,
-                        suggestion=suggestion,
-                        message=(
-                            f"not an English word: “{word}” is rare (Zipf {zipf(word):.1f}) "
-                            f"and one slip from “{common}” (Zipf {zipf(common):.1f}); "
-                            "the original does not use it"
-                        ),
-                    )
+                message = (
+                    f"not an English word: “{word}” is rare (Zipf {zipf(word):.1f}) "
+                    f"and one slip from “{common}” (Zipf {zipf(common):.1f}); the original does not use it"
                 )
+                flags.append(self._flag(sentence.id, sentence.start + match.start(), word, suggestion, message))
         return flags + self._lookalikes(context)
 
     def _lookalikes(self, context: AuditContext) -> list[Flag]:
@@ -104,23 +91,26 @@ class SpellingDetector:
                 ]
                 suggestion = next((w for w in [*aligned, *every_word] if same_but_lookalikes(w, word)), None)
                 letters = ", ".join(f"“{ch}” ({unicodedata.name(ch, '?').lower()})" for ch in dict.fromkeys(foreign))
-                flags.append(
-                    Flag(
-                        kind=self.name,
-                        severity="minor",
-                        copy_id=sentence.id,
-                        reference_id=None,
-                        start=start,
-                        end=start + len(word),
-                        text=word,
-                        suggestion=suggestion or word,
-                        message=(
-                            f"“{word}” mixes Latin letters with look-alikes from another script: {letters}; "
-                            "such a spelling hides the copied words from search"
-                        ),
-                    )
+                message = (
+                    f"“{word}” mixes Latin letters with look-alikes from another script: {letters}; "
+                    "such a spelling hides the copied words from search"
                 )
+                flags.append(self._flag(sentence.id, start, word, suggestion or word, message))
         return flags
+
+    def _flag(self, copy_id: int, start: int, word: str, suggestion: str, message: str) -> Flag:
+        """A minor flag on one word of the copy."""
+        return Flag(
+            kind=self.name,
+            severity="minor",
+            copy_id=copy_id,
+            reference_id=None,
+            start=start,
+            end=start + len(word),
+            text=word,
+            suggestion=suggestion,
+            message=message,
+        )
 
     def _from_original(self, context: AuditContext, copy_id: int, word: str) -> str | None:
         """The word of the aligned original sentences closest to ``word``, within two edits."""
