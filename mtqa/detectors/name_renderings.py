@@ -899,9 +899,7 @@ def _paired_by_position(
         if OSA.normalized_similarity(fold_word(nearest.text), key) >= RESPELT_SIMILARITY:
             return [WordLink(unit, left[0], nearest, 0.0, "position")]
         if len(right) <= 2:  # "East Mountain" for "Dongsan": the name's one word, rendered in two
-            start, end = right[0].start, right[-1].end
-            joined = Word(right[0].sentence_id, start, end, context.copy.text[start:end])
-            return [WordLink(unit, left[0], joined, 0.0, "position")]
+            return [WordLink(unit, left[0], _joined(context.copy.text, right), 0.0, "position")]
     return _paired_by_slot(context, left, unit)
 
 
@@ -940,8 +938,7 @@ def _slot_links(context: AuditContext, name: Name, run: list[Word]) -> list[Word
     if len(theirs) == len(mine):
         return [WordLink(-1, a, b, 0.0, "position") for a, b in zip(theirs, mine, strict=True)]
     whole = Word(name.sentence_id, name.start, name.end, name.text(context.reference.text))
-    joined = Word(run[0].sentence_id, run[0].start, run[-1].end, context.copy.text[run[0].start : run[-1].end])
-    return [WordLink(-1, whole, joined, 0.0, "position")]
+    return [WordLink(-1, whole, _joined(context.copy.text, run), 0.0, "position")]
 
 
 def _same_letters(context: AuditContext, name: Name, run: list[Word]) -> tuple[list[Word], list[Word]] | None:

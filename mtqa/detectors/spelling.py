@@ -74,6 +74,7 @@ class SpellingDetector:
         for sentence in context.copy.sentences:
             if sentence.kind not in ("body", "headline"):
                 continue
+            aligned: list[str] | None = None
             for match in re.finditer(_LETTERS, sentence.text):
                 word = match.group()
                 foreign = lookalikes(word)
@@ -84,11 +85,9 @@ class SpellingDetector:
                     every_word = dict.fromkeys(re.findall(_LETTERS, context.reference.text))
                 if word in every_word:
                     continue  # the original writes it so ("TNFα"): the copy kept it
-                aligned = [
-                    w
-                    for i in context.counterparts(sentence.id)
-                    for w in re.findall(_LETTERS, context.reference.sentences[i].text)
-                ]
+                if aligned is None:  # the words of the original sentences this one renders, once per sentence
+                    ids = context.counterparts(sentence.id)
+                    aligned = [w for i in ids for w in re.findall(_LETTERS, context.reference.sentences[i].text)]
                 suggestion = next((w for w in [*aligned, *every_word] if same_but_lookalikes(w, word)), None)
                 letters = ", ".join(f"“{ch}” ({unicodedata.name(ch, '?').lower()})" for ch in dict.fromkeys(foreign))
                 message = (
