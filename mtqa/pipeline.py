@@ -138,7 +138,7 @@ def audit(
     words = word_alignment(embedder, reference_doc, copy_doc, alignment, parses if is_english else None, word_params)
     for detector in instances:
         if detector.name not in skipped:
-            context = AuditContext(reference_doc, copy_doc, alignment, tuple(flags), parses, words)
+            context = AuditContext(reference_doc, copy_doc, alignment, tuple(flags), parses, words, embedder.encode)
             flags += detector.detect(context)
     flags.sort(key=lambda f: (f.start, f.end, f.kind))
     scores = score_units(reference_doc, copy_doc, alignment, cosine, flags)

@@ -92,7 +92,7 @@ def make_context(original: str, copy: str, units: list[Unit] | None = None) -> A
     alignment = Alignment(tuple(units))
     parses = SentenceParses(reference, copied)
     words = word_alignment(_shared_onnx(), reference, copied, alignment, parses, WordParams())
-    return AuditContext(reference, copied, alignment, (), parses, words)
+    return AuditContext(reference, copied, alignment, (), parses, words, _shared_onnx().encode)
 
 
 @lru_cache(maxsize=1)

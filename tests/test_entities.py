@@ -16,7 +16,15 @@ def audit_names(original: str, copy: str) -> tuple[list[Flag], list[Flag]]:
     context = make_context(original, copy)
     names = NameDetector().detect(context)
     omissions = OmissionDetector().detect(
-        AuditContext(context.reference, context.copy, context.alignment, tuple(names), context.parses, context.words)
+        AuditContext(
+            context.reference,
+            context.copy,
+            context.alignment,
+            tuple(names),
+            context.parses,
+            context.words,
+            context.encode,
+        )
     )
     return names, omissions
 

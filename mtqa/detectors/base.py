@@ -10,6 +10,9 @@ from mtqa.nlp.parser import SentenceParses
 from mtqa.types import Alignment, Document, Flag, Side, WordAlignment
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    import numpy as np
     from spacy.tokens import Doc
 
 
@@ -18,7 +21,8 @@ class AuditContext:
     """The inputs a detector may use: both documents, their alignment, the
     flags of the detectors that ran before it (in registry order), the
     parse of every sentence, shared by all detectors of an audit, and the
-    word alignment inside each linked unit (empty when not computed)."""
+    word alignment inside each linked unit (empty when not computed), and
+    the audit's sentence encoder (None when a test leaves it out)."""
 
     reference: Document
     copy: Document
@@ -26,6 +30,8 @@ class AuditContext:
     prior: tuple[Flag, ...] = ()
     parses: SentenceParses | None = field(default=None, compare=False)
     words: WordAlignment = field(default_factory=WordAlignment, compare=False)
+    # The audit's sentence encoder, for a detector that must compare a sentence with a variant of it.
+    encode: Callable[[list[str]], np.ndarray] | None = field(default=None, compare=False)
 
     @cached_property
     def _parses(self) -> SentenceParses:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from mtqa.detectors.base import AuditContext
 from mtqa.detectors.quotes import find_quotes
-from mtqa.nlp.antonyms import opposites
+from mtqa.nlp.antonyms import converse, opposites
 from mtqa.types import Flag, Side, Unit
 
 if TYPE_CHECKING:
@@ -27,8 +30,16 @@ _NEGATIVE_EXTRA = frozenset(
     {"nowhere", "hardly", "barely", "scarcely", "lack", "lacks", "lacked", "absent", "absence", "unless", "instead"}
     | {"rather", "except", "trouble", "difficult", "difficulty", "impossible", "unlikely", "little", "few"}
 )
-_NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non", "non-")
+_NEGATIVE_PREFIXES = ("un", "in", "im", "il", "ir", "dis", "non")
+# "undoubtedly" / "no doubt", "non-regulated" / "not regulated": a prefixed word derived from the other side's.
+_DERIVED_ENDINGS = ("ly", "edly", "ed", "d", "able", "ably")
 _ARGUMENTS = frozenset({"nsubj", "nsubjpass", "dobj", "attr", "pobj"})
+# "won't", "can't", "shan't", "ain't": the auxiliary the parser leaves before "n't".
+_CONTRACTED = {"wo": "will", "ca": "can", "sha": "shall", "ai": "is"}
+# Sentence vectors at least this close say the same thing, so that a negation on one side only is
+# worth reading (all-MiniLM-L6-v2; faithful renderings of one sentence are above it, loose ones below).
+SAME_STATEMENT = 0.6
+_OWN_CLAUSE = frozenset({"nsubj", "nsubjpass", "aux", "auxpass"})  # a joined verb with these has its own clause
 
 
 @dataclass(frozen=True)
@@ -41,12 +52,33 @@ class Predicate:
     start: int
     end: int
     clause: str  # the words of its clause, for a suggestion
+    subject: str = ""  # the lemma of its subject, when it has one
+    compound: bool = False  # part of a hyphenated word ("cutting-edge")
+
+
+def _word(token: Token) -> str:
+    """A token's lowercase text with a typographic apostrophe made plain ("n’t" is "n't")."""
+    return token.lower_.replace("’", "'")
+
+
+def _negates(token: Token) -> bool:
+    """Whether ``token`` is a negating word: "not", "n't", "never", "no"... but not the "not" of "not only"."""
+    if _word(token) not in _NEGATORS:
+        return False
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return not (following is not None and following.lower_ == "only")
 
 
 def _negation(token: Token) -> Token | None:
-    """The word that negates ``token``'s clause, if any (a "not", a "no one", a governing "declined to")."""
+    """The word that negates ``token``'s clause, if any (a "not", a "no one", a governing "declined to").
+
+    A governing verb that is itself negated ("did not fail to") negates nothing, and a verb joined to
+    another without a subject or auxiliary of its own ("not to heat the stove or use it") shares its
+    negation.
+    """
     for child in token.children:
-        if child.dep_ == "neg" or (child.lower_ in _NEGATORS and child.dep_ in ("advmod", "neg", "preconj", "cc")):
+        # the parser sometimes labels "either" a negation, and "n’t" an attribute: the word decides
+        if _negates(child) and (child.dep_ in ("advmod", "neg", "preconj", "cc") or _word(child) == "n't"):
             return child
         if child.dep_ in _ARGUMENTS and child.lower_ in _NEGATIVE_PRONOUNS:
             return child
@@ -56,7 +88,11 @@ def _negation(token: Token) -> Token | None:
                 return no
     head = token.head
     if token.dep_ in ("xcomp", "ccomp", "pcomp") and head.i != token.i and head.lemma_.lower() in _NEGATIVE_GOVERNORS:
-        return head
+        return head if _negation(head) is None else None
+    own = {child.dep_ for child in token.children}
+    alternatives = any(child.dep_ == "cc" and child.lower_ in ("or", "nor") for child in head.children)
+    if token.dep_ == "conj" and token.tag_ == head.tag_ and alternatives and not own & _OWN_CLAUSE:
+        return _negation(head)  # "not to heat the stove or use it", but not "can't help but ask"
     return None
 
 
@@ -86,6 +122,8 @@ def _predicates(
                 start = sentence.start + negator.idx
                 negator_span = (start, start + len(negator.text))
             words = head.doc[head.left_edge.i : head.right_edge.i + 1].text
+            subject = next((c.lemma_.lower() for c in head.children if c.dep_ in ("nsubj", "nsubjpass")), "")
+            hyphens = [n for n in (token.i - 1, token.i + 1) if 0 <= n < len(token.doc)]
             found.append(
                 Predicate(
                     key=key,
@@ -94,6 +132,10 @@ def _predicates(
                     start=offset,
                     end=offset + len(token.text),
                     clause=" ".join(words.split()),
+                    subject=subject,
+                    compound=any(
+                        token.doc[n].text == "-" and not token.doc[min(n, token.i)].whitespace_ for n in hyphens
+                    ),
                 )
             )
     return found
@@ -151,11 +193,16 @@ class MeaningDetector:
         hedged = any(_hedged(context.parse("reference", i)) for i in unit.reference_ids) or any(
             _hedged(context.parse("copy", j)) for j in unit.copy_ids
         )
+        # Whichever predicate the parse hangs it on, an added negation is an added word: the copy must
+        # write more negating words than the original ("never" / "Never before" is no inversion).
+        balance = sum(_negation_count(context.parse("copy", j)) for j in unit.copy_ids) - sum(
+            _negation_count(context.parse("reference", i)) for i in unit.reference_ids
+        )
         flags = []
         for key, mine in copied.items():
             theirs = original.get(key)
             if theirs is not None:
-                flag = None if moved or hedged else self._polarity(context, unit, key, mine, theirs)
+                flag = None if moved or hedged else self._polarity(context, unit, key, mine, theirs, balance)
             else:
                 flag = self._opposite(context, unit, key, mine, original, copied)
             if flag is not None:
@@ -181,6 +228,8 @@ class MeaningDetector:
         their_root, my_root = _root(theirs), _root(mine)
         if their_root is None or my_root is None or mine.text.rstrip("”\"’' ").endswith("?"):
             return None
+        if {their_root.lemma_.lower(), my_root.lemma_.lower()} & _NEGATIVE_GOVERNORS:
+            return None  # "did not fail to mention" / "mentioned": the governed verbs are compared instead
         sentence = context.copy.sentences[copy_id]
         if any(start <= sentence.start + my_root.idx < end for start, end in quoted):
             return None
@@ -189,6 +238,8 @@ class MeaningDetector:
             return None
         plain, negated = (theirs, mine) if my_negator is not None else (mine, theirs)
         if _negative_words(plain) or _prefix_negated(plain, negated):
+            return None
+        if not self._negation_matters(context, plain, negated, my_negator or their_negator):
             return None
         source = Predicate(
             key=their_root.lemma_.lower(),
@@ -208,12 +259,30 @@ class MeaningDetector:
             context, unit, start, end, source, f"{what} on the main verb: the original says “{source.clause}”"
         )
 
+    @staticmethod
+    def _negation_matters(context: AuditContext, plain: Doc, negated: Doc, negator: Token | None) -> bool:
+        """Whether the two sentences say one thing but for the negation, by the audit's sentence encoder.
+
+        Another verb on the other side may carry the "not" itself ("will skip the season" / "will not
+        play"; "overlooked" / "did not see"), which no word list exhausts. So the negated sentence is
+        read again without its negating word: an inversion is when that brings it closer to the plain
+        sentence, and the two were close to begin with. Without an encoder every candidate stands.
+        """
+        if context.encode is None or negator is None or negator.doc is not negated or not _negates(negator):
+            return True
+        vectors = context.encode([plain.text, negated.text, _without(negator)])
+        vectors = vectors / np.linalg.norm(vectors, axis=1, keepdims=True).clip(1e-12)
+        as_written, unnegated = float(vectors[0] @ vectors[1]), float(vectors[0] @ vectors[2])
+        return as_written >= SAME_STATEMENT and unnegated > as_written
+
     def _polarity(
-        self, context: AuditContext, unit: Unit, key: str, mine: list[Predicate], theirs: list[Predicate]
+        self, context: AuditContext, unit: Unit, key: str, mine: list[Predicate], theirs: list[Predicate], balance: int
     ) -> Flag | None:
         copy_polarity, original_polarity = _polarity(mine), _polarity(theirs)
         if copy_polarity is None or original_polarity is None or copy_polarity == original_polarity:
             return None
+        if (balance > 0) != copy_polarity or not balance:
+            return None  # the negating words did not change in number: a negation reworded or moved
         source = theirs[0]
         if copy_polarity:  # the copy negates what the original asserts
             negated = next(p for p in mine if p.negated)
@@ -233,16 +302,27 @@ class MeaningDetector:
         original: dict[str, list[Predicate]],
         copied: dict[str, list[Predicate]],
     ) -> Flag | None:
+        if any(p.compound for p in mine):
+            return None  # "cutting-edge" cuts nothing
         for other in sorted(opposites(key)):
             theirs = original.get(other)
-            if theirs is None or other in copied:
-                continue
+            if theirs is None or other in copied or other in self._lemmas(context, unit):
+                continue  # "this decrease is due to the increased demand" uses both words
+            if converse(key, other) and {p.subject for p in mine} != {p.subject for p in theirs}:
+                continue  # "sold by the staff" / "they bought from the staff": the other party
+            if opposites(other) & original.keys():
+                continue  # "July ends hot, August starts cool": the original says both, the copy's word renders one
             if _polarity(mine) is None or _polarity(mine) != _polarity(theirs):
                 continue  # "did not rise" for "fell" says the same thing
             source = theirs[0]
             message = f"opposite meaning: the copy says “{key}” where the original says “{source.clause}”"
             return self._flag(context, unit, mine[0].start, mine[0].end, source, message)
         return None
+
+    @staticmethod
+    def _lemmas(context: AuditContext, unit: Unit) -> set[str]:
+        """Every lemma of the copy's side of a unit, whatever its part of speech."""
+        return {t.lemma_.lower() for j in unit.copy_ids for t in context.parse("copy", j)}
 
     def _flag(self, context: AuditContext, unit: Unit, start: int, end: int, source: Predicate, message: str) -> Flag:
         copy_id = next(
@@ -266,6 +346,19 @@ class MeaningDetector:
         )
 
 
+def _without(negator: Token) -> str:
+    """The negator's sentence without it: "won't go" becomes "will go", "did not see" "did see"."""
+    doc = negator.doc
+    words = [t.text_with_ws for t in doc]
+    words[negator.i] = " " if negator.whitespace_ else ""
+    before = doc[negator.i - 1] if negator.i > 0 else None
+    if _word(negator) == "n't" and before is not None:
+        whole = _CONTRACTED.get(before.lower_)
+        if whole is not None:
+            words[before.i] = (whole.capitalize() if before.text[:1].isupper() else whole) + negator.whitespace_
+    return "".join(words).strip()
+
+
 def _root(doc: Doc) -> Token | None:
     """The main verb (or copula) of a parsed sentence."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
@@ -274,13 +367,12 @@ def _root(doc: Doc) -> Token | None:
 
 def _negative_words(doc: Doc) -> bool:
     """Whether a sentence has any word that negates something."""
-    return any(
-        t.lower_ in _NEGATORS
-        or t.lower_ in _NEGATIVE_PRONOUNS
-        or t.dep_ == "neg"
-        or t.lemma_.lower() in _NEGATIVE_GOVERNORS
-        for t in doc
-    ) or _hedged(doc)
+    return _negation_count(doc) > 0 or _hedged(doc)
+
+
+def _negation_count(doc: Doc) -> int:
+    """How many words of a sentence negate something ("not", "nobody", "declined to", "without")."""
+    return sum(_negates(t) or t.lower_ in _NEGATIVE_PRONOUNS or t.lemma_.lower() in _NEGATIVE_GOVERNORS for t in doc)
 
 
 def _hedged(doc: Doc) -> bool:
@@ -291,8 +383,11 @@ def _hedged(doc: Doc) -> bool:
 def _prefix_negated(plain: Doc, negated: Doc) -> bool:
     """Whether ``plain`` has a word of ``negated`` behind a negative prefix ("impossible" / "not possible")."""
     words = {t.lemma_.lower() for t in negated if t.is_alpha and len(t) >= 3}
+    forms = words | {word + ending for word in words for ending in _DERIVED_ENDINGS}
     return any(
-        t.lower_.startswith(prefix) and t.lower_[len(prefix) :] in words for t in plain for prefix in _NEGATIVE_PREFIXES
+        word.startswith(prefix) and word[len(prefix) :].lstrip("-") in forms
+        for word in re.findall(r"[a-z]+(?:-[a-z]+)*", plain.text.lower())
+        for prefix in _NEGATIVE_PREFIXES
     )
 
 

@@ -1,7 +1,8 @@
 """Opposites among common news verbs and predicates, by lemma: swapping one for the other inverts a fact.
 
 The list is generic English (no names, no topic): movements (rise/fall),
-decisions (approve/reject), outcomes (win/lose), states (open/closed). It is
+decisions (approve/reject), outcomes (win/lose), states (open/closed), and
+converses (buy/sell), which invert a fact only with the same subject. It is
 read in both directions.
 """
 
@@ -43,8 +44,6 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("resume", "suspend"),
     ("lift", "impose"),
     ("ease", "tighten"),
-    ("buy", "sell"),
-    ("lend", "borrow"),
     ("include", "exclude"),
     ("hire", "fire"),
     ("enter", "leave"),
@@ -74,11 +73,20 @@ PAIRS: tuple[tuple[str, str], ...] = (
     ("able", "unable"),
 )
 
+# Converses: one event told from its other party ("A sold it to B" is "B bought it from A"). Swapping one
+# for the other inverts a fact only when the two have the same subject.
+CONVERSES: tuple[tuple[str, str], ...] = (
+    ("buy", "sell"),
+    ("lend", "borrow"),
+    ("give", "receive"),
+    ("teach", "learn"),
+)
+
 
 @lru_cache(maxsize=1)
 def _opposites() -> dict[str, frozenset[str]]:
     table: dict[str, set[str]] = {}
-    for first, second in PAIRS:
+    for first, second in PAIRS + CONVERSES:
         table.setdefault(first, set()).add(second)
         table.setdefault(second, set()).add(first)
     return {lemma: frozenset(others) for lemma, others in table.items()}
@@ -87,3 +95,8 @@ def _opposites() -> dict[str, frozenset[str]]:
 def opposites(lemma: str) -> frozenset[str]:
     """The lemmas whose meaning is the opposite of ``lemma`` (lowercase), or an empty set."""
     return _opposites().get(lemma, frozenset())
+
+
+def converse(first: str, second: str) -> bool:
+    """Whether two lemmas tell one event from its two parties (buy / sell)."""
+    return (first, second) in CONVERSES or (second, first) in CONVERSES
