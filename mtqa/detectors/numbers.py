@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -123,13 +124,16 @@ class NumberDetector:
             return "value" if copy.date.shares_fields(reference.date) else None
         if copy.value is None or reference.value is None:
             return None
-        equal = math.isclose(copy.value, reference.value, rel_tol=1e-9)
+        equal = math.isclose(copy.value, reference.value, rel_tol=1e-9) or _regrouped(copy, reference)
+        if copy.dimension == reference.dimension == "temperature" and not equal:
+            # "degrees" alone may be either scale, so plain degrees may be converted too
+            return "converted" if _celsius_and_fahrenheit(copy, reference) else "value"
         if copy.unit is None or reference.unit is None or copy.unit == reference.unit:
             return "same" if equal else "value"
         if copy.dimension != reference.dimension:
             return None
-        if "°" in (copy.unit, reference.unit):
-            return "same" if equal else "value"  # "degrees" alone may be either scale
+        if copy.dimension == "temperature":
+            return "same"  # the same number of degrees, one scale named and the other not
         copy_base, reference_base = to_base(copy.value, copy.unit), to_base(reference.value, reference.unit)
         if (
             copy_base is not None
@@ -176,7 +180,13 @@ class NumberDetector:
         # A conversion rounds, so "nearly 8 feet" for "2.4 meters" is no changed qualifier.
         qualifier_changed = copy.qualifier != reference.qualifier and english and match.relation != "converted"
         severity: Severity
-        if match.relation == "value":
+        if match.relation == "value" and _same_night(copy, reference):
+            severity, what = "minor", "night"  # "Saturday night" is the night before Sunday
+        elif (
+            match.relation == "value" and english and (_within_bound(copy, reference) or _within_bound(reference, copy))
+        ):
+            severity, what, qualifier_changed = "minor", "qualifier", True  # "more than 880,000" for "888,000"
+        elif match.relation == "value":
             severity, what = "major", _KIND_WORDS.get(copy.kind, _DIMENSION_WORDS.get(copy.dimension or "", "number"))
         elif match.relation == "unit":
             severity, what = "major", "unit"
@@ -200,8 +210,61 @@ class NumberDetector:
             end=end,
             text=text,
             suggestion=suggestion,
-            message=f"{what} changed: original says “{shown_reference}”, copy says “{shown_copy}”",
+            message=(
+                f"a day apart around a night: original says “{shown_reference}”, copy says “{shown_copy}”"
+                if what == "night"
+                else f"{what} changed: original says “{shown_reference}”, copy says “{shown_copy}”"
+            ),
         )
+
+
+# How far a rounded figure may sit from the exact one that its bound or "about" allows.
+ROUNDING = 0.1
+# The lower and upper factor of the exact value against the rounded one, by qualifier group.
+_BOUNDS = {
+    "more than": (1.0, 1.0 + ROUNDING),
+    "at least": (1.0, 1.0 + ROUNDING),
+    "nearly": (1.0 - ROUNDING, 1.0),
+    "at most": (1.0 - ROUNDING, 1.0),
+    "less than": (1.0 - ROUNDING, 1.0),
+    "about": (1.0 - ROUNDING, 1.0 + ROUNDING),
+}
+
+
+def _within_bound(rounded: Quantity, exact: Quantity) -> bool:
+    """Whether ``exact`` is a value that ``rounded``'s qualifier allows ("more than 880,000" / "888,000")."""
+    bound = _BOUNDS.get(rounded.qualifier or "")
+    if bound is None or exact.qualifier is not None or rounded.kind != "number" or exact.kind != "number":
+        return False
+    if rounded.value is None or exact.value is None or rounded.value <= 0:
+        return False
+    return bound[0] * rounded.value <= exact.value <= bound[1] * rounded.value
+
+
+def _regrouped(copy: Quantity, reference: Quantity) -> bool:
+    """One number with its thousands marked by points, as much of Europe writes them ("272.000" / "272,000")."""
+    if copy.value is None or reference.value is None:
+        return False
+    low, high = sorted((copy, reference), key=lambda q: q.value or 0.0)
+    grouped = re.search(r"\d{1,3}(?:\.\d{3})+(?!\d)", low.text) is not None
+    return grouped and any(math.isclose((low.value or 0.0) * 1000**k, high.value or 0.0) for k in (1, 2, 3))
+
+
+def _celsius_and_fahrenheit(first: Quantity, second: Quantity) -> bool:
+    """Whether one temperature is the other converted between Celsius and Fahrenheit (30 and 86 degrees)."""
+    a, b = first.value or 0.0, second.value or 0.0
+    return any(abs(c * 9 / 5 + 32 - f) <= 1.0 for c, f in ((a, b), (b, a)))
+
+
+def _same_night(copy: Quantity, reference: Quantity) -> bool:
+    """Whether two weekdays a day apart name one night ("Saturday night" / "the night to Sunday")."""
+    if copy.date is None or reference.date is None:
+        return False
+    if copy.date.fields().keys() != {"weekday"} or reference.date.fields().keys() != {"weekday"}:
+        return False
+    if (copy.date.weekday or 0) - (reference.date.weekday or 0) not in (1, -1, 6, -6):
+        return False
+    return any(q.distances.get(word) == 0 for q in (copy, reference) for word in ("night", "overnight", "nights"))
 
 
 def _label(quantity: Quantity, *, full: bool) -> str:

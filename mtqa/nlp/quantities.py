@@ -158,7 +158,10 @@ _CURRENCY_CODE_AFTER = re.compile(rf"\s(?P<unit>{'|'.join(ISO_CURRENCIES)})\b")
 _SIGN = "|".join(re.escape(sign) for sign in sorted(CURRENCY_SIGNS, key=len, reverse=True))
 _CURRENCY_BEFORE = re.compile(rf"(?:(?<![\w$])(?P<sign>{_SIGN})\s?|\b(?P<code>{'|'.join(ISO_CURRENCIES)})\s)$")
 _MULTIPLIER = re.compile(r"[\s-]?(?P<word>million|billion|trillion|thousand|hundred)\b", re.IGNORECASE)
-_SHORT_MULTIPLIER = re.compile(r"\s?(?P<word>mn|bn|m|k)\b")
+# After a currency: "$4bn", "$1 tln", "RUB 2 mln" (the abbreviations of financial and translated news).
+SHORT_SCALES = {"k": 1e3, "m": 1e6, "mn": 1e6, "mln": 1e6, "b": 1e9, "bn": 1e9, "bln": 1e9}
+SHORT_SCALES |= {"tn": 1e12, "tln": 1e12, "trn": 1e12, "trln": 1e12}
+_SHORT_MULTIPLIER = re.compile(rf"\s?(?P<word>{'|'.join(sorted(SHORT_SCALES, key=len, reverse=True))})\b")
 _MAGNITUDE_BEFORE = re.compile(r"\b(?:magnitude|Magnitude)[\s-]$")
 _QUALIFIER_BEFORE = re.compile(rf"(?<![\w-])(?P<q>{_union(_QUALIFIER_PAIRS)})\s*$", re.IGNORECASE)
 _QUALIFIER_AFTER = re.compile(rf"^\s+(?P<q>{_union(_TRAILING_PAIRS)})\b", re.IGNORECASE)
@@ -476,7 +479,7 @@ def _amount(text: str, start: int, end: int, value: float, is_digits: bool) -> _
         multiplier = _SHORT_MULTIPLIER.match(text, end)
     if multiplier:
         word = multiplier.group("word").lower()
-        value = round(value * SCALES.get(word, {"k": 1e3, "m": 1e6, "mn": 1e6, "bn": 1e9}.get(word, 1.0)), 6)
+        value = round(value * SCALES.get(word, SHORT_SCALES.get(word, 1.0)), 6)
         end = multiplier.end()
     suffix = _suffix(text, end, allow_currency=unit is None)
     if suffix is not None:
