@@ -25,7 +25,7 @@ from mtqa.nlp.language import MIN_ENGLISH_SHARE, english_share
 from mtqa.nlp.parser import ParseCache, SentenceParses
 from mtqa.report.report import Report, build_report
 from mtqa.scoring.units import score_units
-from mtqa.segment.sentences import segment
+from mtqa.segment.sentences import segment, standalone_lines
 from mtqa.types import Alignment, Document, Flag, WordAlignment
 
 
@@ -40,14 +40,20 @@ def embed_documents(
     """Cosine similarities of both documents' sentences and of the joined pairs the aligner could take.
 
     Every sentence is embedded, in one call for both documents; then only the
-    adjacent pairs that could form a split or a merge (``joins_to_embed``), in
-    a second call. The scores of the other joins are ``nan``.
+    adjacent pairs that could form a split or a merge (``joins_to_embed``) and
+    hold no headline or subhead (``standalone_lines``), in a second call. The
+    scores of the other joins are ``nan``.
     """
     texts = {"reference": [s.norm for s in reference.sentences], "copy": [s.norm for s in copy.sentences]}
     single = embedder.encode(texts["reference"] + texts["copy"])
     vectors = {"reference": single[: len(reference)], "copy": single[len(reference) :]}
     reference_joins, copy_joins = joins_to_embed(vectors["reference"], vectors["copy"], lexical, lexical_weight, params)
-    embed = {"reference": reference_joins, "copy": copy_joins}
+    # A headline or subhead is a unit of its own: never half of a split or a merge.
+    lines = {"reference": standalone_lines(reference), "copy": standalone_lines(copy)}
+    embed = {
+        side: [k for k in joins if k not in lines[side] and k + 1 not in lines[side]]
+        for side, joins in (("reference", reference_joins), ("copy", copy_joins))
+    }
     joined = {side: joined_texts(texts[side]) for side in texts}
     wanted = [joined[side][k] for side in texts for k in embed[side]]
     joined_vectors = embedder.encode(wanted) if wanted else np.zeros((0, single.shape[1]), dtype=single.dtype)

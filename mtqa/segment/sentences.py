@@ -27,6 +27,7 @@ The rules, in order:
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from mtqa.segment.boilerplate import debris_spans, is_byline, is_debris_line
@@ -208,6 +209,19 @@ def segment(text: str) -> Document:
             norm = normalize(kept) or normalize(piece)
             sentences.append(Sentence(len(sentences), start, end, piece, norm, paragraph, kind, tuple(debris)))
     return Document(text, tuple(sentences))
+
+
+def standalone_lines(document: Document) -> set[int]:
+    """Ids of the sentences that are a paragraph of their own with no final stop: headlines and subheads.
+
+    Such a line is a unit of its own in any rendering; it is never half of a sentence split across lines.
+    """
+    per_paragraph = Counter(s.paragraph for s in document.sentences)
+    return {
+        s.id
+        for s in document.sentences
+        if per_paragraph[s.paragraph] == 1 and s.kind != "boilerplate" and not _TERMINATED.search(s.text.rstrip())
+    }
 
 
 def _blocks(text: str) -> Iterator[tuple[int, tuple[int, int]]]:
