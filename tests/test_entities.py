@@ -264,3 +264,26 @@ def test_another_name_of_the_same_sentence_is_no_swap() -> None:
     copy = "Kaduna Okonjo's two goals decided the final on Sunday."
     names, _ = audit_names(original, copy)
     assert [f for f in names if "name changed" in f.message] == []
+
+
+def test_a_person_the_copy_named_earlier_is_a_minor_omission_however_far_back() -> None:
+    # issue 23: "reports the Dingolfing native" for "said Stefanie", five sentences after the copy named her
+    story = [
+        "Marta Kowalczyk, a spokeswoman for the railway, took questions on Monday.",
+        "The line was closed after the storm.",
+        "Engineers inspected the bridge twice.",
+        "Freight trains were sent south instead.",
+        "Passengers took buses for a week.",
+    ]
+    original = " ".join([*story, "Kowalczyk said the line would reopen on Friday."])
+    faithful = " ".join([*story, "The spokeswoman said the line would reopen on Friday."])
+    _, omissions = audit_names(original, faithful)
+    assert [(f.severity, f.message.endswith("(the copy names it earlier)")) for f in omissions] == [("minor", True)]
+    # no trace of her in the sentence at all, but named earlier: minor too
+    _, omissions = audit_names(original, " ".join([*story, "The line would reopen on Friday."]))
+    assert [(f.severity, f.message.endswith("(the copy names it earlier)")) for f in omissions] == [("minor", True)]
+    # the same sentence in a copy that never names her: still major
+    garbled = " ".join([story[0].replace("Marta Kowalczyk, a", "A"), *story[1:], "The line would reopen on Friday."])
+    _, omissions = audit_names(original, garbled)
+    last = [f for f in omissions if f.reference_id == len(story)]
+    assert [(f.severity, f.message.endswith("(the copy names it earlier)")) for f in last] == [("major", False)]

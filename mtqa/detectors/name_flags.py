@@ -32,14 +32,14 @@ def name_flag(
     return Flag(KIND, severity, copy_id, reference_id, start, end, text, suggestion, message)
 
 
-def named_before(context: AuditContext, copy_id: int, entity: Span) -> bool:
-    """Whether the copy's last few sentences before ``copy_id`` give the name ``entity``: its rare words, all
-    (every word, when none is rare).
+def named_before(context: AuditContext, copy_id: int, entity: Span, sentences: int = 3) -> bool:
+    """Whether the copy's last ``sentences`` sentences before ``copy_id`` give the name ``entity``: its rare
+    words, all (every word, when none is rare).
 
     "The company said" then refers back to it; "Ghana" alone does not stand
     for "the Ghana Maritime Authority".
     """
-    words = text_words(context.copy_before(copy_id))
+    words = text_words(context.copy_before(copy_id, sentences))
     parts = [w for w in _words(core(entity)) if w.lower() not in PARTICLES]
     rare = [w for w in parts if zipf(w) < RARE_ZIPF] or parts
     return bool(rare) and all(renders(w, words) for w in rare)

@@ -39,7 +39,8 @@ class OmissionDetector:
       is the role the copy kept in the name's place ("the spokesman") when
       the original gives one, else the rendering sentence; the suggestion is
       the original's phrase. A person dropped from a body sentence is major,
-      any other name, and any name a headline drops, minor. A name whose slot
+      any other name, any name a headline drops, and any name the copy gave
+      earlier (however far back: the reader still knows who), minor. A name whose slot
       the copy fills with a common-noun description ("the former president"
       for "Richard Roe") is described, not dropped: minor, on the description.
     """
@@ -126,11 +127,12 @@ class OmissionDetector:
                 flag = self._role_kept(context, unit, sentence, entity)
                 flag = flag or self._described(context, unit, sentence, entity)
                 if flag is not None:
-                    found.append(flag)
+                    found.append(_given_earlier(flag) if self._named_earlier(context, unit, [entity]) else flag)
                 else:
                     unplaced.append(entity)
             if unplaced:
-                found.append(self._no_trace(context, unit, sentence, unplaced))
+                flag = self._no_trace(context, unit, sentence, unplaced)
+                found.append(_given_earlier(flag) if self._named_earlier(context, unit, unplaced) else flag)
             if sentence.kind == "headline":  # a headline is shortened as a matter of course: at most minor
                 found = [replace(f, severity="minor") for f in found]
             flags += found
@@ -154,6 +156,12 @@ class OmissionDetector:
             if (pronoun or described) and named_before(context, j, entity):
                 return True
         return False
+
+    @staticmethod
+    def _named_earlier(context: AuditContext, unit: Unit, entities: list[Span]) -> bool:
+        """Whether the copy gave every one of these names before this unit, however far back."""
+        first = min(unit.copy_ids)
+        return all(named_before(context, first, entity, sentences=first) for entity in entities)
 
     def _role_kept(self, context: AuditContext, unit: Unit, sentence: Sentence, entity: Span) -> Flag | None:
         """A flag on the role the copy kept in a dropped name's place ("the spokesman"), when it kept one."""
@@ -236,6 +244,11 @@ class OmissionDetector:
 _PERSONAL = frozenset({"he", "she", "they", "it", "we"})
 # Determiners that open a description of something named ("the former president", "a local newspaper").
 _DESCRIBING = frozenset({"the", "this", "that", "a", "an", "its", "his", "her", "their"})
+
+
+def _given_earlier(flag: Flag) -> Flag:
+    """A dropped name the copy gave earlier: the reader still knows who, so the flag is minor."""
+    return replace(flag, severity="minor", message=f"{flag.message} (the copy names it earlier)")
 
 
 def _shared_words(a: str, b: str) -> int:
