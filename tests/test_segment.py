@@ -180,3 +180,22 @@ def test_promo_lines_are_debris_by_their_shape(line: str, debris: bool) -> None:
     from mtqa.segment.boilerplate import is_debris_line
 
     assert is_debris_line(line) is debris
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The fire covered 500 sq. meters, and it spread to a warehouse.",
+        "The river carried 60,000 cub. m/s on the evening of the flood.",
+        "The fire in the Cathedral of Sts. Peter and Paul was put out.",
+    ],
+)
+def test_measure_and_saint_abbreviations_end_no_sentence(text: str) -> None:
+    assert [s.text for s in segment(text).sentences] == [text]
+
+
+def test_a_lowercase_word_after_a_full_stop_still_opens_a_sentence() -> None:
+    assert [s.text for s in segment("The fire spread. was reported on Friday.").sentences] == [
+        "The fire spread.",
+        "was reported on Friday.",
+    ]

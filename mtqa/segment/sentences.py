@@ -61,6 +61,7 @@ TITLE_ABBREVIATIONS = frozenset(
         "rev",
         "fr",
         "st",
+        "sts",
         "mt",
         "ft",
         "hon",
@@ -171,6 +172,10 @@ LOWERCASE_ABBREVIATIONS = frozenset(
         "eds",
         "dept",
         "est",
+        # measures: "500 sq. meters", "60,000 cub. m/s"
+        "sq",
+        "cu",
+        "cub",
     ]
 )
 
