@@ -47,11 +47,38 @@ def test_an_imperative_opener_is_a_main_verb(real_embedder: SentenceTransformerE
 def test_a_reporting_verb_before_its_subject_has_a_subject(real_embedder: SentenceTransformerEmbedder) -> None:
     inverted = "The council wants to address this at the regional level, stated Rivers."
     assert syntax_flags([inverted], real_embedder) == []
+
     lost = "The council wants to address this at the regional level, stated."
     assert syntax_flags([lost], real_embedder) == [lost]
     # a verb with an object after it, not the original's subject, has none
     lost = "The council wants to address this at the regional level, told reporters."
     assert syntax_flags([lost], real_embedder) == [lost]
+
+
+def test_a_long_subject_after_its_reporting_verb_is_a_subject(real_embedder: SentenceTransformerEmbedder) -> None:
+    original = OPENING + (
+        "The infant was immediately taken to hospital, Dana Rivers, spokeswoman for the regional police, "
+        "stated in a press release."
+    )
+
+    def flagged(sentence: str) -> list[str]:
+        flags = audit(original, OPENING + sentence, embedder=real_embedder, detectors=["syntax"]).flags
+        return [f.text for f in flags.itertuples() if f.severity == "major"]
+
+    inverted = (
+        "The infant was immediately taken in for health care, stated the press release from Dana Rivers, "
+        "spokesperson for the regional police."
+    )
+    assert flagged(inverted) == []
+    lost = "The infant was immediately taken in for health care, stated."
+    assert flagged(lost) == [lost]
+
+
+def test_a_name_particle_opens_a_sentence_in_lowercase(real_embedder: SentenceTransformerEmbedder) -> None:
+    particle = "de Rivers said the council wants to address this at the regional level."
+    assert syntax_flags([OPENING.strip() + " " + particle], real_embedder) == []
+    glued = "was said by the council at the regional level."
+    assert syntax_flags([OPENING.strip() + " " + glued], real_embedder) == [glued]
 
 
 def test_a_subhead_worded_as_a_headline_for_a_subhead_with_a_verb(real_embedder: SentenceTransformerEmbedder) -> None:

@@ -9,6 +9,7 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import AuditContext
+from mtqa.nlp.name_spans import PARTICLES
 from mtqa.nlp.plain import plain_form
 from mtqa.segment.quotations import quotation_spans
 from mtqa.types import Flag, Sentence
@@ -45,8 +46,9 @@ _STRONG = (
 _PARSED = frozenset({"dangling", "no finite verb", "no subject", "subordinate only", "subject lost", "verb lost"})
 # Verdicts of the parse that a headline's own style explains: no finite verb, no subject, a bare clause.
 _HEADLINESE = frozenset({"no finite verb", "no subject", "subordinate only"})
-# The most words of a subject that follows its reporting verb ("..., said the regional governor").
-INVERTED_SUBJECT_WORDS = 5
+# The most words of a subject that follows its reporting verb ("..., said the regional governor", "...,
+# stated the press office of Dana Rivers, head of the regional council").
+INVERTED_SUBJECT_WORDS = 12
 _DOUBLED_STOP = re.compile(r"(?<!\.)\.\s*\.(?!\.)\s*$")  # "months.." or "rose. ." but not an ellipsis
 
 
@@ -124,7 +126,8 @@ class SyntaxDetector:
             dateline = not sentence.text.startswith(sentence.norm[:20])
             if original is not None:
                 signals.update(self._lost(original, context.parse("copy", sentence.id), dateline=dateline))
-            if sentence.text[:1].islower() and context.copy.text[: sentence.start].rstrip().endswith("."):
+            glued = sentence.text[:1].islower() and not _name_particle_first(sentence.text)
+            if glued and context.copy.text[: sentence.start].rstrip().endswith("."):
                 signals.pop("lowercase", None)
                 signals["glued"] = "it starts in lowercase right after a full stop: a fragment glued onto a sentence"
             if self._headline_style(sentence, alone[sentence.paragraph]):
@@ -298,7 +301,7 @@ class SyntaxDetector:
             signals["unfinished"] = "it has no final punctuation"
         elif len(words) <= self.SHORT_WORDS and not sentence.text.rstrip().endswith(_FINAL):
             signals["unfinished"] = f"it has only {len(words)} word(s) and no final punctuation"
-        if sentence.text[:1].islower():
+        if sentence.text[:1].islower() and not _name_particle_first(sentence.text):
             signals["lowercase"] = "it starts in lowercase, mid-phrase"
         if _DOUBLED_STOP.search(sentence.text):
             signals["doubled stop"] = "it ends with a doubled full stop"
@@ -324,6 +327,12 @@ def _subject_without_verb(words: list[Token]) -> tuple[Token, Token] | None:
     return None
 
 
+def _name_particle_first(text: str) -> bool:
+    """Whether a sentence opens with a name's lowercase particle: "de Havilland was ...", "van Gogh painted ..."."""
+    first, _, rest = text.partition(" ")
+    return first.lower() in PARTICLES and rest[:1].isupper()
+
+
 def _inverted_attribution(doc: Doc, root: Token, subject: Token) -> bool:
     """Whether ``root`` reports the clause before it with its subject after it: "..., stated the
     minister." The reported clause (a ``ccomp`` of the root) comes first, a comma or quotation mark
@@ -337,7 +346,7 @@ def _inverted_attribution(doc: Doc, root: Token, subject: Token) -> bool:
         and any(c.dep_ == "ccomp" and c.i < root.i for c in root.children)
         and 0 < len(after) <= INVERTED_SUBJECT_WORDS
         and any(t.pos_ in ("PROPN", "NOUN") and t.lower_ in theirs for t in after)
-        and not any(t.pos_ in ("VERB", "AUX") for t in after)
+        and not any(t.tag_ in _FINITE_TAGS for t in after)  # "acting governor" is no verb of its own
     )
 
 
