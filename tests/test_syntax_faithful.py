@@ -81,6 +81,28 @@ def test_a_name_particle_opens_a_sentence_in_lowercase(real_embedder: SentenceTr
     assert syntax_flags([OPENING.strip() + " " + glued], real_embedder) == [glued]
 
 
+def test_a_leading_according_to_is_no_verb_opener(real_embedder: SentenceTransformerEmbedder) -> None:
+    original = OPENING + (
+        "Tender decisions at the office are not transparent and look arbitrary, said Dana Rivers, deputy "
+        "governor for transport."
+    )
+
+    def flagged(sentence: str) -> list[str]:
+        flags = audit(original, OPENING + sentence, embedder=real_embedder, detectors=["syntax"]).flags
+        return [f.text for f in flags.itertuples() if f.severity == "major"]
+
+    faithful = (
+        "According to Dana Rivers, Deputy Governor for Transport, the Office's decision-making regarding public "
+        "procurements isn't transparent and shows signs of being arbitrary."
+    )
+    assert flagged(faithful) == []
+    garbled = (
+        "According to Dana Rivers, Deputy Governor for Transport, the Office's decision-making regarding public "
+        "procurements."
+    )
+    assert flagged(garbled) == [garbled]
+
+
 def test_a_subhead_worded_as_a_headline_for_a_subhead_with_a_verb(real_embedder: SentenceTransformerEmbedder) -> None:
     original = (
         OPENING

@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 PARTICLE_ZIPF = 5.0
 # What each name becomes: a short given name the model knows well, singular, of any role in a clause.
 PLACEHOLDER = "Alex"
+# The longest leading phrase ("According to the regional governor's spokesman,") that a second parse
+# leaves out, in tokens up to its comma.
+OPENER_TOKENS = 12
 # "double-charged" -> "charged", "well-known" -> "known": a lowercase compound, its last part.
 _COMPOUND = re.compile(r"(?<![\w-])[A-Za-z]+-(?=[a-z]+\b)")  # not "20-year-old"
 
@@ -39,12 +42,32 @@ def _name_like(token: Token) -> bool:
     return entity or foreign or proper
 
 
+def _opener_end(doc: Doc) -> int:
+    """Where the main clause starts after a leading phrase ("According to the spokesman, ...", "In Paris,
+    ..."): the token after its comma; 0 when the sentence opens with no such phrase."""
+    first = doc[0] if len(doc) else None
+    if first is None or not (first.pos_ == "ADP" or first.lower_ == "according"):
+        return 0
+    commas = [t.i for t in doc[1 : OPENER_TOKENS + 1] if t.text == ","]
+    if not commas:
+        return 0
+    end = commas[0]
+    for following in commas[1:]:  # "According to X, deputy governor for transport, the office ..."
+        if any(t.pos_ in ("VERB", "AUX") for t in doc[end + 1 : following]):
+            break
+        end = following
+    rest = [t for t in doc[end + 1 :] if not t.is_punct]
+    return end + 1 if len(rest) >= 3 else 0
+
+
 def plain_form(doc: Doc) -> str:
-    """``doc``'s text with each run of name words replaced by one plain name, and lowercase hyphenated
-    compounds by their last part; punctuation and spacing kept."""
+    """``doc``'s text without a leading phrase closed by a comma ("According to X, ..."), with each run of
+    name words replaced by one plain name, and lowercase hyphenated compounds by their last part;
+    punctuation and spacing kept."""
     pieces: list[str] = []
     pending = None  # the spacing after the run of name words being read, if any
-    for token in doc:
+    start = _opener_end(doc)
+    for token in doc[start:]:
         following = doc[token.i + 1] if token.i + 1 < len(doc) else None
         # a particle between two words of a name ("Van den Bergh", "Abu al Walid") belongs to it
         particle = (
@@ -65,4 +88,5 @@ def plain_form(doc: Doc) -> str:
         pieces.append(token.text_with_ws)
     if pending is not None:
         pieces.append(pending)
-    return _COMPOUND.sub("", "".join(pieces))
+    text = _COMPOUND.sub("", "".join(pieces))
+    return text[:1].upper() + text[1:] if start else text
