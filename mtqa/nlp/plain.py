@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 PARTICLE_ZIPF = 5.0
 # What each name becomes: a short given name the model knows well, singular, of any role in a clause.
 PLACEHOLDER = "Alex"
-# The longest leading phrase ("According to the regional governor's spokesman,") that a second parse
-# leaves out, in tokens up to its comma.
+# The longest leading "According to ...," ("According to the regional governor's spokesman,") that a
+# second parse leaves out, in tokens up to its comma.
 OPENER_TOKENS = 12
 # "double-charged" -> "charged", "well-known" -> "known": a lowercase compound, its last part.
 _COMPOUND = re.compile(r"(?<![\w-])[A-Za-z]+-(?=[a-z]+\b)")  # not "20-year-old"
@@ -43,10 +43,11 @@ def _name_like(token: Token) -> bool:
 
 
 def _opener_end(doc: Doc) -> int:
-    """Where the main clause starts after a leading phrase ("According to the spokesman, ...", "In Paris,
-    ..."): the token after its comma; 0 when the sentence opens with no such phrase."""
+    """Where the main clause starts after a leading "According to ...," (which the small parser takes for
+    the main verb): the token after its comma; 0 when the sentence opens otherwise. Other openers ("In
+    September, ...") parse well as they are, and leaving them out lets a garbled clause pass."""
     first = doc[0] if len(doc) else None
-    if first is None or not (first.pos_ == "ADP" or first.lower_ == "according"):
+    if first is None or first.lower_ != "according":
         return 0
     commas = [t.i for t in doc[1 : OPENER_TOKENS + 1] if t.text == ","]
     if not commas:
@@ -61,7 +62,7 @@ def _opener_end(doc: Doc) -> int:
 
 
 def plain_form(doc: Doc) -> str:
-    """``doc``'s text without a leading phrase closed by a comma ("According to X, ..."), with each run of
+    """``doc``'s text without a leading "According to X," with each run of
     name words replaced by one plain name, and lowercase hyphenated compounds by their last part;
     punctuation and spacing kept."""
     pieces: list[str] = []

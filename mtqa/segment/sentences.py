@@ -216,8 +216,13 @@ def segment(text: str) -> Document:
     return Document(text, tuple(sentences))
 
 
+# Fewer words on a line of their own is a piece cut off a sentence ("The filming"), not a headline.
+HEADLINE_WORDS = 4
+
+
 def standalone_lines(document: Document) -> set[int]:
-    """Ids of the sentences that are a paragraph of their own with no final stop: headlines and subheads.
+    """Ids of the sentences that are a paragraph of their own, longer than a stub, with no final stop:
+    headlines and subheads.
 
     Such a line is a unit of its own in any rendering; it is never half of a sentence split across lines.
     """
@@ -225,7 +230,10 @@ def standalone_lines(document: Document) -> set[int]:
     return {
         s.id
         for s in document.sentences
-        if per_paragraph[s.paragraph] == 1 and s.kind != "boilerplate" and not _TERMINATED.search(s.text.rstrip())
+        if per_paragraph[s.paragraph] == 1
+        and s.kind != "boilerplate"
+        and len(s.text.split()) > HEADLINE_WORDS
+        and not _TERMINATED.search(s.text.rstrip())
     }
 
 
