@@ -160,8 +160,14 @@ class MeaningDetector:
     A lemma used on one side both negated and not is left alone (it cannot be
     told which is which), and so is a unit whose two sides negate as many
     predicates: the negation moved ("did not believe they existed" / "believed
-    they did not exist"), it was not added or dropped. Words inside the copy's quotations are left to the
-    quote detector. Every flag is major; its span is the negating word that
+    they did not exist"), it was not added or dropped, and so is a unit whose
+    two sides write as many negating words ("never" / "Never before").
+    Converses (sold / bought) are opposites only with the same subject, and
+    a word the original itself pairs with its opposite is no swap. A main
+    clause negated on one side only is read again by the audit's sentence
+    encoder without its negating word (``_negation_matters``): another verb
+    may carry the "not" ("will skip" / "will not play"). Words inside the
+    copy's quotations are left to the quote detector. Every flag is major; its span is the negating word that
     was added, or the copy's predicate, and its suggestion is the original's
     clause.
     """
