@@ -267,7 +267,7 @@ def test_another_name_of_the_same_sentence_is_no_swap() -> None:
 
 
 def test_a_person_the_copy_named_earlier_is_a_minor_omission_however_far_back() -> None:
-    # issue 23: "reports the Dingolfing native" for "said Stefanie", five sentences after the copy named her
+    # issue 23: "the spokeswoman said" for "Kowalczyk said", five sentences after the copy named her
     story = [
         "Marta Kowalczyk, a spokeswoman for the railway, took questions on Monday.",
         "The line was closed after the storm.",

@@ -35,8 +35,8 @@ def test_standalone_lines_are_paragraphs_of_one_sentence_without_a_final_stop() 
 
 
 def test_a_stub_on_a_line_of_its_own_is_a_piece_of_a_sentence_not_a_headline() -> None:
-    # a spinner cuts "The filming" off the sentence it starts: the aligner may still join it back
-    document = segment("The filming\n\nbegan in the old quarry on Monday, the producers said.")
+    # a spinner cuts "The ferry" off the sentence it starts: the aligner may still join it back
+    document = segment("The ferry\n\nleft the old harbour on Monday, the operator said.")
     assert standalone_lines(document) == set()
 
 

@@ -216,7 +216,7 @@ def segment(text: str) -> Document:
     return Document(text, tuple(sentences))
 
 
-# Fewer words on a line of their own is a piece cut off a sentence ("The filming"), not a headline.
+# Fewer words on a line of their own is a piece cut off a sentence ("The ferry"), not a headline.
 HEADLINE_WORDS = 4
 
 
