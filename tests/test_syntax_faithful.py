@@ -19,9 +19,11 @@ ORIGINAL = (
 OPENING = "Police in Harlow have warned residents about a new kind of credit fraud.\n\n"
 
 
-def syntax_flags(copy_paragraphs: list[str], embedder: SentenceTransformerEmbedder) -> list[str]:
+def syntax_flags(
+    copy_paragraphs: list[str], embedder: SentenceTransformerEmbedder, original: str = ORIGINAL
+) -> list[str]:
     copy = OPENING + "\n\n".join(copy_paragraphs)
-    flags = audit(ORIGINAL, copy, embedder=embedder, detectors=["syntax"]).flags
+    flags = audit(original, copy, embedder=embedder, detectors=["syntax"]).flags
     return [f.text for f in flags.itertuples() if f.severity == "major"]
 
 
@@ -61,17 +63,13 @@ def test_a_long_subject_after_its_reporting_verb_is_a_subject(real_embedder: Sen
         "stated in a press release."
     )
 
-    def flagged(sentence: str) -> list[str]:
-        flags = audit(original, OPENING + sentence, embedder=real_embedder, detectors=["syntax"]).flags
-        return [f.text for f in flags.itertuples() if f.severity == "major"]
-
     inverted = (
         "The infant was immediately taken in for health care, stated the press release from Dana Rivers, "
         "spokesperson for the regional police."
     )
-    assert flagged(inverted) == []
+    assert syntax_flags([inverted], real_embedder, original) == []
     lost = "The infant was immediately taken in for health care, stated."
-    assert flagged(lost) == [lost]
+    assert syntax_flags([lost], real_embedder, original) == [lost]
 
 
 def test_a_name_particle_opens_a_sentence_in_lowercase(real_embedder: SentenceTransformerEmbedder) -> None:
@@ -87,20 +85,16 @@ def test_a_leading_according_to_is_no_verb_opener(real_embedder: SentenceTransfo
         "governor for transport."
     )
 
-    def flagged(sentence: str) -> list[str]:
-        flags = audit(original, OPENING + sentence, embedder=real_embedder, detectors=["syntax"]).flags
-        return [f.text for f in flags.itertuples() if f.severity == "major"]
-
     faithful = (
         "According to Dana Rivers, Deputy Governor for Transport, the Office's decision-making regarding public "
         "procurements isn't transparent and shows signs of being arbitrary."
     )
-    assert flagged(faithful) == []
+    assert syntax_flags([faithful], real_embedder, original) == []
     garbled = (
         "According to Dana Rivers, Deputy Governor for Transport, the Office's decision-making regarding public "
         "procurements."
     )
-    assert flagged(garbled) == [garbled]
+    assert syntax_flags([garbled], real_embedder, original) == [garbled]
 
 
 def test_a_subhead_worded_as_a_headline_for_a_subhead_with_a_verb(real_embedder: SentenceTransformerEmbedder) -> None:
