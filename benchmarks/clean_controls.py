@@ -8,12 +8,13 @@ expected where two translators word a quotation differently and is shown, not ju
   20 consecutive segments of one set joined by blank lines; per language and overall;
 - ``ted-refB``: the TED talks' second human translation audited against the reference
   (``../shared/data/mqm_ted_zhen.tsv``), one talk at a time, segments as paragraphs;
-- ``rewrites``: the project's own faithful rewrites (``fixtures/paraphrase``).
+- ``rewrites``: the project's own faithful rewrites (``fixtures/paraphrase``);
+- ``blind-rewrites``: eight faithful rewrites written blind by a helper (``fixtures/faithful_blind``).
 
 Prints, per control: copy sentences, then flags per 100 copy sentences for each kind, all and
 (in brackets) major, and a few examples of each kind's major flags.
 
-Run: ``PYTHONPATH=. python benchmarks/clean_controls.py [--controls two-refs,ted-refB,rewrites]
+Run: ``PYTHONPATH=. python benchmarks/clean_controls.py [--controls two-refs,ted-refB,rewrites,blind-rewrites]
 [--kinds name,omission] [--examples 3] [--workers 2]`` (about 5 minutes on 2 cores).
 """
 
@@ -81,7 +82,13 @@ def rewrites() -> list[tuple[str, str, str]]:
     ]
 
 
-CONTROLS = {"two-refs": two_refs, "ted-refB": ted_ref_b, "rewrites": rewrites}
+def blind_rewrites() -> list[tuple[str, str, str]]:
+    folders = sorted(p.parent for p in (ROOT / "fixtures" / "faithful_blind").rglob("original.txt"))
+    texts = [(f / "original.txt", f / "copy.txt") for f in folders]
+    return [("blind-rewrites", o.read_text(encoding="utf-8"), c.read_text(encoding="utf-8")) for o, c in texts]
+
+
+CONTROLS = {"two-refs": two_refs, "ted-refB": ted_ref_b, "rewrites": rewrites, "blind-rewrites": blind_rewrites}
 
 
 def audit_one(document: tuple[str, str, str]) -> tuple[str, int, list[dict[str, Any]]]:
