@@ -9,23 +9,32 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import AuditContext
-from mtqa.nlp.name_spans import PARTICLES
+from mtqa.nlp.clause import main_clause_after_opener, subject_and_predicate
+from mtqa.nlp.grammar import (
+    FINITE_TAGS,
+    SUBJECTS,
+    WH_TAGS,
+    finite_main_verb,
+    inverted_attribution,
+    inverted_be,
+    is_finite,
+    is_verb,
+    maybe_subject,
+    name_particle_first,
+    name_without_verb,
+    outside_quotes,
+    speaker_without_verb,
+    strands,
+    subject_without_verb,
+)
 from mtqa.nlp.plain import plain_form
 from mtqa.segment.quotations import quotation_spans
 from mtqa.types import Flag, Sentence
 
 if TYPE_CHECKING:
-    from spacy.tokens import Doc, Token
+    from spacy.tokens import Doc
 
-_SUBJECTS = {"nsubj", "nsubjpass", "csubj", "csubjpass", "expl"}
-_FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
-# Subject pronouns (the ones that are never objects), and the words that may follow one before its verb.
-_SUBJECT_PRONOUNS = frozenset({"I", "we", "We", "he", "He", "she", "She", "they", "They"})
-_AFTER_SUBJECT = frozenset({"all", "both", "each", "alone", "too", "either", "neither", "themselves", "ourselves"})
-# Clauses that hang under another verb: a verb there is no main verb.
-_SUBORDINATE = {"advcl", "relcl", "acl", "ccomp", "xcomp", "csubj", "pcomp", "mark"}
 _FIRST_PERSON = {"I", "me", "my", "myself", "mine"}
-_WH_TAGS = {"WDT", "WP", "WP$", "WRB"}
 # Words that make a sentence alone in speech ("Thanks.", "Exactly."): no piece of anything.
 _REPLIES = frozenset(
     {"yes", "no", "yeah", "okay", "ok", "right", "sure", "thanks", "thank", "exactly", "indeed", "absolutely"}
@@ -41,14 +50,18 @@ _STRONG = (
     "subject lost",
     "verb lost",
     "stub",
+    "attribution lost",
+    "bare subject",
 )
 # Verdicts that rest on the parse alone (not on spelling, case or punctuation): a second parse must agree.
-_PARSED = frozenset({"dangling", "no finite verb", "no subject", "subordinate only", "subject lost", "verb lost"})
+_PARSED = frozenset(
+    {"dangling", "no finite verb", "no subject", "subordinate only", "subject lost", "verb lost", "bare subject"}
+)
+# Verdicts that a reading as subject and finite predicate undoes (``mtqa.nlp.clause``).
+_VERB_VERDICTS = frozenset({"no finite verb", "verb lost", "attribution lost"})
+_SUBJECT_VERDICTS = frozenset({"no subject", "subject lost"})
 # Verdicts of the parse that a headline's own style explains: no finite verb, no subject, a bare clause.
 _HEADLINESE = frozenset({"no finite verb", "no subject", "subordinate only"})
-# The most words of a subject that follows its reporting verb ("..., said the regional governor", "...,
-# stated the press office of Dana Rivers, head of the regional council").
-INVERTED_SUBJECT_WORDS = 12
 _DOUBLED_STOP = re.compile(r"(?<!\.)\.\s*\.(?!\.)\s*$")  # "months.." or "rose. ." but not an ellipsis
 
 
@@ -85,8 +98,16 @@ class SyntaxDetector:
     Imperatives ("Let's say ...", "Thank you.") and prepositions stranded by a
     wh-word ("what we talked about") are English, not fragments.
 
+    The small parser often loses a verb or a subject that is there. A verdict
+    of the parse stands only if a second parse of a plainer form of the
+    sentence gives it too, and if the sentence does not read as a subject and
+    a finite predicate once its subject is a pronoun (``mtqa.nlp.clause``);
+    a word the lexicon knows only as a noun ("we encryption keys") is no verb
+    (``mtqa.nlp.word_classes``).
+
     A signal is dropped when an aligned original sentence shows it too: the
-    copy only kept the source's style (a transcript's "I", a quoted fragment).
+    copy only kept the source's style (a transcript's "I", a quoted fragment,
+    a sentence or a part of one before or after a colon with no verb).
     Headlines and sentences wholly inside quotation marks are skipped. One flag
     per sentence, spanning it, lists the evidence; any strong signal or two
     weak ones make it major, one weak signal minor.
@@ -108,7 +129,7 @@ class SyntaxDetector:
         copy_body = [s for s in context.copy.sentences if s.kind == "body"]
         reference_body = [s for s in context.reference.sentences if s.kind == "body"]
         copy_signals = {s.id: self._signals(s, context.parse("copy", s.id)) for s in copy_body}
-        reference_signals = {s.id: set(self._signals(s, context.parse("reference", s.id))) for s in reference_body}
+        reference_signals = {s.id: self._reference_signals(s, context.parse("reference", s.id)) for s in reference_body}
         # A text that speaks in the first person (a talk, a column) makes "I" in its copy no intrusion.
         first_person_source = any("first person" in signals for signals in reference_signals.values())
         alone = Counter(s.paragraph for s in context.copy.sentences)  # sentences per paragraph
@@ -117,6 +138,8 @@ class SyntaxDetector:
         for sentence in copy_body:
             counterparts = context.counterparts(sentence.id)
             shared = set().union(*(reference_signals.get(i, set()) for i in counterparts))
+            if "verbless part" in shared and len(context.unit_copy_ids(sentence.id)) > 1:
+                shared.add("no finite verb")  # a copy sentence of a split may render that part alone
             if first_person_source:
                 shared.add("first person")
             signals = {key: text for key, text in copy_signals[sentence.id].items() if key not in shared}
@@ -126,25 +149,32 @@ class SyntaxDetector:
             dateline = not sentence.text.startswith(sentence.norm[:20])
             if original is not None:
                 signals.update(self._lost(original, context.parse("copy", sentence.id), dateline=dateline))
-            glued = sentence.text[:1].islower() and not _name_particle_first(sentence.text)
+            glued = sentence.text[:1].islower() and not name_particle_first(sentence.text)
+            # an original sentence that starts in lowercase too was split there by its own writer
+            glued = glued and "lowercase" not in shared
             if glued and context.copy.text[: sentence.start].rstrip().endswith("."):
                 signals.pop("lowercase", None)
                 signals["glued"] = "it starts in lowercase right after a full stop: a fragment glued onto a sentence"
-            if self._headline_style(sentence, alone[sentence.paragraph]):
-                # a line of its own with no final stop: a headline or a subhead, which English writes
-                # without a finite verb ("Warnings issued in Harlow over new fraud"). One that ends on a
-                # word that needs another ("... including") is still cut off. A clause that lost the
-                # subject or verb of its original sentence is still broken, unless that sentence is a
-                # headline too: then the two only word a headline two ways ("Man arrested" / "A man
-                # has been arrested").
-                rendered = [context.reference.sentences[i] for i in counterparts]
-                headlines = bool(rendered) and all(
-                    self._headline_style(r, reference_alone[r.paragraph]) for r in rendered
-                )
-                style = _HEADLINESE | {"subject lost", "verb lost"} if headlines else _HEADLINESE
+            rendered = [context.reference.sentences[i] for i in counterparts]
+            from_headline = bool(rendered) and all(
+                self._headline_style(r, reference_alone[r.paragraph]) for r in rendered
+            )
+            if self._headline_style(sentence, alone[sentence.paragraph]) or (
+                from_headline and alone[sentence.paragraph] == 1
+            ):
+                # a line of its own with no final stop, or one that renders such a line: a headline or
+                # a subhead, which English writes without a finite verb ("Warnings issued in Harlow over
+                # new fraud"), whether or not the copy ends it with a full stop. One that ends on a word
+                # that needs another ("... including") is still cut off. A clause that lost the subject
+                # or verb of its original sentence is still broken, unless that sentence is a headline
+                # too: then the two only word a headline two ways ("Man arrested" / "A man has been
+                # arrested").
+                style = _HEADLINESE | {"subject lost", "verb lost"} if from_headline else _HEADLINESE
                 signals = {key: text for key, text in signals.items() if key not in style}
             if signals.keys() & _PARSED:
                 signals = self._confirmed(sentence, signals, original, dateline, context)
+            if signals.keys() & (_VERB_VERDICTS | _SUBJECT_VERDICTS | {"subordinate only"}):
+                signals = self._has_clause(context.parse("copy", sentence.id), signals, context)
             if not signals:
                 continue
             if len(unit) > 1 and len(counterparts) == 1 and len(sentence.text.split()) <= self.SPLIT_WORDS:
@@ -166,10 +196,28 @@ class SyntaxDetector:
             )
         return flags
 
+    def _reference_signals(self, sentence: Sentence, doc: Doc) -> set[str]:
+        """The signals of an original sentence, against which a copy's are read: as a copy sentence's,
+        "no finite verb" at any length ("National treasure." has none, as its rendering "Jewel of
+        the nation." has none), and "verbless part" for a part before or after a colon with no finite
+        verb ("His reason for the visit: chicken soup."), which a copy may render as a sentence of
+        its own."""
+        signals = set(self._signals(sentence, doc))
+        words = [t for t in outside_quotes(doc) if not t.is_punct and not t.is_space]
+        if words and not any(is_finite(t) for t in words):
+            signals.add("no finite verb")
+        colons = [t.i for t in doc if t.text == ":"]
+        parts = [[t for t in words if a < t.i < b] for a, b in pairwise([-1, *colons, len(doc)])]
+        if len(parts) > 1 and any(part and not any(is_finite(t) for t in part) for part in parts):
+            signals.add("verbless part")
+        return signals
+
     def _headline_style(self, sentence: Sentence, in_paragraph: int) -> bool:
         """A sentence alone in its paragraph, longer than a stub, with no final punctuation."""
         words = len(sentence.text.split())
-        return in_paragraph == 1 and words > self.SHORT_WORDS and not sentence.text.rstrip().endswith(_FINAL)
+        # a quotation closed with no stop inside it ends a headline's last words, not a sentence
+        ending = sentence.text.rstrip().rstrip("”\"’'")
+        return in_paragraph == 1 and words > self.SHORT_WORDS and not ending.endswith(_FINAL)
 
     def _confirmed(
         self, sentence: Sentence, signals: dict[str, str], original: Doc | None, dateline: bool, context: AuditContext
@@ -187,12 +235,47 @@ class SyntaxDetector:
             return signals
         doc = context.parse_text(plain)
         root = next((t for t in doc if t.dep_ == "ROOT"), None)
-        if root is None or not _finite_main_verb(doc, root) or not any(c.dep_ in _SUBJECTS for c in root.children):
+        if root is None or not finite_main_verb(doc, root) or not any(c.dep_ in SUBJECTS for c in root.children):
             return signals  # the second parse finds no sound main clause either: it undoes nothing
         again = self._signals(replace(sentence, text=plain, end=sentence.start + len(plain), debris=()), doc)
         if original is not None:
             again.update(self._lost(original, doc, dateline=dateline))
         return {key: text for key, text in signals.items() if key not in _PARSED or key in again}
+
+    def _has_clause(self, doc: Doc, signals: dict[str, str], context: AuditContext) -> dict[str, str]:
+        """``signals`` without the verdicts that a second reading of the sentence undoes (``mtqa.nlp.clause``).
+
+        - A missing or lost verb goes when the sentence reads as a subject and a finite predicate once
+          its subject is a pronoun ("Billions of pieces of clothing end up in landfills"); a subject
+          with no verb straight after it, when that predicate comes after it ("There the Lions will
+          face ...", not "..., he the radio").
+        - A missing or lost subject goes only when the verb the parse found without one (or its first
+          auxiliary) opens that predicate: "..., so showed him" keeps its verdict even when an earlier
+          "he said" reads well. After a participle that opens the sentence ("Following that both
+          officials resigned."), any verb may.
+        - Any of these, and a bare subordinate clause, go when a main clause follows the comma of an
+          opening subordinate clause ("As the entries are not final, the draw used placeholders").
+        """
+        verbs = signals.keys() & _VERB_VERDICTS
+        reading = subject_and_predicate(doc, context.parse_text) if verbs or "bare subject" in signals else None
+        if verbs and reading is not None:
+            signals = {key: text for key, text in signals.items() if key not in verbs}
+        if "bare subject" in signals and reading is not None:
+            words = [t for t in doc if not t.is_punct and not t.is_space]
+            bare = subject_without_verb(words) or name_without_verb(doc)
+            if bare is not None and reading.i > bare[1].i:  # "There the Lions will face ...": its verb comes later
+                signals.pop("bare subject")
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        subjects = signals.keys() & _SUBJECT_VERDICTS
+        if subjects and root is not None:
+            participle = root.i == 0 and root.tag_ in ("VBG", "VBN")
+            first = min([root.i, *(c.i for c in root.children if c.dep_ in ("aux", "auxpass") and c.i < root.i)])
+            if subject_and_predicate(doc, context.parse_text, None if participle else first) is not None:
+                signals = {key: text for key, text in signals.items() if key not in subjects}
+        opener = signals.keys() & (_VERB_VERDICTS | _SUBJECT_VERDICTS | {"subordinate only"})
+        if opener and main_clause_after_opener(doc, context.parse_text):
+            signals = {key: text for key, text in signals.items() if key not in opener}
+        return signals
 
     def _lost(self, original: Doc, copy: Doc, dateline: bool = False) -> dict[str, str]:
         """What the copy's main clause lost against the one original sentence it renders (a 1-1 unit).
@@ -214,33 +297,34 @@ class SyntaxDetector:
             return signals
         if copy.text.rstrip("”\"’' ").endswith("?"):
             return signals  # a question inverts its subject and verb; the parse of one is not to be trusted here
-        their_subject = next((c for c in their_root.children if c.dep_ in _SUBJECTS), None)
+        their_subject = next((c for c in their_root.children if c.dep_ in SUBJECTS), None)
         imperative = my_root.tag_ == "VB" and not any(c.dep_ in ("aux", "auxpass") for c in my_root.children)
         if (
             their_subject is not None
             and my_root.pos_ in ("VERB", "AUX")
             and not imperative
-            and not any(c.dep_ in _SUBJECTS for c in my_root.children)
-            and not _maybe_subject(copy, my_root)
-            and not _inverted_attribution(copy, my_root, their_subject)
+            and not any(c.dep_ in SUBJECTS for c in my_root.children)
+            and not maybe_subject(copy, my_root)
+            and not inverted_attribution(copy, my_root, their_subject)
+            and not inverted_be(copy, my_root)
         ):
             signals["subject lost"] = (
                 f"its main verb “{my_root.text}” has no subject, where the original's “{their_root.text}” "
                 f"has “{their_subject.text}”"
             )
-        finite = any(t.tag_ in _FINITE_TAGS for t in _outside_quotes(original))
+        finite = any(t.tag_ in FINITE_TAGS for t in outside_quotes(original))
         if not finite or their_subject is None:
             return signals
         lost = None
-        outside = [t for t in _outside_quotes(copy) if not t.is_punct and not t.is_space]
+        outside = [t for t in outside_quotes(copy) if not t.is_punct and not t.is_space]
         quoted = len(outside) < len([t for t in copy if not t.is_punct and not t.is_space])
-        if outside and not any(t.pos_ in ("VERB", "AUX") for t in outside):
+        if outside and not any(is_verb(t) for t in outside):
             lost = "it has no verb" + (" outside its quotations" if quoted else "")
         elif (
             not dateline
             and not imperative
-            and not _finite_main_verb(copy, my_root)
-            and _finite_main_verb(original, their_root)
+            and not finite_main_verb(copy, my_root)
+            and finite_main_verb(original, their_root)
         ):
             lost = f"it has no finite main verb (its main word is “{my_root.text}”)"
         elif any(c.dep_ == "mark" for c in my_root.children) and not any(c.dep_ == "mark" for c in their_root.children):
@@ -254,16 +338,19 @@ class SyntaxDetector:
         """Each defect found in one sentence, keyed by kind, with its evidence."""
         words = [t for t in doc if not t.is_punct and not t.is_space]
         quoted = quotation_spans(sentence.text)
-        if not words or any(o <= words[0].idx and words[-1].idx < c for o, c in quoted):
+        last_end = words[-1].idx + len(words[-1].text) if words else 0
+        if not words or any(o <= words[0].idx and last_end <= c + 1 for o, c in quoted):
             return {}
         signals: dict[str, str] = {}
         last = words[-1]
         # "what we talked about" is English: the wh-word is the stranded object. "the money that
         # was paid into." is not: there the wh-word is the subject.
-        stranded = any(t.tag_ in _WH_TAGS and t.dep_ not in _SUBJECTS for t in words[:-1])
+        stranded = any(t.tag_ in WH_TAGS and t.dep_ not in SUBJECTS for t in words[:-1])
+        bare_preposition = last.dep_ in ("prep", "agent") and not list(last.children)
+        left_by_english = bare_preposition and strands(last)  # "trodden upon": tagged a subordinator too
         dangling = (
-            (last.dep_ in ("prep", "agent") and not list(last.children) and not stranded)
-            or last.pos_ in ("CCONJ", "SCONJ")
+            (bare_preposition and not stranded and not left_by_english)
+            or (last.pos_ in ("CCONJ", "SCONJ") and not left_by_english)
             or (last.pos_ == "DET" and last.dep_ == "det")
         )
         if dangling:
@@ -271,16 +358,17 @@ class SyntaxDetector:
         if len(words) >= self.MIN_WORDS:
             root = next((t for t in doc if t.dep_ == "ROOT"), None)
             imperative = root is not None and root.tag_ == "VB" and root.i == words[0].i
-            if not any(t.tag_ in _FINITE_TAGS for t in words) and not imperative:
+            if not any(is_finite(t) for t in words) and not imperative:
                 signals["no finite verb"] = "it has no finite verb"
             # a leading conjunction or adverb ("And heard ...") does not supply a subject
             first = next((t for t in words if t.pos_ not in ("CCONJ", "ADV", "INTJ")), words[0])
             if (
                 root is not None
                 and first.pos_ in ("VERB", "AUX")
-                and not any(child.dep_ in _SUBJECTS for child in root.children)
+                and not any(child.dep_ in SUBJECTS for child in root.children)
                 and first.tag_ != "VB"  # an imperative is a sentence
                 and first.lemma_.lower() != "thank"  # "Thank you."
+                and not inverted_be(doc, root)
             ):
                 signals["no subject"] = f"it opens with the verb “{first.text}” and has no subject"
             opener = words[0]
@@ -294,14 +382,17 @@ class SyntaxDetector:
             and not any(t.pos_ == "INTJ" or t.lower_ in _REPLIES for t in words)
         ):
             signals["stub"] = f"it has only {len(words)} word(s): a piece cut off a sentence"
-        bare = _subject_without_verb(words)
+        bare = subject_without_verb(words) or name_without_verb(doc)
         if bare is not None:
-            signals["verb lost"] = f"no verb follows its subject “{bare[0].text}” (“{bare[0].text} {bare[1].text}”)"
+            signals["bare subject"] = f"no verb follows its subject “{bare[0].text}” (“{bare[0].text} {bare[1].text}”)"
+        speaker = speaker_without_verb(doc, quoted)
+        if speaker is not None:
+            signals["attribution lost"] = f"the quotation's speaker “{speaker}” has no verb (“says”, “said”)"
         if "stub" in signals and not sentence.text.rstrip().endswith(_FINAL):
             signals["unfinished"] = "it has no final punctuation"
         elif len(words) <= self.SHORT_WORDS and not sentence.text.rstrip().endswith(_FINAL):
             signals["unfinished"] = f"it has only {len(words)} word(s) and no final punctuation"
-        if sentence.text[:1].islower() and not _name_particle_first(sentence.text):
+        if sentence.text[:1].islower() and not name_particle_first(sentence.text):
             signals["lowercase"] = "it starts in lowercase, mid-phrase"
         if _DOUBLED_STOP.search(sentence.text):
             signals["doubled stop"] = "it ends with a doubled full stop"
@@ -310,96 +401,3 @@ class SyntaxDetector:
                 signals["first person"] = f"first person “{token.text}” outside quotation marks in reported speech"
                 break
         return signals
-
-
-def _subject_without_verb(words: list[Token]) -> tuple[Token, Token] | None:
-    """A subject pronoun followed straight by a noun phrase or a preposition: "we encryption keys",
-    "I about the research", "he CNBC", "There no contacts". English puts a verb (or an adverb) there."""
-    for pronoun, after in pairwise(words):
-        opener = pronoun.i == words[0].i and pronoun.text == "There"
-        if (
-            (pronoun.text in _SUBJECT_PRONOUNS or opener)
-            and after.idx == pronoun.idx + len(pronoun.text) + 1  # nothing but a space between them
-            and after.pos_ in ("DET", "NOUN", "PROPN", "NUM", "ADP")
-            and after.lower_ not in _AFTER_SUBJECT
-        ):
-            return pronoun, after
-    return None
-
-
-def _name_particle_first(text: str) -> bool:
-    """Whether a sentence opens with a name's lowercase particle: "de Havilland was ...", "van Gogh painted ..."."""
-    first, _, rest = text.partition(" ")
-    return first.lower() in PARTICLES and rest[:1].isupper()
-
-
-def _inverted_attribution(doc: Doc, root: Token, subject: Token) -> bool:
-    """Whether ``root`` reports the clause before it with its subject after it: "..., stated the
-    minister." The reported clause (a ``ccomp`` of the root) comes first, a comma or quotation mark
-    stands just before the verb, and a short noun phrase after it, ending the sentence, names the
-    original's subject (``subject``), which the parser reads as an object."""
-    after = [t for t in doc[root.i + 1 :] if not t.is_punct]
-    theirs = {t.lower_ for t in subject.subtree if t.pos_ in ("PROPN", "NOUN")}
-    return (
-        root.i > 0
-        and doc[root.i - 1].text in (",", "”", '"', "’")
-        and any(c.dep_ == "ccomp" and c.i < root.i for c in root.children)
-        and 0 < len(after) <= INVERTED_SUBJECT_WORDS
-        and any(t.pos_ in ("PROPN", "NOUN") and t.lower_ in theirs for t in after)
-        and not any(t.tag_ in _FINITE_TAGS for t in after)  # "acting governor" is no verb of its own
-    )
-
-
-def _maybe_subject(doc: Doc, root: Token) -> bool:
-    """Whether a noun or pronoun before ``root`` could be its subject that the parser misread.
-
-    Names the small model does not know ("Go Dong-wook, 34, said ...") get odd
-    labels; only nouns inside a prepositional phrase, possessives, parts of
-    compounds, and words of another clause (a quotation, a subordinate
-    clause, under a verb other than ``root``) cannot be the subject.
-    """
-    quoted = quotation_spans(doc.text)
-    return any(
-        t.pos_ in ("PROPN", "PRON", "NOUN")
-        and t.dep_ not in ("pobj", "poss", "compound")
-        and not any(o <= t.idx < c for o, c in quoted)
-        and not _in_subordinate_clause(t, root)
-        for t in doc[: root.i]
-    )
-
-
-def _finite_main_verb(doc: Doc, root: Token) -> bool:
-    """Whether a verb of the main clause carries tense: the root, or a verb joined to a root that is a verb.
-
-    A verb joined to a noun root ("Shoots an arch ... and goes around") makes
-    no main clause: the parser has lost the sentence's verb.
-    """
-    if root.pos_ not in ("VERB", "AUX"):
-        return False
-    return any(
-        t.pos_ in ("VERB", "AUX")
-        and (t.i == root.i or (t.dep_ in ("conj", "parataxis") and t.head.i == root.i))
-        and (t.tag_ in _FINITE_TAGS or any(c.dep_ in ("aux", "auxpass") and c.tag_ in _FINITE_TAGS for c in t.children))
-        for t in doc
-    )
-
-
-def _in_subordinate_clause(token: Token, root: Token) -> bool:
-    """Whether ``token`` stands in another clause than ``root``'s ("Although the number fell, ...").
-
-    That is, a verb stands between it and the root; but a verb of an
-    adverbial clause without a subordinator may be a name the parser took for
-    a verb ("Go Dong-wook, 34, said ...").
-    """
-    head = token.head
-    while head.i != root.i and head.i != head.head.i:
-        if head.pos_ in ("VERB", "AUX") and head.dep_ not in ("aux", "auxpass"):
-            return head.dep_ != "advcl" or any(c.dep_ == "mark" for c in head.children)
-        head = head.head
-    return False
-
-
-def _outside_quotes(doc: Doc) -> list[Token]:
-    """The words of ``doc`` outside its quotation marks."""
-    quoted = quotation_spans(doc.text)
-    return [t for t in doc if not any(o <= t.idx < c for o, c in quoted)]
