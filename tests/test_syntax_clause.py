@@ -254,18 +254,46 @@ def test_a_verb_of_saying_lost(original: str, garbled: str, real_embedder: Sente
 
 
 @pytest.mark.parametrize(
-    "faithful",
+    ("original", "faithful"),
     [
-        "“He cried when he saw it,” Oskar said.",
-        "“We will win,” the coach, who has led the team since May, told reporters.",
-        "In Paris they found the car on Monday.",
-        "We, the people of the town, decided to stay.",
+        ("Oskar said that he cried when he saw it.", "“He cried when he saw it,” Oskar said."),
+        (
+            "The coach, who has led the team since May, said they would win.",
+            "“We will win,” the coach, who has led the team since May, told reporters.",
+        ),
+        ("The car was found in Paris on Monday.", "In Paris they found the car on Monday."),
+        ("The people of the town decided to stay.", "We, the people of the town, decided to stay."),
+        (
+            "Later in his life he was ordained a priest in the village.",
+            "He later in life became a priest in the village.",
+        ),
+        ("All of you are doing a great job today.", "You guys are doing a great job today."),
+        ("It rained all day on Monday in the city.", "Monday it rained all day in the city."),
+        ("The Lions will play the champions there on Sunday.", "There the Lions will face the champions on Sunday."),
+        ("She joined the club as a coach in 2019.", "She eventually in 2019 joined the club as a coach."),
+        ("All of you rock.", "You guys rock."),
+        ("It rained on Monday.", "Monday it rained."),
     ],
 )
-def test_a_verb_of_saying_kept(faithful: str, real_embedder: SentenceTransformerEmbedder) -> None:
-    assert major_syntax([faithful], [faithful], real_embedder) == []
+def test_correct_english_stays_unflagged(
+    original: str, faithful: str, real_embedder: SentenceTransformerEmbedder
+) -> None:
+    assert major_syntax([original], [faithful], real_embedder) == []
 
 
 def test_a_regnal_numeral_is_no_subject(real_embedder: SentenceTransformerEmbedder) -> None:
     original = ["The town was laid out on the orders of the king himself."]
     assert major_syntax(original, ["King Louis I took part in its laying out."], real_embedder) == []
+
+
+@pytest.mark.parametrize(
+    ("original", "garbled"),
+    [
+        ("2019 was the best year for the firm.", "In 2019 was the best year for the firm."),
+        ("She was a teacher at the local school.", "In the past was a teacher at the local school."),
+    ],
+)
+def test_a_subject_lost_after_an_opening_phrase(
+    original: str, garbled: str, real_embedder: SentenceTransformerEmbedder
+) -> None:
+    assert major_syntax([original], [garbled], real_embedder) == [garbled]

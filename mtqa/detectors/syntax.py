@@ -173,7 +173,7 @@ class SyntaxDetector:
                 signals = {key: text for key, text in signals.items() if key not in style}
             if signals.keys() & _PARSED:
                 signals = self._confirmed(sentence, signals, original, dateline, context)
-            if signals.keys() & (_VERB_VERDICTS | _SUBJECT_VERDICTS | {"subordinate only"}):
+            if signals.keys() & (_VERB_VERDICTS | _SUBJECT_VERDICTS | {"subordinate only", "bare subject"}):
                 signals = self._has_clause(context.parse("copy", sentence.id), signals, context)
             if not signals:
                 continue
@@ -306,7 +306,7 @@ class SyntaxDetector:
             and not any(c.dep_ in SUBJECTS for c in my_root.children)
             and not maybe_subject(copy, my_root)
             and not inverted_attribution(copy, my_root, their_subject)
-            and not inverted_be(copy, my_root)
+            and not inverted_be(copy, my_root, their_subject)
         ):
             signals["subject lost"] = (
                 f"its main verb “{my_root.text}” has no subject, where the original's “{their_root.text}” "
@@ -368,6 +368,7 @@ class SyntaxDetector:
                 and not any(child.dep_ in SUBJECTS for child in root.children)
                 and first.tag_ != "VB"  # an imperative is a sentence
                 and first.lemma_.lower() != "thank"  # "Thank you."
+                and first.dep_ not in SUBJECTS  # a gerund that is the subject: "Airing didn't help."
                 and not inverted_be(doc, root)
             ):
                 signals["no subject"] = f"it opens with the verb “{first.text}” and has no subject"

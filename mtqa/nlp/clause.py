@@ -82,10 +82,8 @@ def _noun_phrase(words: list[Token], finite_chance: np.ndarray, quoted: list[tup
     ("Officials the bridge", but "by the end of the year a new plant": the first one a preposition's).
     A quoted title, a reported quotation and a relative clause (", who won on Saturday,", "a native
     who worked there") count as one word."""
-    if any(o < split < c for o, c in quoted):
-        return False
     words = [w for w in words if not any(o <= w.idx < c for o, c in quoted)]
-    words = [w for w in words if not _in_insertion(w) and not _in_relative_clause(w, split)]
+    words = [w for w in words if not _in_insertion(w, split) and not _in_relative_clause(w, split)]
     for word in words:
         if word.tag_ in FINITE_TAGS or finite_chance[word.i] >= FINITE_CHANCE:
             return False
@@ -96,6 +94,8 @@ def _noun_phrase(words: list[Token], finite_chance: np.ndarray, quoted: list[tup
         following = word.doc[word.i + 1] if word.i + 1 < len(word.doc) else None
         if word.pos_ == "CCONJ" and following is not None and following.pos_ in ("PRON", "ADP"):
             return False  # "..., and it is", "and in the 82nd minute the players": a clause of its own
+    if not _subject_word(words):
+        return False  # "In the past | was a teacher": only a preposition's object before the verb
     for a, b in pairwise(words):
         adjacent = b.idx == a.idx + len(a.text) + 1
         side_by_side = a.tag_ in _NOUN_TAGS and b.pos_ == "DET" and adjacent
@@ -104,6 +104,24 @@ def _noun_phrase(words: list[Token], finite_chance: np.ndarray, quoted: list[tup
         if a.text == ")" and b.pos_ in ("DET", "NOUN", "PROPN") and adjacent:
             return False  # "students of the school (Naka Ward) Bizen ware": a noun phrase after an aside
     return True
+
+
+def _subject_word(words: list[Token]) -> bool:
+    """Whether a noun or pronoun among ``words`` stands outside every prepositional phrase: "The fire in
+    the cathedral", "By the end of the year a new plant" have one; "In the past", "To his credit" do
+    not. A phrase runs from its preposition to a comma or to a determiner after a noun (the next
+    noun phrase)."""
+    inside = False
+    previous = ""
+    for word in words:
+        if word.pos_ == "ADP" and word.dep_ != "prt":
+            inside = True
+        elif word.text == "," or (word.pos_ == "DET" and previous in ("NOUN", "PROPN", "NUM")):
+            inside = False
+        if not inside and word.pos_ in ("NOUN", "PROPN", "PRON") and word.tag_ != "PRP$":
+            return True
+        previous = word.pos_
+    return False
 
 
 def _chunk_before(words: list[Token], word: Token) -> list[Token]:
@@ -125,13 +143,14 @@ def _in_relative_clause(word: Token, split: int) -> bool:
     return False
 
 
-def _in_insertion(word: Token) -> bool:
-    """Whether ``word`` stands in a relative clause set off by commas: ", who won on Saturday,"."""
+def _in_insertion(word: Token, split: int | None = None) -> bool:
+    """Whether ``word`` stands in a relative clause set off by commas: ", who won on Saturday,", closed
+    before the character ``split`` when one is given."""
     doc = word.doc
     opening = next((t for t in reversed(doc[: word.i + 1]) if t.text == ","), None)
     if opening is None or opening.i + 1 >= len(doc) or doc[opening.i + 1].tag_ not in WH_TAGS:
         return False
-    return any(t.text == "," for t in doc[word.i + 1 :])
+    return any(t.text == "," and (split is None or t.idx < split) for t in doc[word.i + 1 :])
 
 
 def _predicate(again: Doc, reported: bool) -> bool:
@@ -164,6 +183,8 @@ def subject_and_predicate(doc: Doc, parse: Callable[[str], Doc], verb_at: int | 
         verb_at: Only this token may open the predicate: the verb that the first parse found without
             a subject, when the question is whether it has one.
     """
+    if verb_at == 0:
+        return None  # nothing before the first word to be its subject
     verb_chance, finite_chance = verb_chances(doc)
     quoted = _quoted(doc.text)
     for word in doc[1:]:

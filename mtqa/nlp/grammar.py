@@ -21,6 +21,8 @@ FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _SUBJECT_PRONOUNS = frozenset({"I", "we", "We", "he", "He", "she", "She", "they", "They"})
 _AFTER_SUBJECT = frozenset({"all", "both", "each", "alone", "too", "either", "neither", "themselves", "ourselves"})
 WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
+# Adverbs after which English puts "be" or an auxiliary before its subject ("Not only are ...").
+INVERTING_ADVERBS = frozenset({"not", "never", "nor", "neither", "rarely", "seldom", "hardly", "scarcely", "only"})
 # The most words of a subject that follows its reporting verb ("..., said the regional governor", "...,
 # stated the press office of Dana Rivers, head of the regional council").
 INVERTED_SUBJECT_WORDS = 12
@@ -38,10 +40,15 @@ def subject_without_verb(words: list[Token]) -> tuple[Token, Token] | None:
         clause_start = before is None or before.text == "," or (before.i == words[0].i and before.pos_ == "CCONJ")
         either = pronoun.lower_ in ("it", "you") and clause_start
         noun_like = after.pos_ in ("DET", "NOUN", "PROPN", "NUM") or (after.pos_ == "VERB" and not is_verb(after))
+        to = after.lower_ == "to" and after.pos_ == "PART"
+        if after.i == pronoun.i + 1:
+            fits = (after.pos_ == "DET") if either else (noun_like or after.pos_ == "ADP" or to)  # not "You guys"
+        else:  # after an adverb: "He then to return", not "He later in life became"
+            fits = not either and (to or after.pos_ == "DET")
         if (
             (pronoun.text in _SUBJECT_PRONOUNS or opener or either)
             and _next_or_after_an_adverb(pronoun, after)
-            and (noun_like or (not either and (after.pos_ == "ADP" or (after.lower_ == "to" and after.pos_ == "PART"))))
+            and fits
             and after.lower_ not in _AFTER_SUBJECT
         ):
             return pronoun, after
@@ -64,9 +71,12 @@ def name_without_verb(doc: Doc) -> tuple[Token, Token] | None:
     if end == start or end + 1 >= len(doc):
         return None
     name, after, then = doc[end - 1], doc[end], doc[end + 1]
+    # "that" before a subject, or a subject pronoun, after a person or a body; not after a day or a place
+    # ("Paris that summer", "Monday it rained"), nor before a regnal numeral ("Peter I")
+    person = name.ent_type_ not in ("DATE", "TIME", "GPE", "LOC", "FAC", "EVENT")
     that_clause = after.lower_ == "that" and then.pos_ in ("DET", "PRON", "NOUN", "PROPN", "ADJ", "NUM")
-    clause = after.lower_ in ("it", "he", "she", "they", "we") and after.dep_ in SUBJECTS  # not "Peter I"
-    return (name, after) if that_clause or clause else None
+    clause = after.lower_ in ("it", "he", "she", "they", "we") and after.dep_ in SUBJECTS
+    return (name, after) if person and (that_clause or clause) else None
 
 
 def speaker_without_verb(doc: Doc, quoted: list[tuple[int, int]]) -> str | None:
@@ -173,12 +183,18 @@ def inverted_attribution(doc: Doc, root: Token, subject: Token) -> bool:
     )
 
 
-def inverted_be(doc: Doc, root: Token) -> bool:
+def inverted_be(doc: Doc, root: Token, subject: Token | None = None) -> bool:
     """Whether ``root``, or an auxiliary of it after it, is a form of "be" with the subject after it,
-    behind a fronted phrase: "Not only are small farms able ...", "To his credit are five games ...",
-    "Also taking part in the parade were the ships ...". The phrase runs straight into the verb from
-    a word that is no verb (not "Recently, have been ...", which lost its subject), and a noun
-    phrase follows it."""
+    behind a fronted phrase: "Not only are small farms able ...", "Also taking part in the parade
+    were the ships ...". The phrase runs straight into the verb from a word that is no verb (not
+    "Recently, have been ...", which lost its subject), and a noun phrase follows it. English inverts
+    after a negative or focusing adverb or a participle phrase; after any other phrase ("In 2019 was
+    the best year", a subject lost) only when a noun of the original's ``subject`` follows "be"."""
+    first = next((t for t in doc if t.pos_ not in ("ADV", "PART", "CCONJ", "PUNCT")), None)
+    trigger = doc[0].lower_ in INVERTING_ADVERBS or (first is not None and first.tag_ in ("VBG", "VBN"))
+    theirs = {t.lower_ for t in subject.subtree if t.pos_ in ("NOUN", "PROPN")} if subject is not None else set()
+    if not trigger and not any(t.lower_ in theirs for t in doc[root.i + 1 :]):
+        return False
     verbs = [root, *(c for c in root.children if c.dep_ in ("aux", "auxpass") and c.i > root.i)]
     for be in verbs:
         before = doc[be.i - 1] if be.i > 1 else None

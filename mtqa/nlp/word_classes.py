@@ -47,8 +47,10 @@ def known_non_verb(word: str) -> bool:
     suffix that makes nouns or adverbs ("encryption", "government", "quickly"). WordNet's verbs are
     those of 2006: a bare word it knows as a noun only may have become a verb since ("We text each
     other"), so no such word is ruled out."""
+    if not word.lower().endswith(NON_VERB_SUFFIXES):
+        return False
     classes = word_classes(word)
-    return bool(classes) and "verb" not in classes and word.lower().endswith(NON_VERB_SUFFIXES)
+    return bool(classes) and "verb" not in classes
 
 
 # Suffixes that derive nouns and adverbs, never verbs.
