@@ -15,6 +15,7 @@ from mtqa.nlp.grammar import (
     SUBJECTS,
     WH_TAGS,
     finite_main_verb,
+    infinitive_with_subject,
     inverted_attribution,
     inverted_be,
     is_finite,
@@ -52,17 +53,34 @@ _STRONG = (
     "stub",
     "attribution lost",
     "bare subject",
+    "bare infinitive",
 )
 # Verdicts that rest on the parse alone (not on spelling, case or punctuation): a second parse must agree.
 _PARSED = frozenset(
-    {"dangling", "no finite verb", "no subject", "subordinate only", "subject lost", "verb lost", "bare subject"}
+    {
+        "dangling",
+        "no finite verb",
+        "no subject",
+        "subordinate only",
+        "subject lost",
+        "verb lost",
+        "bare subject",
+        "bare infinitive",
+    }
 )
 # Verdicts that a reading as subject and finite predicate undoes (``mtqa.nlp.clause``).
 _VERB_VERDICTS = frozenset({"no finite verb", "verb lost", "attribution lost"})
 _SUBJECT_VERDICTS = frozenset({"no subject", "subject lost"})
-# Verdicts of the parse that a headline's own style explains: no finite verb, no subject, a bare clause.
-_HEADLINESE = frozenset({"no finite verb", "no subject", "subordinate only"})
+# Verdicts of the parse that a headline's own style explains: no finite verb, no subject, a bare clause,
+# an infinitive for the future ("Council to close two libraries").
+_HEADLINESE = frozenset({"no finite verb", "no subject", "subordinate only", "bare infinitive"})
 _DOUBLED_STOP = re.compile(r"(?<!\.)\.\s*\.(?!\.)\s*$")  # "months.." or "rose. ." but not an ellipsis
+
+
+def _copula(doc: Doc) -> bool:
+    """Whether the main verb of ``doc`` is a form of "be" that links its subject to a phrase."""
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    return root is not None and root.lemma_ == "be"
 
 
 class SyntaxDetector:
@@ -170,6 +188,8 @@ class SyntaxDetector:
                 # too: then the two only word a headline two ways ("Man arrested" / "A man has been
                 # arrested").
                 style = _HEADLINESE | {"subject lost", "verb lost"} if from_headline else _HEADLINESE
+                if original is not None and _copula(original):
+                    style = style | {"verb lost"}  # headlines drop "is" and "are": "Tighter rules on the way"
                 signals = {key: text for key, text in signals.items() if key not in style}
             if signals.keys() & _PARSED:
                 signals = self._confirmed(sentence, signals, original, dateline, context)
@@ -386,6 +406,12 @@ class SyntaxDetector:
         bare = subject_without_verb(words) or name_without_verb(doc)
         if bare is not None:
             signals["bare subject"] = f"no verb follows its subject “{bare[0].text}” (“{bare[0].text} {bare[1].text}”)"
+        infinitive = infinitive_with_subject(doc)
+        if infinitive is not None:
+            subject, to = infinitive
+            signals["bare infinitive"] = (
+                f"its subject “{subject.text}” has only an infinitive (“{to.text} {to.head.text}”)"
+            )
         speaker = speaker_without_verb(doc, quoted)
         if speaker is not None:
             signals["attribution lost"] = f"the quotation's speaker “{speaker}” has no verb (“says”, “said”)"

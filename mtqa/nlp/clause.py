@@ -110,11 +110,11 @@ def _subject_word(words: list[Token]) -> bool:
     """Whether a noun or pronoun among ``words`` stands outside every prepositional phrase: "The fire in
     the cathedral", "By the end of the year a new plant" have one; "In the past", "To his credit" do
     not. A phrase runs from its preposition to a comma or to a determiner after a noun (the next
-    noun phrase)."""
+    noun phrase). A preposition that qualifies a number ("around 6,000 people") opens none."""
     inside = False
     previous = ""
     for word in words:
-        if word.pos_ == "ADP" and word.dep_ != "prt":
+        if word.pos_ == "ADP" and word.dep_ != "prt" and not _number_modifier(word):
             inside = True
         elif word.text == "," or (word.pos_ == "DET" and previous in ("NOUN", "PROPN", "NUM")):
             inside = False
@@ -122,6 +122,12 @@ def _subject_word(words: list[Token]) -> bool:
             return True
         previous = word.pos_
     return False
+
+
+def _number_modifier(word: Token) -> bool:
+    """Whether the preposition ``word`` qualifies the number after it ("around 6,000 people", "over 40
+    cases") and opens no prepositional phrase."""
+    return word.dep_ in ("quantmod", "advmod") and word.head.pos_ == "NUM" and word.head.i == word.i + 1
 
 
 def _chunk_before(words: list[Token], word: Token) -> list[Token]:

@@ -42,7 +42,8 @@ def subject_without_verb(words: list[Token]) -> tuple[Token, Token] | None:
         noun_like = after.pos_ in ("DET", "NOUN", "PROPN", "NUM") or (after.pos_ == "VERB" and not is_verb(after))
         to = after.lower_ == "to" and after.pos_ == "PART"
         if after.i == pronoun.i + 1:
-            fits = (after.pos_ == "DET") if either else (noun_like or after.pos_ == "ADP" or to)  # not "You guys"
+            phrase = after.pos_ == "ADP" and not _verb_after_phrase(after)  # not "we in the cabinet want"
+            fits = (after.pos_ == "DET") if either else (noun_like or phrase or to)  # not "You guys"
         else:  # after an adverb: "He then to return", not "He later in life became"
             fits = not either and (to or after.pos_ == "DET")
         if (
@@ -53,6 +54,33 @@ def subject_without_verb(words: list[Token]) -> tuple[Token, Token] | None:
         ):
             return pronoun, after
     return None
+
+
+def infinitive_with_subject(doc: Doc) -> tuple[Token, Token] | None:
+    """A subject whose clause has only an infinitive where a finite verb belongs: "the husband to abuse
+    alcohol, and after another argument ...", "And that to be the general picture: ..." (a verb lost
+    before "to"). The infinitive heads a main or coordinate clause, or an adverbial one the parser
+    made of it; English puts a subject before "to" only after "for" ("for the team to win") or as
+    the object of a verb of wanting or expecting ("want him to go", a complement clause)."""
+    for verb in doc:
+        to = next((c for c in verb.children if c.dep_ == "aux" and c.lower_ == "to" and c.i < verb.i), None)
+        subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.i), None)
+        # a complement clause before its verb is no object of it: "that to be the picture: X shows"
+        main = verb.dep_ in ("ROOT", "conj", "advcl") or (verb.dep_ == "ccomp" and verb.head.i > verb.i)
+        if to is None or subject is None or not main:
+            continue
+        before = doc[subject.left_edge.i - 1] if subject.left_edge.i > 0 else None
+        if any(c.dep_ == "mark" for c in verb.children) or (before is not None and before.lower_ == "for"):
+            continue
+        return subject, to
+    return None
+
+
+def _verb_after_phrase(preposition: Token) -> bool:
+    """Whether a verb that carries tense follows the phrase ``preposition`` opens: "we in the cabinet
+    want to pass ...", where the phrase sits between a subject and its verb."""
+    end = max(t.i for t in preposition.subtree) + 1
+    return end < len(preposition.doc) and preposition.doc[end].tag_ in FINITE_TAGS
 
 
 def name_without_verb(doc: Doc) -> tuple[Token, Token] | None:
@@ -188,10 +216,13 @@ def inverted_be(doc: Doc, root: Token, subject: Token | None = None) -> bool:
     behind a fronted phrase: "Not only are small farms able ...", "Also taking part in the parade
     were the ships ...". The phrase runs straight into the verb from a word that is no verb (not
     "Recently, have been ...", which lost its subject), and a noun phrase follows it. English inverts
-    after a negative or focusing adverb or a participle phrase; after any other phrase ("In 2019 was
-    the best year", a subject lost) only when a noun of the original's ``subject`` follows "be"."""
+    after a negative or focusing adverb or a participle phrase, and after a fronted phrase when what
+    follows "be" is new to the story, led by a number ("Among the injured were two children", "To
+    his credit are five games"); after any other phrase ("In 2019 was the best year", a subject
+    lost) only when a noun of the original's ``subject`` follows "be"."""
     first = next((t for t in doc if t.pos_ not in ("ADV", "PART", "CCONJ", "PUNCT")), None)
     trigger = doc[0].lower_ in INVERTING_ADVERBS or (first is not None and first.tag_ in ("VBG", "VBN"))
+    trigger = trigger or _presents(doc, root)
     theirs = {t.lower_ for t in subject.subtree if t.pos_ in ("NOUN", "PROPN")} if subject is not None else set()
     if not trigger and not any(t.lower_ in theirs for t in doc[root.i + 1 :]):
         return False
@@ -209,6 +240,17 @@ def inverted_be(doc: Doc, root: Token, subject: Token | None = None) -> bool:
         ):
             return True
     return False
+
+
+def _presents(doc: Doc, root: Token) -> bool:
+    """Whether "be" at ``root`` presents something new behind a fronted prepositional phrase of place
+    or possession: the sentence opens with a preposition whose phrase names no time ("In 2019 were 40
+    cases" lost its subject), and a counted noun follows "be"."""
+    after = doc[root.i + 1] if root.i + 1 < len(doc) else None
+    if doc[0].pos_ != "ADP" or root.lemma_ != "be" or after is None or after.pos_ != "NUM":
+        return False
+    fronted = doc[1 : root.i]
+    return not any(t.ent_type_ in ("DATE", "TIME") or t.like_num for t in fronted)
 
 
 def maybe_subject(doc: Doc, root: Token) -> bool:
