@@ -55,6 +55,17 @@ def flagged(original: str, copy: str, encoder: bool = True) -> list[str]:
             "The races in Brazil and Mexico are cancelled this year.",
             "The races in Brazil and Mexico will not take place this year.",
         ),
+        # a verb that means "not" another: "overlooked" is "did not see"
+        ("The driver overlooked the cyclist at the junction.", "The driver did not see the cyclist at the junction."),
+        # a yes-or-no question asserts nothing, whichever way it is put
+        (
+            "Tenants are worried whether they will get their deposits back.",
+            "Tenants are worried that they will not get their deposits back.",
+        ),
+        (
+            "Tenants asked if they would get their deposits back.",
+            "Tenants asked if they would not get their deposits back.",
+        ),
     ],
 )
 def test_a_faithful_rendering_is_not_an_inversion(original: str, copy: str) -> None:
@@ -96,6 +107,17 @@ def test_a_prefixed_word_derived_from_the_other_side_is_a_negation(original: str
         (
             "The driver saw the cyclist at the junction.",
             "The driver did not notice the cyclist at the junction.",
+            ["not"],
+        ),
+        # a condition is no question: its polarity is a fact of the sentence
+        (
+            "Tenants will get their deposits back if they leave the flat clean.",
+            "Tenants will get their deposits back if they do not leave the flat clean.",
+            ["not"],
+        ),
+        (
+            "The driver overlooked the cyclist at the junction.",
+            "The driver did not overlook the cyclist at the junction.",
             ["not"],
         ),
     ],

@@ -24,6 +24,8 @@ _NEGATIVE_PRONOUNS = frozenset({"nobody", "nothing", "none", "noone", "no-one"})
 _NEGATIVE_GOVERNORS = frozenset(
     {"refuse", "decline", "fail", "deny", "reject", "avoid", "stop", "cease", "neglect", "unable", "forget", "without"}
 )
+# Verbs that mean "not" another verb: "overlooked the cyclist" is "did not see the cyclist".
+_NEGATIVE_VERBS = frozenset({"overlook", "ignore", "miss", "omit", "lack"})
 # More words that say "not" or "none": a sentence with one is not a plain assertion.
 # Words that say "not" another way ("instead of having", "have trouble understanding").
 _NEGATIVE_EXTRA = frozenset(
@@ -54,6 +56,7 @@ class Predicate:
     clause: str  # the words of its clause, for a suggestion
     subject: str = ""  # the lemma of its subject, when it has one
     compound: bool = False  # part of a hyphenated word ("cutting-edge")
+    asked: bool = False  # inside a yes-or-no question ("worried whether they will be paid"): it asserts nothing
 
 
 def _word(token: Token) -> str:
@@ -136,6 +139,7 @@ def _predicates(
                     compound=any(
                         token.doc[n].text == "-" and not token.doc[min(n, token.i)].whitespace_ for n in hyphens
                     ),
+                    asked=_asked(head),
                 )
             )
     return found
@@ -208,7 +212,8 @@ class MeaningDetector:
         for key, mine in copied.items():
             theirs = original.get(key)
             if theirs is not None:
-                flag = None if moved or hedged else self._polarity(context, unit, key, mine, theirs, balance)
+                asked = any(p.asked for p in mine + theirs)
+                flag = None if moved or hedged or asked else self._polarity(context, unit, key, mine, theirs, balance)
             else:
                 flag = self._opposite(context, unit, key, mine, original, copied)
             if flag is not None:
@@ -236,6 +241,8 @@ class MeaningDetector:
             return None
         if {their_root.lemma_.lower(), my_root.lemma_.lower()} & _NEGATIVE_GOVERNORS:
             return None  # "did not fail to mention" / "mentioned": the governed verbs are compared instead
+        if {their_root.lemma_.lower(), my_root.lemma_.lower()} & _NEGATIVE_VERBS:
+            return None  # "overlooked the cyclist" / "did not see the cyclist"
         sentence = context.copy.sentences[copy_id]
         if any(start <= sentence.start + my_root.idx < end for start, end in quoted):
             return None
@@ -395,6 +402,18 @@ def _prefix_negated(plain: Doc, negated: Doc) -> bool:
         for word in re.findall(r"[a-z]+(?:-[a-z]+)*", plain.text.lower())
         for prefix in _NEGATIVE_PREFIXES
     )
+
+
+def _asked(token: Token) -> bool:
+    """Whether ``token`` stands in an embedded yes-or-no question: a clause opened by "whether", or by
+    "if" as the object of its verb ("asked if he would resign"; not the condition of "will leave if
+    it rains"). Such a clause asserts nothing, so its polarity is no fact: "worried whether they will
+    be paid" says what "worried that they will not be paid" says."""
+    for clause in [token, *token.ancestors]:
+        for mark in (c for c in clause.children if c.dep_ == "mark"):
+            if mark.lower_ == "whether" or (mark.lower_ == "if" and clause.dep_ == "ccomp"):
+                return True
+    return False
 
 
 def _by_key(predicates: list[Predicate]) -> dict[str, list[Predicate]]:
