@@ -352,6 +352,10 @@ def test_a_headline_drops_is_and_are(real_embedder: SentenceTransformerEmbedder)
             "The tenants of block 18 seemed to have plenty to do, and their boots were drying in the hall.",
             "Still, tenants at block 18 to have plenty to do, and their boots were drying in the hall.",
         ),
+        (
+            "After the husband started to drink heavily, the woman left.",
+            "After the husband to drink heavily, the woman left.",
+        ),
     ],
 )
 def test_a_subject_with_only_an_infinitive(
@@ -369,6 +373,19 @@ def test_a_subject_with_only_an_infinitive(
             "The ministry will open a school and the city will build a road.",
             "The ministry plans to open a school, and the city to build a road.",
         ),
+        (
+            "The bank will cut 200 jobs, and the insurer will cut 50.",
+            "The bank intends to cut 200 jobs, the insurer to cut 50.",
+        ),
+        (
+            "Police told the men to leave and told the women to stay.",
+            "Police told the men to leave, and the women to stay.",
+        ),
+        ("How could residents know about the fraud?", "How were residents to know about the fraud?"),
+        (
+            "The council will close two libraries, the paper reported.",
+            "“Council to close two libraries,” the paper reported.",
+        ),
     ],
 )
 def test_an_infinitive_with_its_subject_in_english(
@@ -381,3 +398,40 @@ def test_a_headline_announces_with_an_infinitive(real_embedder: SentenceTransfor
     body = "Both branches will shut at the end of the month."
     original = ["The council will close two libraries", body]
     assert major_syntax(original, ["Council to close two libraries", body], real_embedder) == []
+
+
+@pytest.mark.parametrize(
+    ("original", "garbled"),
+    [
+        ("The bridge over the river is 300 metres long.", "Over the river is 300 metres long."),
+        (
+            "Crime in the town was 10 per cent higher than last year.",
+            "In the town was 10 per cent higher than last year.",
+        ),
+        ("The storm caused three deaths.", "During the storm were three deaths."),
+    ],
+)
+def test_a_measure_after_be_is_no_new_subject(
+    original: str, garbled: str, real_embedder: SentenceTransformerEmbedder
+) -> None:
+    assert major_syntax([original], [garbled], real_embedder) == [garbled]
+
+
+def test_a_headline_keeps_a_clause_that_lost_its_verb(real_embedder: SentenceTransformerEmbedder) -> None:
+    body = "Landlords will have to register every flat they let."
+    original = ["The problem is that the council refuses to act on the fraud.", body]
+    garbled = "The problem that the council to act on the fraud"
+    assert major_syntax(original, [garbled, body], real_embedder) == [garbled]
+
+
+def test_an_adverb_between_the_phrase_and_the_verb(real_embedder: SentenceTransformerEmbedder) -> None:
+    original = ["The cabinet also wants to pass the law in July, the minister said."]
+    faithful = "We in the cabinet also want to pass the law in July, the minister said."
+    assert major_syntax(original, [faithful], real_embedder) == []
+
+
+def test_a_span_of_time_is_no_subject() -> None:
+    nlp = english()
+    assert (
+        subject_and_predicate(nlp("According to the mayor, over 3 days in the town cleared the streets."), nlp) is None
+    )

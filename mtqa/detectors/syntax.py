@@ -78,9 +78,12 @@ _DOUBLED_STOP = re.compile(r"(?<!\.)\.\s*\.(?!\.)\s*$")  # "months.." or "rose. 
 
 
 def _copula(doc: Doc) -> bool:
-    """Whether the main verb of ``doc`` is a form of "be" that links its subject to a phrase."""
+    """Whether the main verb of ``doc`` is a form of "be" that links its subject to a phrase, with no
+    clause of its own under it ("The problem is that the council refuses to act" has one): what a
+    headline drops."""
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    return root is not None and root.lemma_ == "be"
+    clauses = ("ccomp", "csubj", "relcl", "advcl", "acl", "xcomp")
+    return root is not None and root.lemma_ == "be" and not any(t.dep_ in clauses for t in doc)
 
 
 class SyntaxDetector:

@@ -127,7 +127,14 @@ def _subject_word(words: list[Token]) -> bool:
 def _number_modifier(word: Token) -> bool:
     """Whether the preposition ``word`` qualifies the number after it ("around 6,000 people", "over 40
     cases") and opens no prepositional phrase."""
-    return word.dep_ in ("quantmod", "advmod") and word.head.pos_ == "NUM" and word.head.i == word.i + 1
+    number = word.head
+    # not a span of time: "Over 40 years in the region built ..." has no subject
+    return (
+        word.dep_ in ("quantmod", "advmod")
+        and number.pos_ == "NUM"
+        and number.i == word.i + 1
+        and number.ent_type_ not in ("DATE", "TIME")
+    )
 
 
 def _chunk_before(words: list[Token], word: Token) -> list[Token]:

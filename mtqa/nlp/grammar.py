@@ -21,6 +21,8 @@ FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 _SUBJECT_PRONOUNS = frozenset({"I", "we", "We", "he", "He", "she", "She", "they", "They"})
 _AFTER_SUBJECT = frozenset({"all", "both", "each", "alone", "too", "either", "neither", "themselves", "ourselves"})
 WH_TAGS = frozenset({"WDT", "WP", "WP$", "WRB"})
+# Prepositions that open a phrase of time, never one of place or possession ("During the storm were ...").
+_TIME_PREPOSITIONS = frozenset({"during", "after", "before", "since", "until", "till", "throughout"})
 # Adverbs after which English puts "be" or an auxiliary before its subject ("Not only are ...").
 INVERTING_ADVERBS = frozenset({"not", "never", "nor", "neither", "rarely", "seldom", "hardly", "scarcely", "only"})
 # The most words of a subject that follows its reporting verb ("..., said the regional governor", "...,
@@ -58,29 +60,46 @@ def subject_without_verb(words: list[Token]) -> tuple[Token, Token] | None:
 
 def infinitive_with_subject(doc: Doc) -> tuple[Token, Token] | None:
     """A subject whose clause has only an infinitive where a finite verb belongs: "the husband to abuse
-    alcohol, and after another argument ...", "And that to be the general picture: ..." (a verb lost
-    before "to"). The infinitive heads a main or coordinate clause, or an adverbial one the parser
-    made of it; English puts a subject before "to" only after "for" ("for the team to win") or as
-    the object of a verb of wanting or expecting ("want him to go", a complement clause)."""
+    alcohol, and after another argument ...", "After the husband to drink, ..." (a verb lost before
+    "to"). The infinitive heads a main, coordinate or adverbial clause, or a complement clause before
+    the verb it completes ("And that to be the general picture: X shows"). English puts a subject
+    before "to" after "for" ("for the team to win"), as the object of a verb of wanting or expecting
+    ("want him to go", a complement clause after its verb), after a gapped verb ("The bank wants to
+    cut 200 jobs, and the insurer to cut 50": a coordinate infinitive beside another), in a question
+    ("How were residents to know?") and in a quotation, which may quote a headline."""
+    if doc.text.rstrip("”\"’' ").endswith("?"):
+        return None
+    quoted = quotation_spans(doc.text)
     for verb in doc:
-        to = next((c for c in verb.children if c.dep_ == "aux" and c.lower_ == "to" and c.i < verb.i), None)
+        to = _to_of(verb)
         subject = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass") and c.i < verb.i), None)
-        # a complement clause before its verb is no object of it: "that to be the picture: X shows"
         main = verb.dep_ in ("ROOT", "conj", "advcl") or (verb.dep_ == "ccomp" and verb.head.i > verb.i)
-        if to is None or subject is None or not main:
+        if to is None or subject is None or not main or any(o <= subject.idx <= c for o, c in quoted):
             continue
         before = doc[subject.left_edge.i - 1] if subject.left_edge.i > 0 else None
-        if any(c.dep_ == "mark" for c in verb.children) or (before is not None and before.lower_ == "for"):
+        if any(c.dep_ == "mark" and c.lower_ == "for" for c in verb.children) or (
+            before is not None and before.lower_ == "for"
+        ):
             continue
+        if any(_to_of(t) is not None for t in doc[: subject.left_edge.i]):
+            continue  # a gapped verb after another infinitive: "wants to cut 200 jobs, and the insurer to cut 50"
         return subject, to
     return None
+
+
+def _to_of(verb: Token) -> Token | None:
+    """The "to" that makes ``verb`` an infinitive, if one does."""
+    return next((c for c in verb.children if c.dep_ == "aux" and c.lower_ == "to" and c.i < verb.i), None)
 
 
 def _verb_after_phrase(preposition: Token) -> bool:
     """Whether a verb that carries tense follows the phrase ``preposition`` opens: "we in the cabinet
     want to pass ...", where the phrase sits between a subject and its verb."""
+    doc = preposition.doc
     end = max(t.i for t in preposition.subtree) + 1
-    return end < len(preposition.doc) and preposition.doc[end].tag_ in FINITE_TAGS
+    if end + 1 < len(doc) and doc[end].pos_ == "ADV":
+        end += 1  # "we in the cabinet still hope ..."
+    return end < len(doc) and doc[end].tag_ in FINITE_TAGS
 
 
 def name_without_verb(doc: Doc) -> tuple[Token, Token] | None:
@@ -247,8 +266,16 @@ def _presents(doc: Doc, root: Token) -> bool:
     or possession: the sentence opens with a preposition whose phrase names no time ("In 2019 were 40
     cases" lost its subject), and a counted noun follows "be"."""
     after = doc[root.i + 1] if root.i + 1 < len(doc) else None
-    if doc[0].pos_ != "ADP" or root.lemma_ != "be" or after is None or after.pos_ != "NUM":
+    if doc[0].pos_ != "ADP" or doc[0].lower_ in _TIME_PREPOSITIONS or root.lemma_ != "be":
         return False
+    if after is None or after.pos_ != "NUM":
+        return False
+    if any(c.dep_ in ("acomp", "advmod", "npadvmod") for c in root.children):
+        return False  # a measure, not a new subject: "Over the river is 300 metres long"
+    noun = after.head if after.head.i > after.i else after
+    following = doc[noun.i + 1] if noun.i + 1 < len(doc) else None
+    if following is not None and following.pos_ in ("ADJ", "ADV"):
+        return False  # "In Harlow were two officers short"
     fronted = doc[1 : root.i]
     return not any(t.ent_type_ in ("DATE", "TIME") or t.like_num for t in fronted)
 
