@@ -435,3 +435,89 @@ def test_a_span_of_time_is_no_subject() -> None:
     assert (
         subject_and_predicate(nlp("According to the mayor, over 3 days in the town cleared the streets."), nlp) is None
     )
+
+
+@pytest.mark.parametrize(
+    ("original", "faithful"),
+    [
+        (
+            "The firm hoped the sale would raise 2 million dollars.",
+            "The firm sold a stake, a sale it hoped to raise 2 million dollars from.",
+        ),
+        (
+            "Seven members backed the plan and three opposed it.",
+            "Seven members voted in favour of the plan and three against.",
+        ),
+    ],
+)
+def test_more_prepositions_english_leaves_at_the_end(
+    original: str, faithful: str, real_embedder: SentenceTransformerEmbedder
+) -> None:
+    assert major_syntax([original], [faithful], real_embedder) == []
+
+
+@pytest.mark.parametrize(
+    ("original", "garbled"),
+    [
+        ("Seven members backed the plan at the meeting.", "Seven members backed the plan at."),
+        ("The firm said it raised 2 million dollars from the sale.", "The firm said it raised 2 million dollars from."),
+        (
+            "Flowers were laid at the memorial dedicated to the victims of the fire.",
+            "Flowers were laid at the memorial dedicated to the victims of the fire in.",
+        ),
+    ],
+)
+def test_a_preposition_that_lost_its_object(
+    original: str, garbled: str, real_embedder: SentenceTransformerEmbedder
+) -> None:
+    assert major_syntax([original], [garbled], real_embedder) == [garbled]
+
+
+def test_a_subhead_where_the_original_has_one(real_embedder: SentenceTransformerEmbedder) -> None:
+    first = ["The council voted to close the pool.", "The vote was close."]
+    second_original = ["Reaction", "Swimmers said they would protest at the town hall."]
+    second_copy = ["Responses", "Swimmers said they would stage a protest at the town hall."]
+    assert major_syntax(first + second_original, first + second_copy, real_embedder) == []
+    # the same line where the original runs on without a subhead is a piece cut off a sentence
+    original = [*first, "Swimmers said they would protest at the town hall."]
+    garbled = [*first, "Responses", "Swimmers said they would stage a protest at the town hall."]
+    assert major_syntax(original, garbled, real_embedder) == ["Responses"]
+
+
+@pytest.mark.parametrize(
+    ("original", "faithful"),
+    [
+        ("The agency told residents of low areas to stay alert.", "Its advice to residents of low areas: stay alert."),
+        ("Turnout was 58 percent, the lowest since 1998.", "Turnout: 58 percent, the lowest since 1998."),
+        (
+            "The coach, Dana Ferrin, praised her players after the match.",
+            "Full of praise for her players after the match was the coach, Dana Ferrin.",
+        ),
+        (
+            "Test results often failed in the field, Professor Ana Kelm said.",
+            "Test results, said Professor Ana Kelm of the Orr Institute, often failed in the field.",
+        ),
+    ],
+)
+def test_sentences_written_without_a_main_verb_on_purpose(
+    original: str, faithful: str, real_embedder: SentenceTransformerEmbedder
+) -> None:
+    assert major_syntax([original], [faithful], real_embedder) == []
+
+
+@pytest.mark.parametrize(
+    ("original", "garbled"),
+    [
+        ("The agency told residents of low areas to stay alert.", "The agency residents of low areas alert."),
+        (
+            "Turnout was 58 percent, the lowest since 1998.",
+            "Turnout 58 percent, the lowest since 1998 in the district.",
+        ),
+        (
+            "The coach, Dana Ferrin, praised her players after the match.",
+            "Full of praise for her players after the match.",
+        ),
+    ],
+)
+def test_the_same_sentences_garbled(original: str, garbled: str, real_embedder: SentenceTransformerEmbedder) -> None:
+    assert major_syntax([original], [garbled], real_embedder) == [garbled]

@@ -27,6 +27,7 @@ from mtqa.nlp.grammar import (
     speaker_without_verb,
     strands,
     subject_without_verb,
+    verbless_by_style,
 )
 from mtqa.nlp.plain import plain_form
 from mtqa.segment.quotations import quotation_spans
@@ -74,6 +75,8 @@ _SUBJECT_VERDICTS = frozenset({"no subject", "subject lost"})
 # Verdicts of the parse that a headline's own style explains: no finite verb, no subject, a bare clause,
 # an infinitive for the future ("Council to close two libraries").
 _HEADLINESE = frozenset({"no finite verb", "no subject", "subordinate only", "bare infinitive"})
+# What a short line of its own has as a subhead: few words and no final stop.
+_SUBHEAD = frozenset({"stub", "unfinished"})
 _DOUBLED_STOP = re.compile(r"(?<!\.)\.\s*\.(?!\.)\s*$")  # "months.." or "rose. ." but not an ellipsis
 
 
@@ -155,6 +158,10 @@ class SyntaxDetector:
         first_person_source = any("first person" in signals for signals in reference_signals.values())
         alone = Counter(s.paragraph for s in context.copy.sentences)  # sentences per paragraph
         reference_alone = Counter(s.paragraph for s in context.reference.sentences)
+        # the original sentences that open a section under a subhead, where a copy may put its own subhead
+        under_subhead = {
+            r.id + 1 for r in context.reference.sentences if self._subhead(r, reference_alone[r.paragraph])
+        }
         flags = []
         for sentence in copy_body:
             counterparts = context.counterparts(sentence.id)
@@ -194,6 +201,11 @@ class SyntaxDetector:
                 if original is not None and _copula(original):
                     style = style | {"verb lost"}  # headlines drop "is" and "are": "Tighter rules on the way"
                 signals = {key: text for key, text in signals.items() if key not in style}
+            following = sentence.id + 1 < len(context.copy.sentences) and context.counterparts(sentence.id + 1)
+            if self._subhead(sentence, alone[sentence.paragraph]) and set(following or ()) & under_subhead:
+                # a subhead of its own where the original has one ("Responses" for "Reaction"): the
+                # copy sentence after it renders the first sentence of the original's section
+                signals = {key: text for key, text in signals.items() if key not in _HEADLINESE | _SUBHEAD}
             if signals.keys() & _PARSED:
                 signals = self._confirmed(sentence, signals, original, dateline, context)
             if signals.keys() & (_VERB_VERDICTS | _SUBJECT_VERDICTS | {"subordinate only", "bare subject"}):
@@ -234,6 +246,12 @@ class SyntaxDetector:
         if len(parts) > 1 and any(part and not any(is_finite(t) for t in part) for part in parts):
             signals.add("verbless part")
         return signals
+
+    def _subhead(self, sentence: Sentence, in_paragraph: int) -> bool:
+        """A line of its own of at most ``SHORT_WORDS`` words, capitalised, with no final punctuation."""
+        words = sentence.text.split()
+        short = 0 < len(words) <= self.SHORT_WORDS and all(w.isalpha() for w in words)
+        return in_paragraph == 1 and short and words[0][:1].isupper()
 
     def _headline_style(self, sentence: Sentence, in_paragraph: int) -> bool:
         """A sentence alone in its paragraph, longer than a stub, with no final punctuation."""
@@ -339,6 +357,8 @@ class SyntaxDetector:
         if not finite or their_subject is None:
             return signals
         lost = None
+        if verbless_by_style(copy):
+            return signals  # "Turnout: 61 percent.", "Full of praise for the players was the manager."
         outside = [t for t in outside_quotes(copy) if not t.is_punct and not t.is_space]
         quoted = len(outside) < len([t for t in copy if not t.is_punct and not t.is_space])
         if outside and not any(is_verb(t) for t in outside):
@@ -380,8 +400,11 @@ class SyntaxDetector:
             signals["dangling"] = f"it ends with “{last.text}”, which needs something after it"
         if len(words) >= self.MIN_WORDS:
             root = next((t for t in doc if t.dep_ == "ROOT"), None)
-            imperative = root is not None and root.tag_ == "VB" and root.i == words[0].i
-            if not any(is_finite(t) for t in words) and not imperative:
+            # an imperative opens the sentence, or the part after a colon ("Its advice: stay alert.")
+            imperative = (
+                root is not None and root.tag_ == "VB" and (root.i == words[0].i or doc[root.i - 1].text == ":")
+            )
+            if not any(is_finite(t) for t in words) and not imperative and not verbless_by_style(doc):
                 signals["no finite verb"] = "it has no finite verb"
             # a leading conjunction or adverb ("And heard ...") does not supply a subject
             first = next((t for t in words if t.pos_ not in ("CCONJ", "ADV", "INTJ")), words[0])

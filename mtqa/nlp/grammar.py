@@ -188,18 +188,27 @@ def is_finite(token: Token) -> bool:
 def strands(preposition: Token) -> bool:
     """Whether English leaves ``preposition`` at the end of its clause: straight after a passive verb ("when
     it is trodden upon", "are cared for", "being looked down upon") or a verb of a relative clause
-    ("things my son would approve of", "a position to begin with"), unless a relative word is that
-    verb's subject ("the money that was paid into.", where the preposition has lost its object). A
-    preposition after a noun ("an air strike at.") is never stranded."""
+    ("things my son would approve of", "a position to begin with", "a sale it hoped to raise $1bn
+    from"), or after the number of a vote whose verb is gapped ("and two against"), unless a relative
+    word is that verb's subject ("the money that was paid into.", where the preposition has lost its
+    object). A preposition after a noun ("an air strike at.") is never stranded."""
     verb = preposition.head
+    if verb.pos_ == "NUM" and verb.dep_ == "conj" and verb.i == preposition.i - 1:
+        return True  # a vote counted with its verb gapped: "Five voted in favour and two against."
+    if verb.pos_ not in ("VERB", "AUX"):
+        return False
+    # an infinitive of a relative clause strands it too, after its own object: "a sale it expected to
+    # raise $1bn from"
+    infinitive = verb.dep_ == "xcomp" and verb.head.dep_ == "relcl" and verb.head.i < verb.i
+    clause = verb.head if infinitive else verb
     between = preposition.doc[verb.i + 1 : preposition.i]
-    if verb.pos_ not in ("VERB", "AUX") or any(t.pos_ not in ("ADV", "PART", "ADP") for t in between):
+    if not infinitive and any(t.pos_ not in ("ADV", "PART", "ADP") for t in between):
         return False  # "were dedicated to the incident in.": the verb has its phrases, and this one lost its object
     passive = any(c.dep_ == "auxpass" or (c.dep_ == "aux" and c.lemma_ == "be") for c in verb.children)
     passive = passive and verb.tag_ == "VBN"
-    if not passive and verb.dep_ != "relcl":
+    if not passive and clause.dep_ != "relcl":
         return False
-    subjects = [c for c in verb.children if c.dep_ in SUBJECTS]
+    subjects = [c for c in clause.children if c.dep_ in SUBJECTS]
     return not any(s.tag_ in WH_TAGS or s.lower_ == "that" for s in subjects)
 
 
@@ -324,9 +333,40 @@ def _in_subordinate_clause(token: Token, root: Token) -> bool:
     head = token.head
     while head.i != root.i and head.i != head.head.i:
         if head.pos_ in ("VERB", "AUX") and head.dep_ not in ("aux", "auxpass"):
+            if _reporting_insertion(head) and token.i < head.i:
+                return False  # "Laboratory results, said Professor X, often fail": the insertion took it
             return head.dep_ != "advcl" or any(c.dep_ == "mark" for c in head.children)
         head = head.head
     return False
+
+
+def verbless_by_style(doc: Doc) -> bool:
+    """Whether a sentence whose main word is no verb is written so on purpose: a label and its value
+    after a colon ("Turnout: 61 percent, the highest since 2006."), or an adjective phrase fronted
+    before "be" and its subject ("Full of praise for the players was the manager, Rita Callow.")."""
+    words = [t for t in doc if not t.is_space]
+    colon = next((t.i for t in words if t.text == ":"), None)
+    if colon is not None and 0 < colon <= 3 and words[0].text[:1].isupper():
+        label = doc[:colon]
+        if all(t.pos_ in ("NOUN", "PROPN", "ADJ", "DET") for t in label) and not any(is_finite(t) for t in doc):
+            return True
+    if not words or words[0].pos_ != "ADJ":
+        return False
+    be = next((t for t in doc[1:] if t.lemma_ == "be" and t.tag_ in FINITE_TAGS), None)
+    if be is None:
+        return False
+    rest = [t for t in doc[be.i + 1 :] if not t.is_punct]
+    nominal = ("PROPN", "NOUN", "DET", "ADJ", "NUM", "CCONJ")
+    return (
+        bool(rest) and rest[-1].pos_ in ("PROPN", "NOUN") and all(t.pos_ in nominal or t.lower_ == "of" for t in rest)
+    )
+
+
+def _reporting_insertion(verb: Token) -> bool:
+    """Whether ``verb`` reports between commas with its subject after it: ", said Professor X,"."""
+    doc = verb.doc
+    after_comma = verb.i > 0 and doc[verb.i - 1].text == ","
+    return verb.dep_ == "parataxis" and after_comma and any(c.dep_ in SUBJECTS and c.i > verb.i for c in verb.children)
 
 
 def outside_quotes(doc: Doc) -> list[Token]:
