@@ -9,6 +9,8 @@ from __future__ import annotations
 import pytest
 
 from mtqa.detectors.numbers import NumberDetector
+from mtqa.nlp.quantities import sentence_quantities
+from mtqa.segment.sentences import segment
 from tests.conftest import make_context
 
 
@@ -21,6 +23,13 @@ def flagged(original: str, copy: str) -> list[tuple[str, str]]:
     [
         # thousands marked with points, as much of Europe writes them
         ("So far 272.000 infections have been reported.", "So far 272,000 infections have been reported.", []),
+        # thousands marked with spaces, and a fraction after a whole number
+        ("The ice is 12 500 years old.", "The ice is 12,500 years old.", []),
+        ("The fine was 2 1/2 million tenge.", "The fine was 2.5 million tenge.", []),
+        ("The trip took 3½ hours.", "The trip took 3.5 hours.", []),
+        # a day before a count is no thousands group, and "24/7" no fraction
+        ("On May 12 500 people marched.", "On May 12, 500 people marched.", []),
+        ("The line is open 24/7 for 12 hours a day.", "The line is open 24/7 for 12 hours a day.", []),
         # the abbreviations of financial news after a currency
         ("Lawmakers proposed another $1 trillion in aid.", "Lawmakers proposed another $1 tln in aid.", []),
         ("The fund holds RUB 2 mln in cash.", "The fund holds 2 million roubles in cash.", []),
@@ -82,7 +91,19 @@ def test_the_same_figure_written_another_way_is_not_a_major_change(
         ),
         ("The square was cleared on Sunday night.", "The square was cleared on Friday night.", [("Friday", "major")]),
         ("The square was cleared on Sunday.", "The square was cleared on Saturday.", [("Saturday", "major")]),
+        ("The ice is 12 500 years old.", "The ice is 12,800 years old.", [("12,800 years", "major")]),
+        ("The fine was 2 1/2 million tenge.", "The fine was 3.5 million tenge.", [("3.5 million", "major")]),
+        ("On May 12 500 people marched.", "On May 12, 12,500 people marched.", [("12,500", "major")]),
     ],
 )
 def test_a_changed_figure_is_still_major(original: str, copy: str, expected: list[tuple[str, str]]) -> None:
     assert flagged(original, copy) == expected
+
+
+def test_how_fractions_and_spaced_thousands_read() -> None:
+    def values(text: str) -> list[float | None]:
+        return [q.value for q in sentence_quantities(segment(text).sentences[0])]
+
+    assert values("The service runs 24/7 now.") == [24.0, 7.0]  # no fraction
+    assert values("Half the vote, 1/2 of it, went to 1 250 000 voters.") == [0.5, 1250000.0]
+    assert values("In 2019 500 people came.")[-1] == 500.0  # a year before a count is no thousands group

@@ -167,6 +167,19 @@ _QUALIFIER_BEFORE = re.compile(rf"(?<![\w-])(?P<q>{_union(_QUALIFIER_PAIRS)})\s*
 _QUALIFIER_AFTER = re.compile(rf"^\s+(?P<q>{_union(_TRAILING_PAIRS)})\b", re.IGNORECASE)
 
 _DIGITS = re.compile(r"(?<![\w.,:])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)")
+# Thousands marked by a space, as much of Europe and many translators write them ("12 500 years"); not
+# after a month or a weekday, where the first group is a day ("May 12 500 people").
+_SPACED_DIGITS = re.compile(r"(?<!\d )(?<![\w.,:])\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d,.]?\d)")
+# A fraction, alone or after a whole number: "2 1/2 million", "1/2", "3½", "3 ½" (not "24/7", not a date).
+_VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
+_FRACTION = re.compile(
+    r"(?<![\w./])(?:(?:(?P<whole>\d+)[ \u00a0])?(?P<num>[1-9])/(?P<den>[2-9]|1[0-6])(?![\w/])"
+    r"|(?:(?P<units>\d+)[ \u00a0]?)?(?P<vulgar>[½¼¾⅓⅔]))"
+)
+_DAY_BEFORE = re.compile(
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?\s+$"
+)
 _ORDINAL_DIGITS = re.compile(r"(?<![\w.])(?P<n>\d+)(?:st|nd|rd|th)(?!\w)")
 _WORD = re.compile(r"[A-Za-z]+")
 _MONTH = (
@@ -406,7 +419,15 @@ def _ordinal_words(text: str) -> list[_Raw]:
 
 
 def _numbers(text: str) -> list[_Raw]:
-    spans = [(m.start(), m.end(), float(m.group().replace(",", "")), True) for m in _DIGITS.finditer(text)]
+    spaced = [m for m in _SPACED_DIGITS.finditer(text) if not _DAY_BEFORE.search(text[: m.start()])]
+    spans = [(m.start(), m.end(), float(re.sub(r"\D", "", m.group())), True) for m in spaced]
+    spans += [(m.start(), m.end(), _fraction_value(m), True) for m in _FRACTION.finditer(text)]
+    inside = [(start, end) for start, end, _, _ in spans]
+    spans += [
+        (m.start(), m.end(), float(m.group().replace(",", "")), True)
+        for m in _DIGITS.finditer(text)
+        if not any(a <= m.start() < b for a, b in inside)
+    ]
     spans += _number_words(text)
     found = []
     for start, end, value, is_digits in sorted(spans):
@@ -416,6 +437,14 @@ def _numbers(text: str) -> list[_Raw]:
         if raw is not None:
             found.append(raw)
     return found
+
+
+def _fraction_value(match: re.Match[str]) -> float:
+    """The value of a ``_FRACTION`` match: "2 1/2" is 2.5."""
+    whole = float(match.group("whole") or match.group("units") or 0)
+    if match.group("vulgar"):
+        return whole + _VULGAR[match.group("vulgar")]
+    return whole + int(match.group("num")) / int(match.group("den"))
 
 
 def _number_words(text: str) -> list[tuple[int, int, float, bool]]:
