@@ -26,7 +26,10 @@ def flagged(original: str, copy: str) -> list[tuple[str, str]]:
         # thousands marked with spaces, and a fraction after a whole number
         ("The ice is 12 500 years old.", "The ice is 12,500 years old.", []),
         ("The fine was 2 1/2 million tenge.", "The fine was 2.5 million tenge.", []),
-        ("The trip took 3½ hours.", "The trip took 3.5 hours.", []),
+        ("The fund lost 1½ billion dollars.", "The fund lost 1.5 billion dollars.", []),
+        # a fraction elsewhere is read as before: "3½ hours" as "three and a half hours"
+        ("The trip took 3½ hours.", "The trip took three and a half hours.", []),
+        ("About 3/4 of the staff left.", "About three quarters of the staff left.", []),
         # a day before a count is no thousands group, and "24/7" no fraction
         ("On May 12 500 people marched.", "On May 12, 500 people marched.", []),
         ("The line is open 24/7 for 12 hours a day.", "The line is open 24/7 for 12 hours a day.", []),
@@ -105,5 +108,7 @@ def test_how_fractions_and_spaced_thousands_read() -> None:
         return [q.value for q in sentence_quantities(segment(text).sentences[0])]
 
     assert values("The service runs 24/7 now.") == [24.0, 7.0]  # no fraction
-    assert values("Half the vote, 1/2 of it, went to 1 250 000 voters.") == [0.5, 1250000.0]
+    assert values("The vote went to 1 250 000 voters.") == [1250000.0]
+    assert values("The fine was 2 1/2 million tenge.") == [2500000.0]
+    assert values("The under-12 500 metres race") == [500.0]  # "under-12" is a compound, not a thousands group
     assert values("In 2019 500 people came.")[-1] == 500.0  # a year before a count is no thousands group

@@ -521,3 +521,33 @@ def test_sentences_written_without_a_main_verb_on_purpose(
 )
 def test_the_same_sentences_garbled(original: str, garbled: str, real_embedder: SentenceTransformerEmbedder) -> None:
     assert major_syntax([original], [garbled], real_embedder) == [garbled]
+
+
+@pytest.mark.parametrize(
+    ("original", "garbled"),
+    [
+        ("Police said the man stole the car.", "Police: the man the car."),
+        ("She was aware that the caller was a fraudster.", "Aware that the caller was a fraudster."),
+        (
+            "The town lost 2 million pounds last year, Sergeant Amy Cole said.",
+            "Last year, said Sergeant Amy Cole, lost 2 million pounds.",
+        ),
+        ("The ship carried 40 tonnes of grain and 12 of rice.", "The ship carried 40 tonnes of grain and 12 of."),
+        ("It is a plan the council hopes to present to voters.", "It is a plan the council hopes to present to."),
+        (
+            "The council will approve the budget at the meeting on Tuesday.",
+            "At the meeting on Tuesday: approve the budget.",
+        ),
+    ],
+)
+def test_garbles_beside_the_rules_for_english_without_a_main_verb(
+    original: str, garbled: str, real_embedder: SentenceTransformerEmbedder
+) -> None:
+    assert major_syntax([original], [garbled], real_embedder) == [garbled]
+
+
+def test_a_short_line_that_renders_a_sentence_is_no_subhead(real_embedder: SentenceTransformerEmbedder) -> None:
+    first = ["The council voted to close the pool."]
+    original = [*first, "Reaction", "The vote was very close.", "Swimmers said they would protest at the town hall."]
+    garbled = [*first, "Very close", "Swimmers said they would stage a protest at the town hall."]
+    assert major_syntax(original, garbled, real_embedder) == ["Very close"]

@@ -202,10 +202,19 @@ class SyntaxDetector:
                     style = style | {"verb lost"}  # headlines drop "is" and "are": "Tighter rules on the way"
                 signals = {key: text for key, text in signals.items() if key not in style}
             following = sentence.id + 1 < len(context.copy.sentences) and context.counterparts(sentence.id + 1)
-            if self._subhead(sentence, alone[sentence.paragraph]) and set(following or ()) & under_subhead:
+            subheads = {i - 1 for i in under_subhead}
+            if (
+                self._subhead(sentence, alone[sentence.paragraph])
+                and set(following or ()) & under_subhead
+                and set(counterparts) <= subheads
+            ):
                 # a subhead of its own where the original has one ("Responses" for "Reaction"): the
                 # copy sentence after it renders the first sentence of the original's section
-                signals = {key: text for key, text in signals.items() if key not in _HEADLINESE | _SUBHEAD}
+                signals = {
+                    key: text
+                    for key, text in signals.items()
+                    if key not in (_HEADLINESE - {"subordinate only"}) | _SUBHEAD
+                }
             if signals.keys() & _PARSED:
                 signals = self._confirmed(sentence, signals, original, dateline, context)
             if signals.keys() & (_VERB_VERDICTS | _SUBJECT_VERDICTS | {"subordinate only", "bare subject"}):
@@ -357,7 +366,7 @@ class SyntaxDetector:
         if not finite or their_subject is None:
             return signals
         lost = None
-        if verbless_by_style(copy):
+        if verbless_by_style(copy) and (_copula(original) or (copy[0].pos_ == "ADJ" and ":" not in copy.text)):
             return signals  # "Turnout: 61 percent.", "Full of praise for the players was the manager."
         outside = [t for t in outside_quotes(copy) if not t.is_punct and not t.is_space]
         quoted = len(outside) < len([t for t in copy if not t.is_punct and not t.is_space])
@@ -402,7 +411,15 @@ class SyntaxDetector:
             root = next((t for t in doc if t.dep_ == "ROOT"), None)
             # an imperative opens the sentence, or the part after a colon ("Its advice: stay alert.")
             imperative = (
-                root is not None and root.tag_ == "VB" and (root.i == words[0].i or doc[root.i - 1].text == ":")
+                root is not None
+                and root.tag_ == "VB"
+                and (
+                    root.i == words[0].i
+                    or (
+                        doc[root.i - 1].text == ":"
+                        and any(t.pos_ in ("NOUN", "PROPN", "PRON") and t.dep_ != "pobj" for t in doc[: root.i - 1])
+                    )
+                )
             )
             if not any(is_finite(t) for t in words) and not imperative and not verbless_by_style(doc):
                 signals["no finite verb"] = "it has no finite verb"

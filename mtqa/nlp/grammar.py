@@ -193,13 +193,23 @@ def strands(preposition: Token) -> bool:
     word is that verb's subject ("the money that was paid into.", where the preposition has lost its
     object). A preposition after a noun ("an air strike at.") is never stranded."""
     verb = preposition.head
-    if verb.pos_ == "NUM" and verb.dep_ == "conj" and verb.i == preposition.i - 1:
+    if (
+        verb.pos_ == "NUM"
+        and verb.dep_ == "conj"
+        and verb.i == preposition.i - 1
+        and preposition.lower_ in ("for", "against")
+    ):
         return True  # a vote counted with its verb gapped: "Five voted in favour and two against."
     if verb.pos_ not in ("VERB", "AUX"):
         return False
     # an infinitive of a relative clause strands it too, after its own object: "a sale it expected to
     # raise $1bn from"
-    infinitive = verb.dep_ == "xcomp" and verb.head.dep_ == "relcl" and verb.head.i < verb.i
+    infinitive = (
+        verb.dep_ == "xcomp"
+        and verb.head.dep_ == "relcl"
+        and verb.head.i < verb.i
+        and any(c.dep_ == "dobj" and c.i < preposition.i for c in verb.children)
+    )
     clause = verb.head if infinitive else verb
     between = preposition.doc[verb.i + 1 : preposition.i]
     if not infinitive and any(t.pos_ not in ("ADV", "PART", "ADP") for t in between):
@@ -333,7 +343,7 @@ def _in_subordinate_clause(token: Token, root: Token) -> bool:
     head = token.head
     while head.i != root.i and head.i != head.head.i:
         if head.pos_ in ("VERB", "AUX") and head.dep_ not in ("aux", "auxpass"):
-            if _reporting_insertion(head) and token.i < head.i:
+            if _reporting_insertion(head) and token.i < head.i and token.dep_ in SUBJECTS and not token.ent_type_:
                 return False  # "Laboratory results, said Professor X, often fail": the insertion took it
             return head.dep_ != "advcl" or any(c.dep_ == "mark" for c in head.children)
         head = head.head
@@ -353,7 +363,13 @@ def verbless_by_style(doc: Doc) -> bool:
     if not words or words[0].pos_ != "ADJ":
         return False
     be = next((t for t in doc[1:] if t.lemma_ == "be" and t.tag_ in FINITE_TAGS), None)
-    if be is None:
+    if (
+        be is None
+        or be.dep_ == "ccomp"
+        or any(
+            c.dep_ in ("mark", "advmod") and c.lower_ not in ("after", "before", "since", "until") for c in be.children
+        )
+    ):
         return False
     rest = [t for t in doc[be.i + 1 :] if not t.is_punct]
     nominal = ("PROPN", "NOUN", "DET", "ADJ", "NUM", "CCONJ")

@@ -168,13 +168,14 @@ _QUALIFIER_AFTER = re.compile(rf"^\s+(?P<q>{_union(_TRAILING_PAIRS)})\b", re.IGN
 
 _DIGITS = re.compile(r"(?<![\w.,:])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![\d,]\d)")
 # Thousands marked by a space, as much of Europe and many translators write them ("12 500 years"); not
-# after a month or a weekday, where the first group is a day ("May 12 500 people").
-_SPACED_DIGITS = re.compile(r"(?<!\d )(?<![\w.,:])\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d,.]?\d)")
-# A fraction, alone or after a whole number: "2 1/2 million", "1/2", "3½", "3 ½" (not "24/7", not a date).
+# after a month, where the first group is a day ("May 12 500 people"), nor after a hyphen ("under-12").
+_SPACED_DIGITS = re.compile(r"(?<!\d )(?<![\w.,:-])\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d,.]?\d)")
+# A whole number and a fraction before a scale word: "2 1/2 million", "1½ billion". Elsewhere a fraction
+# is left as it was read ("3½ hours" is 3, as "three and a half hours" is, which no word rule reads).
 _VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
 _FRACTION = re.compile(
-    r"(?<![\w./])(?:(?:(?P<whole>\d+)[ \u00a0])?(?P<num>[1-9])/(?P<den>[2-9]|1[0-6])(?![\w/])"
-    r"|(?:(?P<units>\d+)[ \u00a0]?)?(?P<vulgar>[½¼¾⅓⅔]))"
+    r"(?<![\w./-])(?:(?P<whole>\d{1,3})[ \u00a0](?P<num>[1-9])/(?P<den>[2-9])|(?P<units>\d{1,3}) ?(?P<vulgar>[½¼¾⅓⅔]))"
+    r"(?=[\s-]?(?:million|billion|trillion|thousand)\b)"
 )
 _DAY_BEFORE = re.compile(
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -421,7 +422,11 @@ def _ordinal_words(text: str) -> list[_Raw]:
 def _numbers(text: str) -> list[_Raw]:
     spaced = [m for m in _SPACED_DIGITS.finditer(text) if not _DAY_BEFORE.search(text[: m.start()])]
     spans = [(m.start(), m.end(), float(re.sub(r"\D", "", m.group())), True) for m in spaced]
-    spans += [(m.start(), m.end(), _fraction_value(m), True) for m in _FRACTION.finditer(text)]
+    spans += [
+        (m.start(), m.end(), _fraction_value(m), True)
+        for m in _FRACTION.finditer(text)
+        if m.group("vulgar") or int(m.group("num")) < int(m.group("den"))
+    ]
     inside = [(start, end) for start, end, _, _ in spans]
     spans += [
         (m.start(), m.end(), float(m.group().replace(",", "")), True)
