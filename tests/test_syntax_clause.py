@@ -551,3 +551,12 @@ def test_a_short_line_that_renders_a_sentence_is_no_subhead(real_embedder: Sente
     original = [*first, "Reaction", "The vote was very close.", "Swimmers said they would protest at the town hall."]
     garbled = [*first, "Very close", "Swimmers said they would stage a protest at the town hall."]
     assert major_syntax(original, garbled, real_embedder) == ["Very close"]
+
+
+def test_a_short_line_before_a_section_that_renders_a_sentence_is_no_subhead(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    first = ["The council voted to close the pool."]
+    original = [*first, "A very close vote, too.", "Reaction", "Swimmers said they would protest at the town hall."]
+    garbled = [*first, "Very close", "Swimmers said they would stage a protest at the town hall."]
+    assert major_syntax(original, garbled, real_embedder) == ["Very close"]

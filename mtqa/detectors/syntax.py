@@ -158,10 +158,10 @@ class SyntaxDetector:
         first_person_source = any("first person" in signals for signals in reference_signals.values())
         alone = Counter(s.paragraph for s in context.copy.sentences)  # sentences per paragraph
         reference_alone = Counter(s.paragraph for s in context.reference.sentences)
-        # the original sentences that open a section under a subhead, where a copy may put its own subhead
-        under_subhead = {
-            r.id + 1 for r in context.reference.sentences if self._subhead(r, reference_alone[r.paragraph])
-        }
+        # the original's subheads, and the sentences that open a section under one, where a copy may put
+        # its own subhead
+        subheads = {r.id for r in context.reference.sentences if self._subhead(r, reference_alone[r.paragraph])}
+        under_subhead = {i + 1 for i in subheads}
         flags = []
         for sentence in copy_body:
             counterparts = context.counterparts(sentence.id)
@@ -201,12 +201,12 @@ class SyntaxDetector:
                 if original is not None and _copula(original):
                     style = style | {"verb lost"}  # headlines drop "is" and "are": "Tighter rules on the way"
                 signals = {key: text for key, text in signals.items() if key not in style}
-            following = sentence.id + 1 < len(context.copy.sentences) and context.counterparts(sentence.id + 1)
-            subheads = {i - 1 for i in under_subhead}
+            following = sentence.id + 1 < len(context.copy.sentences)
             if (
                 self._subhead(sentence, alone[sentence.paragraph])
-                and set(following or ()) & under_subhead
                 and set(counterparts) <= subheads
+                and following
+                and set(context.counterparts(sentence.id + 1)) & under_subhead
             ):
                 # a subhead of its own where the original has one ("Responses" for "Reaction"): the
                 # copy sentence after it renders the first sentence of the original's section
