@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -43,6 +45,10 @@ class OmissionDetector:
       earlier (however far back: the reader still knows who), minor. A name whose slot
       the copy fills with a common-noun description ("the former president"
       for "Richard Roe") is described, not dropped: minor, on the description.
+      A name the original sentence writes more often than the copy sentences
+      rendering it ("Russian" twice, once in the copy), or only in a copy
+      sentence beside them, has a mention dropped: minor, since the reader
+      still meets the name.
     """
 
     name = "omission"
@@ -56,7 +62,16 @@ class OmissionDetector:
         """See ``Detector.detect``; nothing when the copy is not a copy of the original at all."""
         if context.coverage() < LOW_COVERAGE:
             return []
-        dropped = [f for unit in context.alignment.units if unit.is_linked for f in self._dropped_names(context, unit)]
+        rendered: dict[int, set[int]] = defaultdict(set)  # copy sentence -> the original sentences its words render
+        for link in context.words.links:
+            if link.copy is not None and link.reference is not None:
+                rendered[link.copy.sentence_id].add(link.reference.sentence_id)
+        dropped = [
+            f
+            for unit in context.alignment.units
+            if unit.is_linked
+            for f in self._dropped_names(context, unit, rendered)
+        ]
         return sorted(self._sentences(context) + dropped, key=lambda f: (f.start, f.end))
 
     def _sentences(self, context: AuditContext) -> list[Flag]:
@@ -98,9 +113,11 @@ class OmissionDetector:
             )
         return flags
 
-    def _dropped_names(self, context: AuditContext, unit: Unit) -> list[Flag]:
-        """Names of the unit's original sentences that its copy sentences leave out."""
-        words = text_words(" ".join(context.copy.sentences[j].text for j in unit.copy_ids))
+    def _dropped_names(self, context: AuditContext, unit: Unit, rendered: dict[int, set[int]]) -> list[Flag]:
+        """Names of the unit's original sentences that its copy sentences leave out (``rendered``: the original
+        sentences each copy sentence's words render)."""
+        copy_text = " ".join(context.copy.sentences[j].text for j in unit.copy_ids)
+        words = text_words(copy_text)
         replaced = {
             f.suggestion for f in context.prior if f.kind == "name" and f.copy_id in unit.copy_ids and f.suggestion
         }
@@ -110,33 +127,65 @@ class OmissionDetector:
             if sentence.kind not in ("body", "headline"):
                 continue
             quoted = quotation_spans(sentence.text)
-            dropped = [
+            candidates = [
                 entity
                 for entity in context.parse("reference", i).ents
                 if is_name(entity)
                 and not any(o <= entity.start_char < c for o, c in quoted)
-                and not renders(core(entity), words)
                 and not any(core(entity) in r or r in core(entity) for r in replaced)
+            ]
+            # a name the sentence writes more often than the copy sentences rendering it do ("Russian" twice,
+            # once in the copy), or only beside them in the unit: the mention no copy word renders is dropped,
+            # but the reader still meets the name, so it is minor. A name the copy writes in another form only
+            # ("Associated Press" for "AP") is for ``renders``.
+            rendering = self._rendering(context, unit, i, rendered)
+            fewer = {
+                entity.start
+                for entity in candidates
+                if rendering is not None
+                and _mentions(core(entity), rendering) < _mentions(core(entity), sentence.text)
+                and _mentions(core(entity), copy_text) > 0
+            }
+            dropped = [
+                entity
+                for entity in candidates
+                if (entity.start in fewer or not renders(core(entity), words))
                 and not rendered_by_words(
                     context, unit, sentence.start + entity.start_char, sentence.start + entity.end_char
                 )
                 and not self._referred_back(context, unit, entity)
             ]
-            found, unplaced = [], []
-            for entity in dropped:
-                flag = self._role_kept(context, unit, sentence, entity)
-                flag = flag or self._described(context, unit, sentence, entity)
-                if flag is not None:
-                    found.append(_given_earlier(flag) if self._named_earlier(context, unit, [entity]) else flag)
-                else:
-                    unplaced.append(entity)
-            if unplaced:
-                flag = self._no_trace(context, unit, sentence, unplaced)
-                found.append(_given_earlier(flag) if self._named_earlier(context, unit, unplaced) else flag)
+            absent = [e for e in dropped if e.start not in fewer or not renders(core(e), words)]
+            found = self._sentence_flags(context, unit, sentence, absent)
+            thinned = [e for e in dropped if e not in absent]
+            if thinned and rendering is not None:
+                found.append(self._fewer(context, unit, sentence, thinned, rendering))
             if sentence.kind == "headline":  # a headline is shortened as a matter of course: at most minor
                 found = [replace(f, severity="minor") for f in found]
             flags += found
         return flags
+
+    def _sentence_flags(self, context: AuditContext, unit: Unit, sentence: Sentence, dropped: list[Span]) -> list[Flag]:
+        """The flags of the names of ``sentence`` that its rendering drops: on a role or a description kept
+        in a name's place, else one on the rendering for the rest."""
+        found, unplaced = [], []
+        for entity in dropped:
+            flag = self._role_kept(context, unit, sentence, entity)
+            flag = flag or self._described(context, unit, sentence, entity)
+            if flag is not None:
+                found.append(_given_earlier(flag) if self._named_earlier(context, unit, [entity]) else flag)
+            else:
+                unplaced.append(entity)
+        if unplaced:
+            flag = self._no_trace(context, unit, sentence, unplaced)
+            found.append(_given_earlier(flag) if self._named_earlier(context, unit, unplaced) else flag)
+        return found
+
+    @staticmethod
+    def _rendering(context: AuditContext, unit: Unit, reference_id: int, rendered: dict[int, set[int]]) -> str | None:
+        """The text of the unit's copy sentences whose words render original sentence ``reference_id``, or None."""
+        copy_ids = [j for j in unit.copy_ids if reference_id in rendered.get(j, set())]
+        return " ".join(context.copy.sentences[j].text for j in copy_ids) if copy_ids else None
 
     @staticmethod
     def _referred_back(context: AuditContext, unit: Unit, entity: Span) -> bool:
@@ -205,6 +254,17 @@ class OmissionDetector:
             copy_id, sentence.id, (target.start, target.end), entities, suggestion, message, context
         )
 
+    def _fewer(
+        self, context: AuditContext, unit: Unit, sentence: Sentence, entities: list[Span], rendering: str
+    ) -> Flag:
+        """One minor flag on the rendering sentence for mentions of names it writes fewer times than ``sentence``."""
+        counts = ", ".join(
+            f"“{core(e)}” {_mentions(core(e), sentence.text)} times, its rendering {_mentions(core(e), rendering)}"
+            for e in entities
+        )
+        flag = self._no_trace(context, unit, sentence, entities)
+        return replace(flag, severity="minor", message=f"name dropped: original sentence {sentence.id} names {counts}")
+
     def _dropped_flag(
         self,
         copy_id: int,
@@ -244,6 +304,11 @@ class OmissionDetector:
 _PERSONAL = frozenset({"he", "she", "they", "it", "we"})
 # Determiners that open a description of something named ("the former president", "a local newspaper").
 _DESCRIBING = frozenset({"the", "this", "that", "a", "an", "its", "his", "her", "their"})
+
+
+def _mentions(name: str, text: str) -> int:
+    """How often ``name`` stands in ``text`` as whole words."""
+    return len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", text))
 
 
 def _given_earlier(flag: Flag) -> Flag:
