@@ -18,6 +18,7 @@ KIND = "name"
 # A word rarer than this marks a name as a proper name, not a phrase of ordinary words.
 RARE_ZIPF = 3.5
 COMMON_ZIPF = 4.5  # a capitalised word this common is no name on its own ("Said")
+MIN_REPEATED = 4  # letters of a flagged copy word before its repetitions are flagged too
 
 
 def name_flag(
@@ -52,3 +53,52 @@ def free(start: int, end: int, flags: list[Flag]) -> bool:
 
 def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[\s]+", text.replace("-", " ")) if w and any(ch.isalpha() for ch in w)]
+
+
+def repeated_flags(context: AuditContext, flags: list[Flag]) -> list[Flag]:
+    """A word of a name flagged once, flagged again wherever the copy repeats it for the same original word.
+
+    "Aaron Decide" for "Aaron Judge" is judged where the aligner links the two; a later "Decide hit
+    a homer" for "Judge hit a homer" is the same mangling, though the aligner may leave it unjudged. The
+    copy word must stand in a unit whose original sentences write the original word, and be no word the
+    original writes anywhere (then it may be that name, rightly: "Djokovic" where the aligner paired it
+    with "Kyrgios" once), nor shorter than ``MIN_REPEATED`` letters ("Ms"). The severity is the worst the
+    pair drew anywhere, and a span already flagged is left alone.
+    """
+    worst: dict[tuple[str, str], Flag] = {}
+    for flag in flags:
+        single = flag.suggestion and " " not in flag.text and " " not in flag.suggestion and flag.text[:1].isupper()
+        if flag.kind != KIND or not single or flag.copy_id is None or flag.text == flag.suggestion:
+            continue
+        key = (flag.text, str(flag.suggestion))
+        if key not in worst or (flag.severity == "major" and worst[key].severity != "major"):
+            worst[key] = flag
+    found: list[Flag] = []
+    for (text, suggestion), source in worst.items():
+        mine, theirs = _whole_word(text), _whole_word(suggestion)
+        if len(text) < MIN_REPEATED or mine.search(context.reference.text):
+            continue
+        for unit in context.alignment.units:
+            reference_id = next(
+                (i for i in unit.reference_ids if theirs.search(context.reference.sentences[i].text)), None
+            )
+            if not unit.is_linked or reference_id is None:
+                continue
+            for j in unit.copy_ids:
+                sentence = context.copy.sentences[j]
+                for match in mine.finditer(sentence.text):
+                    start, end = sentence.start + match.start(), sentence.start + match.end()
+                    if free(start, end, flags + found):
+                        kind = source.message.split(":", 1)[0]
+                        message = (
+                            f"{kind}: “{text}” renders “{suggestion}” (original sentence {reference_id}), "
+                            f"as in copy sentence {source.copy_id}"
+                        )
+                        found.append(
+                            name_flag(source.severity, (j, start, end, text), reference_id, suggestion, message)
+                        )
+    return found
+
+
+def _whole_word(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![\w-]){re.escape(word)}(?![\w-])")

@@ -10,7 +10,7 @@ from rapidfuzz.distance import OSA as Levenshtein  # transpositions count as one
 
 from mtqa.detectors import name_renderings as renderings
 from mtqa.detectors.base import AuditContext
-from mtqa.detectors.name_flags import COMMON_ZIPF
+from mtqa.detectors.name_flags import COMMON_ZIPF, repeated_flags
 from mtqa.detectors.name_flags import free as _free
 from mtqa.detectors.name_flags import name_flag as _name_flag
 from mtqa.detectors.name_renderings import (
@@ -50,7 +50,9 @@ class NameDetector:
        short, given-name parts swapped, several words translated, another name).
     2. **Copy headlines**, against every name of the story.
     3. **Near misses** of the story's names that the alignment leaves unlinked,
-       anywhere in the copy ("one name, many manglings").
+       anywhere in the copy ("one name, many manglings"); and a copy word flagged
+       for a name's word, wherever the copy repeats it for that word
+       (``name_flags.repeated_flags``).
     4. **A particle rendered as another word** ("Sanne the Vries") - minor.
     5. **Inside the copy.** A name the original lacks, spelled several ways in
        the copy: minor, the most frequent spelling as suggestion.
@@ -102,6 +104,7 @@ class NameDetector:
         flags, deferred = rendering_flags(context, story)
         flags += headline_flags(context, story, every_name, flags)
         flags += near_miss_flags(context, flags, story, deferred)
+        flags += repeated_flags(context, flags)
         flags += [f for f in self._particle_changed(context, names.first_of_each) if _free(f.start, f.end, flags)]
         surfaces = {k.text for k in known}
         # A word the alignment links to an original word is judged against it, not against the language.

@@ -1,0 +1,34 @@
+"""A name's word mangled once is flagged wherever the copy repeats it for the same original word.
+
+Every text here is made up.
+"""
+
+from __future__ import annotations
+
+from mtqa import audit
+from mtqa.embed.torch import SentenceTransformerEmbedder
+
+ORIGINAL = (
+    "The singer Dana Rivers thanked her fans after the show in Harlow. "
+    "Rivers said the tour would go on. The band played for two hours. "
+    "Fans cheered when Rivers returned for an encore. Tickets sold out within a day."
+)
+
+
+def name_flags(original: str, copy: str, embedder: SentenceTransformerEmbedder) -> list[tuple[str, str, str]]:
+    flags = audit(original, copy, embedder=embedder, detectors=["name"]).flags
+    return [(f.text, f.suggestion, f.severity) for f in flags.itertuples()]
+
+
+def test_every_mention_of_a_mangled_surname_is_flagged(real_embedder: SentenceTransformerEmbedder) -> None:
+    copy = ORIGINAL.replace("Rivers", "Streams").replace("returned", "came back")
+    flags = name_flags(ORIGINAL, copy, real_embedder)
+    assert [(text, suggestion) for text, suggestion, _ in flags] == [("Streams", "Rivers")] * 3
+    assert flags[1][2] == "major"  # the bare surname of the second sentence: the mangling of the first
+
+
+def test_a_word_the_original_also_writes_is_not_repeated(real_embedder: SentenceTransformerEmbedder) -> None:
+    # "Harlow" is a name of the original: where the copy writes it, it may be right
+    original = ORIGINAL.replace("Rivers said", "Harlow said")
+    copy = original.replace("Dana Rivers", "Dana Harlow")
+    assert [text for text, _, _ in name_flags(original, copy, real_embedder)].count("Harlow") <= 1
