@@ -128,3 +128,14 @@ def test_name_words_translated_from_an_original_in_another_language_are_no_error
     original = "The remains were found in Serra Verde National Park, police said."
     copy = "The remains were found in Serra Verde Natural Garden, police said."
     assert [f[2] for f in flags_of(original, copy, real_embedder)] == ["Serra Verde National Park"]
+
+
+def test_a_name_joined_of_capitalised_parts_and_its_first_part_are_one_name(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    original = "Shares of Harlocorp rose on Monday after the merger. Harlocorp said profits would grow."
+    fuller = "Shares of HarlocorpEnergy rose on Monday after the merger. HarlocorpEnergy said profits would grow."
+    assert flags_of(original, fuller, real_embedder) == []
+    # a lowercase ending is no part: a name cut short stays a mangling
+    cut = "Shares of Harloco rose on Monday after the merger. Harloco said profits would grow."
+    assert [severity for _, _, _, severity in flags_of(original, cut, real_embedder)] == ["major", "major"]

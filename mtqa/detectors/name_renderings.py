@@ -417,6 +417,10 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     short, long = sorted((mine, theirs), key=len)
     if len(short) >= 4 and long.startswith(short) and short == theirs and is_place_or_country(original):
         return "variant", None, f"“{copy}” is a word derived from the place “{original}”"  # "Bosnian" / "Bosnia"
+    written = sorted((copy, original), key=len)
+    if len(short) >= 4 and written[1].startswith(written[0]) and written[1][len(written[0]) :][:1].isupper():
+        # a name joined of capitalised parts, and its first part ("ExxonMobil" / "Exxon"): a short or a fuller form
+        return "variant", None, f"“{written[1]}” is “{written[0]}” with a part joined to it"
     if len(short) >= 4 and long.startswith(short):
         # "Halvorse" for "Halvorsen": no word of any kind; "Savanna" for "Savannah": one letter off
         if short == mine and (zipf(mine) < KNOWN_ZIPF or len(long) - len(short) == 1):
