@@ -115,6 +115,14 @@ def name_flags(original: str, copy: str) -> list[Flag]:
     return NameDetector().detect(make_context(original, copy))
 
 
+def audited_names(original: str, copy: str, embedder: Embedder) -> list[tuple[str, str | None, str]]:
+    """The ``name`` flags of a whole audit, as (text, suggestion, severity)."""
+    from mtqa import audit
+
+    flags = audit(original, copy, embedder=embedder, detectors=["name"]).flags
+    return [(f.text, f.suggestion, f.severity) for f in flags.itertuples()]
+
+
 def run_mtqa(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
     """Run the installed entry point in a subprocess, as a user would."""
     return subprocess.run(

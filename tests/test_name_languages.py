@@ -9,15 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa import audit
 from mtqa.detectors.name_renderings import judge_word, transliteration_variant
 from mtqa.embed.torch import SentenceTransformerEmbedder
 from mtqa.nlp.lexicon import foreign_word
-
-
-def name_flags(original: str, copy: str, embedder: SentenceTransformerEmbedder) -> list[tuple[str, str, str]]:
-    flags = audit(original, copy, embedder=embedder, detectors=["name"]).flags
-    return [(f.text, f.suggestion, f.severity) for f in flags.itertuples()]
+from tests.conftest import audited_names
 
 
 @pytest.mark.parametrize(
@@ -58,11 +53,11 @@ def test_one_word_of_a_name_put_into_english_is_minor_and_a_name_rebuilt_so_is_m
 ) -> None:
     original = "Hikers were rescued in the Lužické Mountains on Monday. All of them were unhurt."
     copy = "Hikers were rescued in the Lusatian Mountains on Monday. All of them were unhurt."
-    assert name_flags(original, copy, real_embedder) == [("Lusatian", "Lužické", "minor")]
+    assert audited_names(original, copy, real_embedder) == [("Lusatian", "Lužické", "minor")]
     # every word of a name put into English: a name the world may not use ("Saint Lorenzo of the Stones")
     original = "Officials of Radio Nová Doba said on Monday that the office would close. Staff were told."
     copy = "Officials of Radio New Era said on Monday that the office would close. Staff were told."
-    assert [severity for _, _, severity in name_flags(original, copy, real_embedder)] == ["major"]
+    assert [severity for _, _, severity in audited_names(original, copy, real_embedder)] == ["major"]
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ Every text here is made up.
 
 from __future__ import annotations
 
-from mtqa import audit
 from mtqa.embed.torch import SentenceTransformerEmbedder
+from tests.conftest import audited_names
 
 ORIGINAL = (
     "The singer Dana Rivers thanked her fans after the show in Harlow. "
@@ -15,14 +15,9 @@ ORIGINAL = (
 )
 
 
-def name_flags(original: str, copy: str, embedder: SentenceTransformerEmbedder) -> list[tuple[str, str, str]]:
-    flags = audit(original, copy, embedder=embedder, detectors=["name"]).flags
-    return [(f.text, f.suggestion, f.severity) for f in flags.itertuples()]
-
-
 def test_every_mention_of_a_mangled_surname_is_flagged(real_embedder: SentenceTransformerEmbedder) -> None:
     copy = ORIGINAL.replace("Rivers", "Streams").replace("returned", "came back")
-    flags = name_flags(ORIGINAL, copy, real_embedder)
+    flags = audited_names(ORIGINAL, copy, real_embedder)
     assert [(text, suggestion) for text, suggestion, _ in flags] == [("Streams", "Rivers")] * 3
     assert flags[1][2] == "major"  # the bare surname of the second sentence: the mangling of the first
 
@@ -31,4 +26,4 @@ def test_a_word_the_original_also_writes_is_not_repeated(real_embedder: Sentence
     # "Harlow" is a name of the original: where the copy writes it, it may be right
     original = ORIGINAL.replace("Rivers said", "Harlow said")
     copy = original.replace("Dana Rivers", "Dana Harlow")
-    assert [text for text, _, _ in name_flags(original, copy, real_embedder)].count("Harlow") <= 1
+    assert [text for text, _, _ in audited_names(original, copy, real_embedder)].count("Harlow") <= 1

@@ -13,7 +13,7 @@ from mtqa.detectors.name_renderings import judge_word, sentence_names
 from mtqa.detectors.spinning import SPUN_RATE, swap_rate
 from mtqa.embed.torch import SentenceTransformerEmbedder
 from mtqa.types import Word, WordAlignment, WordLink
-from tests.conftest import make_context
+from tests.conftest import audited_names, make_context
 
 # A story and a copy of it that swaps a word for a synonym every sentence or so, the words around kept.
 STORY = (
@@ -32,26 +32,21 @@ SPUN = (
 )
 
 
-def name_flags(original: str, copy: str, embedder: SentenceTransformerEmbedder) -> list[tuple[str, str, str]]:
-    flags = audit(original, copy, embedder=embedder, detectors=["name"]).flags
-    return [(f.text, f.suggestion, f.severity) for f in flags.itertuples()]
-
-
 def test_in_a_spun_copy_a_word_of_a_name_swapped_is_major(real_embedder: SentenceTransformerEmbedder) -> None:
-    assert name_flags(STORY, SPUN, real_embedder) == [("Corridor", "Hall", "major")]
+    assert audited_names(STORY, SPUN, real_embedder) == [("Corridor", "Hall", "major")]
     # the same swap in a copy that keeps every other word: a translator's choice as often, minor
     faithful = STORY.replace("Town Hall", "Town Corridor")
-    assert name_flags(STORY, faithful, real_embedder) == [("Corridor", "Hall", "minor")]
+    assert audited_names(STORY, faithful, real_embedder) == [("Corridor", "Hall", "minor")]
 
 
 def test_a_surname_swapped_for_an_ordinary_word_is_major(real_embedder: SentenceTransformerEmbedder) -> None:
     original = "The singer Dana Rivers thanked her fans after the show. She will tour in spring."
     copy = "The singer Dana Streams thanked her fans after the show. She will tour in spring."
-    assert name_flags(original, copy, real_embedder) == [("Streams", "Rivers", "major")]
+    assert audited_names(original, copy, real_embedder) == [("Streams", "Rivers", "major")]
     # an ordinary word of a body's name put in other words: what translators do, minor
     original = "The Ministry of Finance published the figures on Monday. The deficit fell."
     copy = "The Ministry of Economy published the figures on Monday. The deficit fell."
-    assert name_flags(original, copy, real_embedder) == [("Economy", "Finance", "minor")]
+    assert audited_names(original, copy, real_embedder) == [("Economy", "Finance", "minor")]
 
 
 def test_a_word_the_copy_adds_inside_a_title_does_not_hide_the_swap(
@@ -60,9 +55,9 @@ def test_a_word_the_copy_adds_inside_a_title_does_not_hide_the_swap(
     # "time" renders no word: the title's last word is still judged, not called a shortened form
     original = "The band closed the night with its single ‘Early Morning Running’ and left the stage."
     copy = "The band closed the night with its single ‘Early Morning time Jogging’ and left the stage."
-    assert name_flags(original, copy, real_embedder) == [("Jogging", "Running", "minor")]
+    assert audited_names(original, copy, real_embedder) == [("Jogging", "Running", "minor")]
     shortened = "The band closed the night with its single ‘Early Morning’ and left the stage."
-    assert name_flags(original, shortened, real_embedder) == []
+    assert audited_names(original, shortened, real_embedder) == []
 
 
 def _link(unit: int, ref: tuple[int, str], copy: tuple[int, str], match: str) -> WordLink:
@@ -144,19 +139,19 @@ def test_a_name_described_in_its_slot_is_a_minor_omission(real_embedder: Sentenc
 def test_a_role_or_place_moved_around_a_name_is_no_reordering(real_embedder: SentenceTransformerEmbedder) -> None:
     original = "Colonel Martin Hale of the State Police said the road was closed. Crews worked overnight."
     moved = "State Police Colonel Martin Hale said the road was closed. Crews worked overnight."
-    assert name_flags(original, moved, real_embedder) == []
+    assert audited_names(original, moved, real_embedder) == []
     # the name's own words in another order still are
     original = "The envoy Martin Hale said the road was closed. Crews worked overnight."
     swapped = "The envoy Hale Martin said the road was closed. Crews worked overnight."
-    assert name_flags(original, swapped, real_embedder) == [("Hale Martin", "Martin Hale", "minor")]
+    assert audited_names(original, swapped, real_embedder) == [("Hale Martin", "Martin Hale", "minor")]
 
 
 def test_a_role_word_before_a_person_put_in_other_words_is_no_name_error(
     real_embedder: SentenceTransformerEmbedder,
 ) -> None:
     original = "Ousted Freedonia Prime Minister Karen Holt was arrested on Tuesday. Her party called for protests."
-    assert name_flags(original, original.replace("Ousted", "Former"), real_embedder) == []
-    assert name_flags(original, original.replace("Holt", "Streams"), real_embedder) == [("Streams", "Holt", "minor")]
+    assert audited_names(original, original.replace("Ousted", "Former"), real_embedder) == []
+    assert audited_names(original, original.replace("Holt", "Streams"), real_embedder) == [("Streams", "Holt", "minor")]
 
 
 @pytest.mark.parametrize(
