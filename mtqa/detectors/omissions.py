@@ -146,18 +146,18 @@ class OmissionDetector:
                 and _mentions(core(entity), rendering) < _mentions(core(entity), sentence.text)
                 and _mentions(core(entity), copy_text) > 0
             }
+            unwritten = {entity.start for entity in candidates if not renders(core(entity), words)}
             dropped = [
                 entity
                 for entity in candidates
-                if (entity.start in fewer or not renders(core(entity), words))
+                if (entity.start in fewer or entity.start in unwritten)
                 and not rendered_by_words(
                     context, unit, sentence.start + entity.start_char, sentence.start + entity.end_char
                 )
                 and not self._referred_back(context, unit, entity)
             ]
-            absent = [e for e in dropped if e.start not in fewer or not renders(core(e), words)]
-            found = self._sentence_flags(context, unit, sentence, absent)
-            thinned = [e for e in dropped if e not in absent]
+            found = self._sentence_flags(context, unit, sentence, [e for e in dropped if e.start in unwritten])
+            thinned = [e for e in dropped if e.start not in unwritten]
             if thinned and rendering is not None:
                 found.append(self._fewer(context, unit, sentence, thinned, rendering))
             if sentence.kind == "headline":  # a headline is shortened as a matter of course: at most minor
