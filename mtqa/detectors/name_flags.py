@@ -58,11 +58,11 @@ def _words(text: str) -> list[str]:
 def repeated_flags(context: AuditContext, flags: list[Flag]) -> list[Flag]:
     """A word of a name flagged once, flagged again wherever the copy repeats it for the same original word.
 
-    "Aaron Decide" for "Aaron Judge" is judged where the aligner links the two; a later "Decide hit
-    a homer" for "Judge hit a homer" is the same mangling, though the aligner may leave it unjudged. The
+    "Dana Streams" for "Dana Rivers" is judged where the aligner links the two; a later "Streams said"
+    for "Rivers said" is the same mangling, though the aligner may leave it unjudged. The
     copy word must stand in a unit whose original sentences write the original word, and be no word the
-    original writes anywhere (then it may be that name, rightly: "Djokovic" where the aligner paired it
-    with "Kyrgios" once), nor shorter than ``MIN_REPEATED`` letters ("Ms"). The severity is the worst the
+    original writes anywhere (then it may be that name, rightly, where the aligner once paired it with
+    another player of the match), nor shorter than ``MIN_REPEATED`` letters ("Ms"). The severity is the worst the
     pair drew anywhere, and a span already flagged is left alone.
     """
     worst: dict[tuple[str, str], Flag] = {}

@@ -419,7 +419,8 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
         return "variant", None, f"“{copy}” is a word derived from the place “{original}”"  # "Bosnian" / "Bosnia"
     written = sorted((copy, original), key=len)
     if len(short) >= 4 and written[1].startswith(written[0]) and written[1][len(written[0]) :][:1].isupper():
-        # a name joined of capitalised parts, and its first part ("ExxonMobil" / "Exxon"): a short or a fuller form
+        # a name joined of capitalised parts, and its first part ("HarlocorpEnergy" / "Harlocorp"): a short or a
+        # fuller form
         return "variant", None, f"“{written[1]}” is “{written[0]}” with a part joined to it"
     if len(short) >= 4 and long.startswith(short):
         # "Halvorse" for "Halvorsen": no word of any kind; "Savanna" for "Savannah": one letter off
