@@ -33,3 +33,11 @@ def test_a_copy_that_merges_two_sentences_may_name_once_what_they_named_twice(
     original = LEAD + "The cooperative hired a new manager, Tomas Vrana. Vrana starts work on Monday." + TAIL
     copy = LEAD + "The cooperative hired Tomas Vrana as its new manager, who starts work on Monday." + TAIL
     assert omissions(original, copy, real_embedder) == []
+
+
+def test_a_name_given_once_in_full_and_once_by_its_initials_is_no_omission(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    original = LEAD + "The European Union said the European Union would respond to the tariffs." + TAIL
+    copy = LEAD + "The European Union said the EU would respond to the tariffs." + TAIL
+    assert omissions(original, copy, real_embedder) == []

@@ -59,10 +59,10 @@ def repeated_flags(context: AuditContext, flags: list[Flag]) -> list[Flag]:
     """A word of a name flagged once, flagged again wherever the copy repeats it for the same original word.
 
     "Dana Streams" for "Dana Rivers" is judged where the aligner links the two; a later "Streams said"
-    for "Rivers said" is the same mangling, though the aligner may leave it unjudged. The
-    copy word must stand in a unit whose original sentences write the original word, and be no word the
-    original writes anywhere (then it may be that name, rightly, where the aligner once paired it with
-    another player of the match), nor shorter than ``MIN_REPEATED`` letters ("Ms"). The severity is the worst the
+    for "Rivers said" is the same mangling, though the aligner may leave it unjudged. The copy word must
+    stand in a unit whose original sentences write the original word, in a copy sentence that does not
+    write that word itself; it must be no word the original writes anywhere, in any case (then it may be
+    that word, rightly), nor shorter than ``MIN_REPEATED`` letters ("Ms"). The severity is the worst the
     pair drew anywhere, and a span already flagged is left alone.
     """
     worst: dict[tuple[str, str], Flag] = {}
@@ -76,8 +76,8 @@ def repeated_flags(context: AuditContext, flags: list[Flag]) -> list[Flag]:
     found: list[Flag] = []
     for (text, suggestion), source in worst.items():
         mine, theirs = _whole_word(text), _whole_word(suggestion)
-        if len(text) < MIN_REPEATED or mine.search(context.reference.text):
-            continue
+        if len(text) < MIN_REPEATED or re.search(mine.pattern, context.reference.text, re.IGNORECASE):
+            continue  # the original writes the word itself, in any case ("driver's", "city hall")
         for unit in context.alignment.units:
             reference_id = next(
                 (i for i in unit.reference_ids if theirs.search(context.reference.sentences[i].text)), None
@@ -86,6 +86,8 @@ def repeated_flags(context: AuditContext, flags: list[Flag]) -> list[Flag]:
                 continue
             for j in unit.copy_ids:
                 sentence = context.copy.sentences[j]
+                if theirs.search(sentence.text):
+                    continue  # the sentence writes the original's name itself: the word is something else
                 for match in mine.finditer(sentence.text):
                     start, end = sentence.start + match.start(), sentence.start + match.end()
                     if free(start, end, flags + found):

@@ -68,6 +68,7 @@ GLUED_WORD_ZIPF = 5.0
 # is a local and an English form, not a respelling ("Novakovič" / "Novaković" stays one).
 LOCAL_FORM_DISTANCE = 2
 LOCAL_STEM = 4  # letters the two forms share at their start
+MIN_FOREIGN = 5  # letters of a word before it counts as a word of another language put into English
 # A sentence with at least this share of its words capitalised is written in title case (or capitals).
 TITLE_CASE_SHARE = 0.8
 # A link made by the token states alone below this score is too weak to call a name replaced.
@@ -233,14 +234,14 @@ def _metaphone(key: str) -> str:
     return str(jellyfish.metaphone(key)) if key else ""
 
 
-# Letters that romanisations of one Cyrillic letter write differently: щ (shch, sch), х (kh, h),
-# ц (ts, tz, z), and x for the two letters ks.
-_ROMANISATIONS = (("shch", "sch"), ("kh", "h"), ("ts", "z"), ("tz", "z"), ("x", "ks"))
+# Letters that romanisations of one Cyrillic letter write differently: щ (shch, sch), х (kh, h), ц (ts,
+# tz, z) before a vowel (a final "ts" is an English plural: "Roberts"), and x for the two letters ks.
+_ROMANISATIONS = ((r"shch", "sch"), (r"kh", "h"), (r"t[sz](?=[aeiouy])", "z"), (r"x", "ks"))
 
 
 def _romanised(key: str) -> str:
     for written, common in _ROMANISATIONS:
-        key = key.replace(written, common)
+        key = re.sub(written, common, key)
     return key
 
 
@@ -250,12 +251,23 @@ def transliteration_variant(copy_key: str, original_key: str) -> bool:
     A doubled letter (Hamed/Hammed), or at most two edits each of which changes, adds or
     drops a vowel (Karimova/Kerimova), writes u as w, j for y or dj for d, or adds or drops
     the h of an aspirate (Akter/Akhter); or the same Metaphone key with at most two edits;
-    or such a difference once both are written in one romanisation (Aleksandr/Alexander,
-    Melashchenko/Melaschenko, Vverkh/Vverh).
+    or, once both are written in one romanisation, the same spelling but for at most one vowel
+    (Aleksandr/Alexander, Melashchenko/Melaschenko, Vverkh/Vverh; not Kholl/Hall).
     """
-    return _variant_spelling(copy_key, original_key) or _variant_spelling(
-        _romanised(copy_key), _romanised(original_key)
-    )
+    if _variant_spelling(copy_key, original_key):
+        return True
+    mine, theirs = _romanised(copy_key), _romanised(original_key)
+    if (mine, theirs) == (copy_key, original_key):
+        return False
+    from rapidfuzz.distance import Levenshtein
+
+    operations = list(Levenshtein.editops(theirs, mine))
+    if not operations:
+        return True
+    if len(operations) > 1 or operations[0].tag == "replace":
+        return False
+    op = operations[0]
+    return (theirs[op.src_pos] if op.tag == "delete" else mine[op.dest_pos]) in _VOWELS
 
 
 def _variant_spelling(copy_key: str, original_key: str) -> bool:
@@ -373,7 +385,10 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     world = same_entity(original, copy)
     if world:
         return "variant", None, f"“{copy}” is {world}"
-    source_form = _source_form(original, copy, theirs, mine, person)
+    # a person's name is not translated ("Tom Jäger" for "Tom Hunter" is a mangling), nor a known place
+    # ("Wien" for "London" is another place)
+    places = is_place_or_country(original) or is_place_or_country(copy)
+    source_form = None if person or places else _source_form(original, copy, theirs, mine)
     if source_form:
         return source_form
     short, long = sorted((theirs, mine), key=len)
@@ -460,34 +475,33 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     return "replaced", "major", f"“{copy}” stands where the original names “{original}”"
 
 
-def _source_form(original: str, copy: str, theirs: str, mine: str, person: bool) -> Verdict | None:
+def _source_form(original: str, copy: str, theirs: str, mine: str) -> Verdict | None:
     """A word of a place's or a body's name that one side writes in another language (wordfreq's), or None.
 
     One translator keeps the source language's word and the other puts it into English ("Svobodná" /
-    "Free", "Centrum" / "Center", "Verf" / "Wharf"), or both keep it in two of its forms ("Allgemeine" /
-    "Allgemeinen"): a translator's choice, minor. The English side must be a word English knows; a
-    respelling of the foreign word ("Allgemenen") is no translation, nor a slip of one letter that makes
-    a foreign word ("Luz" for "Lutz"). ``theirs``, ``mine``: the folded forms
+    "Free", "Centrum" / "Center"), or both keep it in two of its forms ("Allgemeine" / "Allgemeinen",
+    one the other with an ending): a translator's choice, minor. The foreign word has at least
+    ``MIN_FOREIGN`` letters (any short word is common in one of the languages), and the English side must
+    be a word English knows; a respelling of the foreign word ("Allgemenen") is no translation, nor a slip
+    of one letter that makes a foreign word ("Luz" for "Lutz"). ``theirs``, ``mine``: the folded forms
     (the languages are read from the words as written: "Lužické" is Czech, "Luzicke" nothing).
     """
     languages = foreign_word(original.lower()), foreign_word(copy.lower())
     language = languages[0] or languages[1]
     if language is None:
         return None
+    short, long = sorted((theirs, mine), key=len)
     if None not in languages:
-        if languages[0] == languages[1] and theirs[:LOCAL_STEM] == mine[:LOCAL_STEM]:
+        if languages[0] == languages[1] and len(short) >= MIN_FOREIGN and long.startswith(short):
             word = f"one {language_name(language)} word"
             return "another form", "minor", f"“{copy}” and “{original}” are two forms of {word}"
         return None  # two foreign words ("Brněnský" / "Bratislavský"): no translation into English
-    short, long = sorted((theirs, mine), key=len)
-    if original.isupper() or copy.isupper() or long.startswith(short) or len(short) < 3:
-        return None  # an abbreviation ("UTAK", "Ala" for "Alabama") or a syllable ("Su") is no word put into English
-    english = mine if languages[0] else theirs
-    # a person's name is translated only into ordinary words ("Nová Doba" / "New Era", which the parse may
-    # take for a person's); another name linked to it ("Delacroix" / "Wiśniewski") is no translation
-    if zipf(english) < (COMMON_ZIPF if person else KNOWN_ZIPF) or OSA.distance(theirs, mine) < 2:
-        return None  # a respelling, not a translation: "Luz" is Spanish, but for "Lutz" a letter dropped
     foreign, other = (original, copy) if languages[0] else (copy, original)
+    english = mine if languages[0] else theirs
+    if original.isupper() or copy.isupper() or long.startswith(short) or len(fold_word(foreign)) < MIN_FOREIGN:
+        return None  # an abbreviation ("UTAK", "Ala" for "Alabama") or a short word ("Bez") is no word put into English
+    if zipf(english) < KNOWN_ZIPF or OSA.distance(theirs, mine) < 2:
+        return None  # a respelling, not a translation: "Luz" is Spanish, but for "Lutz" a letter dropped
     return "translated", "minor", f"“{other}” translates the {language_name(language)} word “{foreign}”"
 
 
@@ -857,7 +871,7 @@ def _swap_judged(verdict: Verdict, link: WordLink, name: Name, story: StoryNames
     ("Harlow Town Corridor" for "Harlow Town Hall"). A cognate or a form of the word ("Technology" / "Technologies"), an
     abbreviation, and a place stay minor. ``kept``: the name's words rendered in their own form.
     """
-    if verdict[0] != "swapped" or link.reference is None or link.copy is None:
+    if verdict[0] not in ("swapped", "translated") or link.reference is None or link.copy is None:
         return verdict
     if story.translated:
         # the original is in another language: the words of a name are put into English ("Parque

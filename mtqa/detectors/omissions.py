@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import LOW_COVERAGE, AuditContext
 from mtqa.detectors.name_flags import named_before
 from mtqa.detectors.name_renderings import rendered_by_words
-from mtqa.nlp.entities import core, filler, is_name, renders, text_words
+from mtqa.nlp.entities import core, filler, initials, is_name, renders, text_words
 from mtqa.nlp.facts import KeyFacts, key_facts
 from mtqa.segment.quotations import quotation_spans
 from mtqa.types import Flag, Sentence, Unit
@@ -139,11 +139,12 @@ class OmissionDetector:
             # but the reader still meets the name, so it is minor. A name the copy writes in another form only
             # ("Associated Press" for "AP") is for ``renders``.
             rendering = self._rendering(context, unit, i, rendered)
+            written = Counter(core(entity) for entity in candidates)  # the sentence's mentions, quotations apart
             fewer = {
                 entity.start
                 for entity in candidates
                 if rendering is not None
-                and _mentions(core(entity), rendering) < _mentions(core(entity), sentence.text)
+                and _mentions(core(entity), rendering) < written[core(entity)]
                 and _mentions(core(entity), copy_text) > 0
             }
             unwritten = {entity.start for entity in candidates if not renders(core(entity), words)}
@@ -159,7 +160,7 @@ class OmissionDetector:
             found = self._sentence_flags(context, unit, sentence, [e for e in dropped if e.start in unwritten])
             thinned = [e for e in dropped if e.start not in unwritten]
             if thinned and rendering is not None:
-                found.append(self._fewer(context, unit, sentence, thinned, rendering))
+                found.append(self._fewer(context, unit, sentence, thinned, written, rendering))
             if sentence.kind == "headline":  # a headline is shortened as a matter of course: at most minor
                 found = [replace(f, severity="minor") for f in found]
             flags += found
@@ -255,12 +256,18 @@ class OmissionDetector:
         )
 
     def _fewer(
-        self, context: AuditContext, unit: Unit, sentence: Sentence, entities: list[Span], rendering: str
+        self,
+        context: AuditContext,
+        unit: Unit,
+        sentence: Sentence,
+        entities: list[Span],
+        written: Counter[str],
+        rendering: str,
     ) -> Flag:
-        """One minor flag on the rendering sentence for mentions of names it writes fewer times than ``sentence``."""
+        """One minor flag on the rendering sentence for mentions of names it writes fewer times than ``sentence``
+        (``written``: the sentence's mentions of each name)."""
         counts = ", ".join(
-            f"“{core(e)}” {_mentions(core(e), sentence.text)} times, its rendering {_mentions(core(e), rendering)}"
-            for e in entities
+            f"“{core(e)}” {written[core(e)]} times, its rendering {_mentions(core(e), rendering)}" for e in entities
         )
         flag = self._no_trace(context, unit, sentence, entities)
         return replace(flag, severity="minor", message=f"name dropped: original sentence {sentence.id} names {counts}")
@@ -307,8 +314,9 @@ _DESCRIBING = frozenset({"the", "this", "that", "a", "an", "its", "his", "her", 
 
 
 def _mentions(name: str, text: str) -> int:
-    """How often ``name`` stands in ``text`` as whole words."""
-    return len(re.findall(rf"(?<!\w){re.escape(name)}(?!\w)", text))
+    """How often ``name``, or its initials ("EU" for "European Union"), stands in ``text`` as whole words."""
+    short = initials(name).upper()
+    return sum(len(re.findall(rf"(?<!\w){re.escape(form)}(?!\w)", text)) for form in {name, short} if form)
 
 
 def _given_earlier(flag: Flag) -> Flag:
