@@ -41,3 +41,15 @@ def test_a_sentence_that_writes_the_original_name_repeats_nothing(
         "Driver error caused the crash, Carter said. The case resumes in May."
     )
     assert [text for text, _, _ in audited_names(original, copy, real_embedder)] == ["Driver"]
+
+
+def test_a_copy_word_beside_the_right_name_is_not_taken_for_it(real_embedder: SentenceTransformerEmbedder) -> None:
+    original = (
+        "The striker Leo Banks scored twice on Sunday. Banks thanked the fans after the match. "
+        "The club plays again next week."
+    )
+    copy = (
+        "The striker Leo Shores scored twice on Sunday. Banks thanked the fans at Shores Park after the match. "
+        "The club plays again next week."
+    )
+    assert [text for text, _, _ in audited_names(original, copy, real_embedder)] == ["Shores"]
