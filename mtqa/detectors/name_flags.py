@@ -74,6 +74,7 @@ def repeated_flags(context: AuditContext, flags: list[Flag]) -> list[Flag]:
         if key not in worst or (flag.severity == "major" and worst[key].severity != "major"):
             worst[key] = flag
     found: list[Flag] = []
+    taken = list(flags)  # the spans flagged so far, these repetitions included
     for (text, suggestion), source in worst.items():
         mine, theirs = _whole_word(text), _whole_word(suggestion)
         if len(text) < MIN_REPEATED or re.search(mine.pattern, context.reference.text, re.IGNORECASE):
@@ -90,7 +91,7 @@ def repeated_flags(context: AuditContext, flags: list[Flag]) -> list[Flag]:
                     continue  # the sentence writes the original's name itself: the word is something else
                 for match in mine.finditer(sentence.text):
                     start, end = sentence.start + match.start(), sentence.start + match.end()
-                    if free(start, end, flags + found):
+                    if free(start, end, taken):
                         kind = source.message.split(":", 1)[0]
                         message = (
                             f"{kind}: “{text}” renders “{suggestion}” (original sentence {reference_id}), "
@@ -99,6 +100,7 @@ def repeated_flags(context: AuditContext, flags: list[Flag]) -> list[Flag]:
                         found.append(
                             name_flag(source.severity, (j, start, end, text), reference_id, suggestion, message)
                         )
+                        taken.append(found[-1])
     return found
 
 

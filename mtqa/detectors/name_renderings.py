@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import jellyfish
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from mtqa.align.words import fold_word, sentence_words, unlinked_slot
 from mtqa.detectors.base import AuditContext
@@ -259,8 +259,6 @@ def transliteration_variant(copy_key: str, original_key: str) -> bool:
     mine, theirs = _romanised(copy_key), _romanised(original_key)
     if (mine, theirs) == (copy_key, original_key):
         return False
-    from rapidfuzz.distance import Levenshtein
-
     operations = list(Levenshtein.editops(theirs, mine))
     if not operations:
         return True
@@ -285,8 +283,6 @@ def _variant_spelling(copy_key: str, original_key: str) -> bool:
     edits = jellyfish.damerau_levenshtein_distance(mine, theirs)
     if edits <= 2 and _metaphone(mine) == _metaphone(theirs):
         return True
-    from rapidfuzz.distance import Levenshtein
-
     operations = Levenshtein.editops(theirs, mine)
     return len(operations) <= 2 and all(
         _variant_edit(op.tag, theirs, mine, op.src_pos, op.dest_pos) for op in operations
@@ -385,10 +381,8 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     world = same_entity(original, copy)
     if world:
         return "variant", None, f"“{copy}” is {world}"
-    # a person's name is not translated ("Tom Jäger" for "Tom Hunter" is a mangling), nor a known place
-    # ("Wien" for "London" is another place)
-    places = is_place_or_country(original) or is_place_or_country(copy)
-    source_form = None if person or places else _source_form(original, copy, theirs, mine)
+    # a person's name is not translated ("Tom Jäger" for "Tom Hunter" is a mangling)
+    source_form = None if person else _source_form(original, copy, theirs, mine)
     if source_form:
         return source_form
     short, long = sorted((theirs, mine), key=len)
@@ -488,8 +482,8 @@ def _source_form(original: str, copy: str, theirs: str, mine: str) -> Verdict | 
     """
     languages = foreign_word(original.lower()), foreign_word(copy.lower())
     language = languages[0] or languages[1]
-    if language is None:
-        return None
+    if language is None or is_place_or_country(original) or is_place_or_country(copy):
+        return None  # nor is a known place put into another language ("Wien" for "London" is another place)
     short, long = sorted((theirs, mine), key=len)
     if None not in languages:
         if languages[0] == languages[1] and len(short) >= MIN_FOREIGN and long.startswith(short):
