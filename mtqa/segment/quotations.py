@@ -51,7 +51,7 @@ def scan_quotations(text: str, first: int = 0, last: int | None = None) -> list[
         elif (char in OPENERS and not (text[opened] == "„" and char == "“")) or (
             char == '"' and before.isspace() and not after.isspace()
         ):
-            found.append(QuotationMarks(opened, len(text[:index].rstrip()), closed=False))
+            found.append(QuotationMarks(opened, _end_of_words(text, index), closed=False))
             opened = index
         else:
             found.append(QuotationMarks(opened, index + 1, closed=True))
@@ -68,3 +68,10 @@ def quotation_spans(text: str) -> list[tuple[int, int]]:
     yields no span, so it blocks no sentence break.
     """
     return [(q.start, q.end - 1) for q in scan_quotations(text) if q.closed]
+
+
+def _end_of_words(text: str, index: int) -> int:
+    """Where the text before ``index`` ends without its trailing whitespace: ``len(text[:index].rstrip())``."""
+    while index > 0 and text[index - 1].isspace():
+        index -= 1
+    return index

@@ -26,6 +26,7 @@ The rules, in order:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -143,7 +144,9 @@ SENTENCE_OPENERS = frozenset(
 _TERMINAL = r"(?:[.?!]+|(?<=\w)(?:\.\.\.|\u2026))"
 _CLOSERS = "\"'”’)]»"
 _BOUNDARY = re.compile(_TERMINAL + "[" + re.escape(_CLOSERS) + r"]*(?=\s+[\"“‘'(\[«A-Z0-9\u00c0-\u00de])")
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)\.$")
+_ASCII_LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+_LETTERS_AND_DOTS = _ASCII_LETTERS | {"."}
+_WORD_OR_DOT = re.compile(r"[\w.]")
 _INITIALISM = re.compile(r"^(?:[A-Za-z]\.)+[A-Za-z]?$")
 _NEXT_WORD = re.compile(r"\s+[\"“‘'(\[]*([A-Za-z]+)")
 _LINE = re.compile(r"[^\n]*\n?")
@@ -152,7 +155,6 @@ _TERMINATED = re.compile(r"[.?!\u2026][" + re.escape(_CLOSERS) + r"]*$")
 # fragment after a finished sentence ("... on Friday. was reported. ..."). Not after "..."
 # or an abbreviation ("etc. and", "vs. the", "approx. five").
 _LOWER_BOUNDARY = re.compile(r"(?<=[A-Za-z][a-z])(?<!\.)\.[" + re.escape(_CLOSERS) + r"]*(?=\s+[a-z])")
-_LOWER_WORD_BEFORE = re.compile(r"(?:^|[^\w.])([A-Za-z]+)\.$")
 LOWERCASE_ABBREVIATIONS = frozenset(
     [
         "etc",
@@ -274,8 +276,10 @@ def _sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]
     ends = {m.end() for m in _BOUNDARY.finditer(block) if _ends_sentence(block, m.start(), m.end())}
     ends |= {m.end() for m in _LOWER_BOUNDARY.finditer(block) if _ends_before_lowercase(block, m.start())}
     cut = 0
+    opens = [open_ for open_, _ in quoted]
     for position in sorted(ends):
-        if any(open_ < position <= close for open_, close in quoted):
+        inside = bisect.bisect_left(opens, position) - 1  # the last quotation opened before it
+        if inside >= 0 and position <= quoted[inside][1]:
             continue
         yield from _stripped(start, block[cut:position], cut)
         cut = position
@@ -284,10 +288,10 @@ def _sentence_spans(text: str, start: int, end: int) -> Iterator[tuple[int, int]
 
 def _ends_before_lowercase(block: str, stop_at: int) -> bool:
     """Whether the full stop at ``stop_at``, before a lowercase word, ends a sentence (no abbreviation)."""
-    before = _LOWER_WORD_BEFORE.search(block[: stop_at + 1])
-    if before is None:
+    word = _letters_before(block, stop_at)
+    if word is None:
         return False
-    word = before.group(1).lower()
+    word = word.lower()
     known = LOWERCASE_ABBREVIATIONS | TERMINAL_ABBREVIATIONS | TITLE_ABBREVIATIONS
     return word not in known
 
@@ -303,10 +307,9 @@ def _ends_sentence(block: str, terminal_at: int, position: int) -> bool:
     """Decide whether the terminal punctuation at ``terminal_at`` ends a sentence."""
     if block[terminal_at] != ".":
         return True
-    before = _WORD_BEFORE.search(block[: terminal_at + 1])
-    if before is None:
+    word = _word_before(block, terminal_at)
+    if word is None:
         return True
-    word = before.group(1)
     bare = word.rstrip(".").lower()
     if "." not in word and word[0].isupper() and bare in TITLE_ABBREVIATIONS:
         return False
@@ -315,3 +318,27 @@ def _ends_sentence(block: str, terminal_at: int, position: int) -> bool:
         following = _NEXT_WORD.match(block, position)
         return following is not None and following.group(1).lower() in SENTENCE_OPENERS
     return True
+
+
+# The two scans below read back from a full stop only as far as its word: a search anchored at the
+# stop over the whole text before it would make segmenting a long text take time quadratic in its length.
+
+
+def _word_before(block: str, stop_at: int) -> str | None:
+    """The word of ASCII letters and dots, opening with a letter, that ends at the full stop at ``stop_at``."""
+    start = stop_at
+    while start > 0 and block[start - 1] in _LETTERS_AND_DOTS:
+        start -= 1
+    while start < stop_at and block[start] == ".":
+        start += 1
+    return block[start:stop_at] if start < stop_at else None
+
+
+def _letters_before(block: str, stop_at: int) -> str | None:
+    """The ASCII letters that end at the full stop at ``stop_at``, when no other word character or dot precedes them."""
+    start = stop_at
+    while start > 0 and block[start - 1] in _ASCII_LETTERS:
+        start -= 1
+    if start == stop_at or (start > 0 and _WORD_OR_DOT.match(block, start - 1)):
+        return None
+    return block[start:stop_at]
