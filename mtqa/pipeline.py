@@ -12,6 +12,7 @@ from mtqa.align.similarity import (
     DEFAULT_LEXICAL_WEIGHT,
     Similarities,
     blend,
+    check_pair_count,
     cosine_similarities,
     joined_texts,
     lexical_similarities,
@@ -117,7 +118,8 @@ def audit(
 
     Raises:
         MtqaError: If a text is not a ``str``, is empty or holds a lone surrogate (see
-            ``check_text``), a detector is unknown, or the model cannot be loaded.
+            ``check_text``), a detector is unknown, the texts have more sentence pairs than
+            ``MAX_SENTENCE_PAIRS`` (``check_pair_count``), or the model cannot be loaded.
     """
     for side, text in (("original", reference), ("copy", copy)):
         check_text(side, text)
@@ -126,9 +128,10 @@ def audit(
     if unknown:
         raise MtqaError(f"unknown detector(s) {unknown}; choose from {sorted(DETECTORS)}")
     params = align_params or AlignParams()
+    reference_doc, copy_doc = segment(reference), segment(copy)
+    check_pair_count(len(reference_doc), len(copy_doc))  # before the model loads
     embedder = embedder or default_embedder(model, backend)
 
-    reference_doc, copy_doc = segment(reference), segment(copy)
     english = {"reference": english_share(reference), "copy": english_share(copy)}
     lexical = lexical_similarities([s.norm for s in reference_doc.sentences], [s.norm for s in copy_doc.sentences])
     cosine = embed_documents(embedder, reference_doc, copy_doc, lexical, lexical_weight, params)

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
+from mtqa.errors import MtqaError
+
 _WORD = re.compile(r"\w+")
+
+# The matrices hold every pair of sentences, about 56 bytes a pair while they are built (BENCHMARKS.md,
+# "Memory of one audit"): 25 million pairs (5,000 sentences a side) keep an audit under 2 GB.
+MAX_SENTENCE_PAIRS = 25_000_000
 
 # Share of the lexical (character trigram) score in the blended similarity;
 # calibrated with the aligner's thresholds (benchmarks/calibrate_alignment.py).
@@ -61,6 +67,23 @@ class UnitVectors:
 
     single: np.ndarray
     joined: np.ndarray
+
+
+def check_pair_count(n_reference: int, n_copy: int) -> None:
+    """Refuse, before any embedding, two texts whose sentence pairs would not fit the memory an audit may use.
+
+    A news story has tens or hundreds of sentences, and 500 kB of ordinary prose about 4,000; only texts
+    cut into very short sentences (a word list, a table flattened to lines) reach the limit.
+
+    Raises:
+        MtqaError: One line with both counts and what to do.
+    """
+    pairs = n_reference * n_copy
+    if pairs > MAX_SENTENCE_PAIRS:
+        raise MtqaError(
+            f"the original has {n_reference:,} sentences and the copy {n_copy:,}: {pairs:,} pairs to compare, "
+            f"more than the {MAX_SENTENCE_PAIRS:,} an audit compares within 2 GB of memory; audit the texts in parts"
+        )
 
 
 def joined_texts(texts: list[str]) -> list[str]:
