@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from mtqa.archive.stories import Story, read_archive
 from mtqa.archive.tables import MAX_LABEL_CHARS
 from mtqa.cli.app import app
+from mtqa.embed.base import Embedder
 from mtqa.errors import MtqaError
 from mtqa.inputs import MAX_INPUT_BYTES
 
@@ -337,3 +338,43 @@ def test_any_table_gives_every_row_as_a_story_or_one_mtqa_error(
                 assert isinstance(story, Story) and story.id.strip() and story.id == story.id.strip()
                 assert story.text.strip() and len(story.text.encode("utf-8")) <= MAX_INPUT_BYTES
                 assert not any(ord(ch) < 32 or 0x7F <= ord(ch) < 0xA0 for ch in story.id + (story.title or ""))
+
+
+# ------------------------------------------------------------ find: a missing title is shown as missing
+
+COUNCIL = (
+    "The city council met on Monday evening to vote on the new budget. "
+    "Members argued for three hours about the cost of repairing the old bridge. "
+    "The mayor said the repairs could not wait another winter. "
+    "In the end the budget passed by seven votes to four. "
+    "Work on the bridge is to begin in the spring."
+)
+HARBOUR = (
+    "Fishermen in the northern harbour landed a record catch of herring this week. "
+    "The cold water brought the shoals closer to the coast than in any year since 1990. "
+    "Prices at the morning auction fell by a third. "
+    "Buyers from three countries came to the quay. "
+    "The harbour master expects the season to last until March."
+)
+
+
+def test_find_shows_a_story_without_a_title_as_untitled_never_nan(tmp_path: Path, onnx_embedder: Embedder) -> None:
+    from mtqa.archive.index import ArchiveIndex
+
+    archive = write_jsonl(
+        tmp_path / "archive.jsonl",
+        [{"id": "council", "text": COUNCIL}, {"id": "harbour", "text": HARBOUR, "title": "Record herring catch"}],
+    )
+    ArchiveIndex.build(read_archive(archive), onnx_embedder).save(tmp_path / "index")
+    copies = []
+    for name, text in (("council", COUNCIL), ("harbour", HARBOUR)):
+        copies.append(tmp_path / f"{name}-copy.txt")
+        copies[-1].write_text(text, encoding="utf-8")
+    args = ["find", *map(str, copies), "--index", str(tmp_path / "index")]
+    table = runner.invoke(app, args)
+    assert table.exit_code == 0, table.output
+    assert "source: council:" in table.stdout and "source: harbour “Record herring catch”:" in table.stdout
+    assert "nan" not in table.stdout
+    answer = json.loads(runner.invoke(app, [*args, "-f", "json"]).stdout)
+    titles = {c["id"]: c["title"] for a in answer for c in a["candidates"]}
+    assert titles == {"council": None, "harbour": "Record herring catch"}
