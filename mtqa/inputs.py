@@ -99,12 +99,35 @@ def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_IN
         ) from error
     except LookupError as error:  # a codec that is not a text encoding, such as base64
         raise MtqaError(f"{encoding!r} is not a text encoding") from error
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
-    if controls > MAX_CONTROL_SHARE * len(text):
-        raise MtqaError(f"{path}: looks binary ({controls} control characters), not a text file")
+    binary = binary_reason(text)
+    if binary is not None:
+        raise MtqaError(f"{path}: looks binary ({binary}), not a text file")
     if not text.strip():
         raise MtqaError(f"{path}: is empty (only whitespace)")
     return text
+
+
+def binary_reason(text: str) -> str | None:
+    """Why a decoded text looks binary rather than written, or None.
+
+    A NUL character, or control characters (other than tab, newline, carriage
+    return, form feed) beyond ``MAX_CONTROL_SHARE`` of the text: the check a
+    text file gets, for a text that comes from elsewhere (a row of a table).
+    """
+    if "\x00" in text:
+        return "it contains NUL characters"
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f")
+    if controls > MAX_CONTROL_SHARE * len(text):
+        return f"{controls} control characters"
+    return None
+
+
+def size_reason(text: str, max_bytes: int = MAX_INPUT_BYTES) -> str | None:
+    """Why a decoded text is too long to audit (its UTF-8 size over ``max_bytes``), or None."""
+    if len(text) * 4 <= max_bytes:  # a character is at most 4 bytes in UTF-8
+        return None
+    size = len(text.encode("utf-8", "surrogatepass"))
+    return _over(size, max_bytes) if size > max_bytes else None
 
 
 # A saved page carries scripts, styles and markup around its article; the

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
+from mtqa.archive.tables import check_id, read_table
 from mtqa.errors import MtqaError
 from mtqa.inputs import read_story
 
@@ -35,9 +33,14 @@ class Story:
 def read_archive(path: Path, encoding: str = "utf-8", input_format: str = "auto") -> list[Story]:
     """The stories of ``path``: a folder of ``.txt``/``.html`` files, or a CSV, Parquet or JSONL table.
 
+    A table is read whole or refused, naming the row (``mtqa.archive.tables``):
+    a ragged row, a story that is empty, not text, binary or over
+    ``MAX_INPUT_BYTES``, or a bad or repeated id.
+
     Raises:
         MtqaError: If the archive is missing, holds no story, repeats an id,
-            lacks the ``id`` or ``text`` column, or a file cannot be read.
+            lacks the ``id`` or ``text`` column, a file cannot be read, or a
+            row of a table is not a story.
     """
     files = archive_files(path)
     if files is not None:
@@ -46,7 +49,6 @@ def read_archive(path: Path, encoding: str = "utf-8", input_format: str = "auto"
         stories = _read_table(path)
         if not stories:
             raise MtqaError(f"{path}: holds no story")
-        refuse_repeated_ids(path, [s.id for s in stories])
     return stories
 
 
@@ -67,6 +69,11 @@ def archive_files(path: Path) -> list[Path] | None:
     files = sorted(p for p in path.resolve().iterdir() if p.suffix.lower() in STORY_SUFFIXES and p.is_file())
     if not files:
         raise MtqaError(f"{path}: holds no story")
+    for file in files:
+        try:
+            check_id(file.stem)
+        except MtqaError as error:
+            raise MtqaError(f"{file}: the file's name is not an id: {error}") from None
     refuse_repeated_ids(path, [file.stem for file in files])
     return files
 
@@ -87,26 +94,4 @@ def refuse_repeated_ids(path: Path, ids: list[str]) -> None:
 
 
 def _read_table(path: Path) -> list[Story]:
-    try:
-        if path.suffix.lower() == ".csv":
-            table = pd.read_csv(path, dtype=str, keep_default_na=False)
-        elif path.suffix.lower() == ".parquet":
-            table = pd.read_parquet(path)
-        else:
-            table = pd.DataFrame([json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line])
-    except (OSError, ValueError, ImportError) as error:
-        raise MtqaError(f"{path}: cannot read the table: {' '.join(str(error).split())}") from error
-    missing = [c for c in ("id", "text") if c not in table.columns]
-    if missing:
-        raise MtqaError(
-            f"{path}: no column {', '.join(missing)} (a table needs id and text; title and date are optional)"
-        )
-
-    def optional(value: object) -> str | None:
-        return None if value is None or (isinstance(value, float) and pd.isna(value)) or value == "" else str(value)
-
-    return [
-        Story(str(row["id"]), str(row["text"]), optional(row.get("title")), optional(row.get("date")))
-        for row in table.to_dict("records")
-        if isinstance(row["text"], str) and row["text"].strip()
-    ]
+    return [Story(row.id, row.text, row.title, row.date) for row in read_table(path)]

@@ -212,7 +212,8 @@ def _table(path: Path, frame: pd.DataFrame) -> str:
         lines.append(f"  no source found{closest}")
     for rank, row in enumerate(matches, start=1):
         label = "source" if rank == 1 else "also matches"
-        title = f" “{row['title']}”" if row["title"] else ""
+        # a story without a title reads back from the index as NaN: shown as no title, never as “nan”
+        title = f" “{row['title']}”" if isinstance(row["title"], str) and row["title"] else ""
         lines.append(
             f"  {label}: {row['id']}{title}: {row['matched_sentences']} of {row['copy_sentences']} copy sentences "
             f"render it (score {row['score']:.2f}, longest run {row['longest_run']}, in order {row['in_order']:.2f})"
