@@ -22,6 +22,8 @@ _WORD = re.compile(r"\w+")
 # The matrices hold every pair of sentences, about 56 bytes a pair while they are built (BENCHMARKS.md,
 # "Memory of one audit"): 25 million pairs (5,000 sentences a side) keep an audit under 2 GB.
 MAX_SENTENCE_PAIRS = 25_000_000
+# And each side at most this many sentences, so their parses and vectors stay small beside the matrices.
+MAX_SENTENCES = 20_000
 
 # Share of the lexical (character trigram) score in the blended similarity;
 # calibrated with the aligner's thresholds (benchmarks/calibrate_alignment.py).
@@ -76,9 +78,16 @@ def check_pair_count(n_reference: int, n_copy: int) -> None:
     cut into very short sentences (a word list, a table flattened to lines) reach the limit.
 
     Raises:
-        MtqaError: One line with both counts and what to do.
+        MtqaError: One line with the counts and what to do, when a side has more than ``MAX_SENTENCES``
+            or the pairs are more than ``MAX_SENTENCE_PAIRS``.
     """
     pairs = n_reference * n_copy
+    for side, count in (("original", n_reference), ("copy", n_copy)):
+        if count > MAX_SENTENCES:
+            raise MtqaError(
+                f"the {side} has {count:,} sentences, more than the {MAX_SENTENCES:,} an audit reads "
+                "within 2 GB of memory; audit the texts in parts"
+            )
     if pairs > MAX_SENTENCE_PAIRS:
         raise MtqaError(
             f"the original has {n_reference:,} sentences and the copy {n_copy:,}: {pairs:,} pairs to compare, "
