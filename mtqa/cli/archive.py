@@ -24,6 +24,7 @@ from mtqa.cli.common import (
     bad_input_exits_2,
     emit,
 )
+from mtqa.report.safe_text import visible
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -83,7 +84,8 @@ def build(
     index = _build(archive, options, None, workers, engine, scheduler, progress)
     index.save(output)
     sentences = int(index.vectors.ntotal)
-    typer.echo(f"mtqa: indexed {len(index.stories)} stories ({sentences} sentences) in {output}", err=True)
+    where = visible(str(output))
+    typer.echo(f"mtqa: indexed {len(index.stories)} stories ({sentences} sentences) in {where}", err=True)
 
 
 @index_app.command("add")
@@ -109,7 +111,7 @@ def add(
     before = len(loaded.stories)
     grown = _build(archive, options, loaded, workers, engine, scheduler, progress)
     grown.save(index)
-    typer.echo(f"mtqa: added {len(grown.stories) - before} stories to {index}", err=True)
+    typer.echo(f"mtqa: added {len(grown.stories) - before} stories to {visible(str(index))}", err=True)
 
 
 def _options(
@@ -202,23 +204,27 @@ def _source(frame: pd.DataFrame) -> str | None:
 
 
 def _table(path: Path, frame: pd.DataFrame) -> str:
-    lines = [f"{path}:"]
+    """The answer for one copy, one line per field: ids, titles and sentences with their controls made visible."""
+    lines = [f"{visible(str(path))}:"]
     matches: list[dict[Any, Any]] = frame[frame.match].to_dict("records")
     if not matches:
         closest = ""
         if len(frame):
             best = frame.iloc[0]
-            closest = f" (closest: {best.id}, {best.matched_sentences} of {best.copy_sentences} sentences)"
+            closest = (
+                f" (closest: {visible(str(best.id))}, {best.matched_sentences} of {best.copy_sentences} sentences)"
+            )
         lines.append(f"  no source found{closest}")
     for rank, row in enumerate(matches, start=1):
         label = "source" if rank == 1 else "also matches"
-        title = f" “{row['title']}”" if row["title"] else ""
+        title = f" “{visible(str(row['title']))}”" if row["title"] else ""
+        story = visible(str(row["id"]))
         lines.append(
-            f"  {label}: {row['id']}{title}: {row['matched_sentences']} of {row['copy_sentences']} copy sentences "
+            f"  {label}: {story}{title}: {row['matched_sentences']} of {row['copy_sentences']} copy sentences "
             f"render it (score {row['score']:.2f}, longest run {row['longest_run']}, in order {row['in_order']:.2f})"
         )
         if rank == 1:
             for copied, original, similarity in row["examples"]:
-                lines.append(f"    copy:     {copied}")
-                lines.append(f"    original: {original}  [{similarity:.2f}]")
+                lines.append(f"    copy:     {visible(copied)}")
+                lines.append(f"    original: {visible(original)}  [{similarity:.2f}]")
     return "\n".join(lines) + "\n"

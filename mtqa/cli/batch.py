@@ -22,6 +22,7 @@ from mtqa.cli.common import (
     bad_input_exits_2,
 )
 from mtqa.cli.progress import progress_bar
+from mtqa.report.safe_text import visible
 
 
 @bad_input_exits_2
@@ -95,7 +96,7 @@ def audit_batch(
     )
 
     def resuming(done: int, copies: int) -> None:
-        typer.echo(f"mtqa: resuming: {done} of {copies} copies already in {output}", err=True)
+        typer.echo(f"mtqa: resuming: {done} of {copies} copies already in {visible(str(output))}", err=True)
 
     with progress_bar(progress, "auditing", "pairs") as callback:
         outcome = run_batch(
@@ -111,17 +112,17 @@ def audit_batch(
         )
     typer.echo(
         f"mtqa: {outcome.audited} copies audited in {outcome.seconds:.1f} s ({outcome.rate:.2f} pairs/s), "
-        f"{outcome.errors} with errors{outcome.events.describe()}; results in {output}",
+        f"{outcome.errors} with errors{outcome.events.describe()}; results in {visible(str(output))}",
         err=True,
     )
     if index is not None:
         from mtqa.batch.parquet import read_table
 
         summary = read_table(output, "summary")
-        missing = sorted(summary.id[summary.status == "no_source"].astype(str))
+        missing = sorted(visible(i) for i in summary.id[summary.status == "no_source"].astype(str))
         if missing:
             shown = ", ".join(missing[:20]) + (f", and {len(missing) - 20} more" if len(missing) > 20 else "")
             typer.echo(f"mtqa: no source found in the index for {len(missing)} copies: {shown}", err=True)
     if outcome.index is not None:
         again = f"; pages written for {outcome.repainted} copies audited earlier" if outcome.repainted else ""
-        typer.echo(f"mtqa: index of {outcome.copies} copies in {outcome.index}{again}", err=True)
+        typer.echo(f"mtqa: index of {outcome.copies} copies in {visible(str(outcome.index))}{again}", err=True)

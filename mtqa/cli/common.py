@@ -13,6 +13,7 @@ import typer
 
 from mtqa.errors import MtqaError
 from mtqa.outputs import check_file_target, write_text_atomic
+from mtqa.report.safe_text import visible
 
 EXIT_GATE = 1
 EXIT_BAD_INPUT = 2
@@ -29,7 +30,7 @@ def bad_input_exits_2(command: Callable[Params, Result]) -> Callable[Params, Res
         try:
             return command(*args, **kwargs)
         except MtqaError as error:
-            typer.echo(f"mtqa: error: {error}", err=True)
+            typer.echo(f"mtqa: error: {visible(str(error))}", err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper
