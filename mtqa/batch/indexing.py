@@ -30,7 +30,6 @@ from mtqa.batch.local import start_worker
 from mtqa.embed.base import resolve_model
 from mtqa.embed.factory import make_embedder
 from mtqa.errors import MtqaError
-from mtqa.inputs import check_encoding
 
 # Stories per part: enough for the embedder's batches, small enough to spread over the workers.
 PART_STORIES = 256
@@ -66,7 +65,9 @@ def archive_parts(archive: Path, size: int = PART_STORIES) -> list[Part]:
 
 def embed_part(part: Part, options: EngineOptions) -> Embedded:
     """Read, embed and sign one part, with the worker's embedder (and cache)."""
-    stories = list(part.stories) or [read_story_file(f, options.encoding, options.input_format) for f in part.files]
+    stories = list(part.stories) or [
+        read_story_file(f, options.original_encoding, options.input_format) for f in part.files
+    ]
     return embed_stories(stories, worker_embedder(options))
 
 
@@ -101,7 +102,6 @@ def build_index(
             if a story cannot be read or a worker dies, before anything is written.
     """
     check_engine(engine, scheduler)
-    check_encoding(options.encoding)
     resolve_model(options.model, options.backend)
     parts = archive_parts(archive, part_stories)
     if base is not None:

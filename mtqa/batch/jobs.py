@@ -23,7 +23,7 @@ from mtqa.batch.results import ResultStore
 from mtqa.embed.base import DEFAULT_BACKEND, Embedder, resolve_model
 from mtqa.embed.factory import make_embedder
 from mtqa.errors import MtqaError
-from mtqa.inputs import Story, read_story, read_text
+from mtqa.inputs import Story, check_encoding, read_story, read_text
 from mtqa.nlp.parser import ParseCache
 
 if TYPE_CHECKING:
@@ -48,16 +48,26 @@ class Job:
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """What every worker needs to build its embedder: the same for the local and the Dask engine."""
+    """What every worker needs to build its embedder: the same for the local and the Dask engine.
+
+    ``original_encoding`` reads the originals (and an archive's story files),
+    ``copy_encoding`` the copies.
+    """
 
     model: str | None = None
     backend: str = DEFAULT_BACKEND
     cache: Path | None = None
     threads: int = 1
     html: bool = False
-    encoding: str = "utf-8"
+    original_encoding: str = "utf-8"
+    copy_encoding: str = "utf-8"
     input_format: str = "auto"
     index: Path | None = None
+
+    def __post_init__(self) -> None:
+        # A codec that cannot read a text file fails here, once, and not on every row.
+        check_encoding(self.original_encoding)
+        check_encoding(self.copy_encoding)
 
 
 ENGINES = ("local", "dask")
@@ -200,7 +210,7 @@ def run_job(job: Job, options: EngineOptions) -> JobResult:
     try:
         if job.refused is not None:
             raise MtqaError(job.refused)
-        copy = read_story(job.copy, options.encoding, options.input_format)
+        copy = read_story(job.copy, options.copy_encoding, options.input_format, option="--copy-encoding")
         embedder = worker_embedder(options)
         found: dict[str, Any] = {}
         if job.original is None:
@@ -208,7 +218,9 @@ def run_job(job: Job, options: EngineOptions) -> JobResult:
             if original is None:
                 return JobResult(job.id, pd.DataFrame(), pd.DataFrame(), {**_base(job), "status": "no_source", **found})
         else:
-            original = read_story(job.original, options.encoding, options.input_format)
+            original = read_story(
+                job.original, options.original_encoding, options.input_format, option="--original-encoding"
+            )
         cache = worker_results(options)
         key = audit_key(original.text, copy.text, embedder)
         report = cache.get(key) if cache is not None else None

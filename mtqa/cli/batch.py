@@ -10,16 +10,19 @@ import typer
 from mtqa.cli.common import (
     Backend,
     BackendOption,
-    EncodingOption,
+    CopyEncodingOption,
     Engine,
     EngineOption,
     InputFormat,
     InputFormatOption,
     ModelOption,
+    OriginalEncodingOption,
     ProgressOption,
     SchedulerOption,
+    SidesEncodingOption,
     WorkersOption,
     bad_input_exits_2,
+    side_encodings,
 )
 from mtqa.cli.progress import progress_bar
 from mtqa.report.safe_text import visible
@@ -47,7 +50,9 @@ def audit_batch(
     use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Use the embedding cache.")] = True,
     engine: EngineOption = Engine.local,
     scheduler: SchedulerOption = None,
-    encoding: EncodingOption = "utf-8",
+    encoding: SidesEncodingOption = None,
+    original_encoding: OriginalEncodingOption = None,
+    copy_encoding: CopyEncodingOption = None,
     input_format: InputFormatOption = InputFormat.auto,
     allow_outside_paths: Annotated[
         bool,
@@ -85,12 +90,14 @@ def audit_batch(
     from mtqa.batch.run import run_batch
     from mtqa.embed.cache import cache_dir
 
+    originals_encoding, copies_encoding = side_encodings(encoding, original_encoding, copy_encoding)
     options = EngineOptions(
         model=model,
         backend=backend.value,
         cache=(cache_file or cache_dir() / "embeddings.sqlite") if use_cache else None,
         html=html,
-        encoding=encoding,
+        original_encoding=originals_encoding,
+        copy_encoding=copies_encoding,
         input_format=input_format.value,
         index=index.resolve() if index is not None else None,
     )

@@ -56,6 +56,44 @@ ModelOption = Annotated[
     ),
 ]
 EncodingOption = Annotated[str, typer.Option(help="Encoding of the input files.")]
+DEFAULT_ENCODING = "utf-8"
+# For the commands that read originals and copies: --encoding sets both sides.
+SidesEncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Encoding of every input file [default: utf-8]; a per-side option overrides it for its side.",
+        show_default=False,
+    ),
+]
+OriginalEncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--original-encoding",
+        help="Encoding of the originals only [default: --encoding, else utf-8].",
+        show_default=False,
+    ),
+]
+CopyEncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--copy-encoding", help="Encoding of the copies only [default: --encoding, else utf-8].", show_default=False
+    ),
+]
+
+
+def side_encodings(encoding: str | None, original: str | None, copy: str | None) -> tuple[str, str]:
+    """The encodings of the originals and of the copies, each checked before any work.
+
+    ``--encoding`` sets both sides; ``--original-encoding`` and
+    ``--copy-encoding`` override it for their side; UTF-8 where none is given.
+
+    Raises:
+        MtqaError: If an encoding is unknown or cannot decode a text file.
+    """
+    from mtqa.inputs import check_encoding
+
+    both = encoding or DEFAULT_ENCODING
+    return check_encoding(original or both), check_encoding(copy or both)
 
 
 class InputFormat(StrEnum):
