@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -74,10 +75,11 @@ ENGINES = ("local", "dask")
 
 
 def check_engine(engine: str, scheduler: str | None) -> None:
-    """Refuse an unknown engine, Dask without a scheduler, or a scheduler without Dask.
+    """Refuse an unknown engine, Dask without a scheduler, a scheduler without Dask, or one mtqa cannot reach.
 
     Raises:
-        MtqaError: If the engine and scheduler do not go together.
+        MtqaError: If the engine and scheduler do not go together, or the
+            scheduler's address is not ``[tcp://]HOST[:PORT]``.
     """
     if engine not in ENGINES:
         raise MtqaError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
@@ -85,6 +87,32 @@ def check_engine(engine: str, scheduler: str | None) -> None:
         raise MtqaError("--engine dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
     if scheduler and engine != "dask":
         raise MtqaError("--scheduler is for --engine dask")
+    if scheduler:
+        check_scheduler(scheduler)
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse a Dask scheduler address the client mtqa makes cannot use, before any work.
+
+    mtqa connects with no security settings, so only plain TCP works: a
+    ``tls://`` or ``wss://`` scheduler needs certificates, ``inproc://`` lives
+    in another process's memory, and ``ucx://``/``ws://`` need extra packages.
+
+    Raises:
+        MtqaError: If ``address`` is not ``[tcp://]HOST[:PORT]``.
+    """
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme != "tcp":
+        raise MtqaError(
+            f"--scheduler {address!r}: mtqa reaches a Dask scheduler over tcp:// only "
+            f"({parts.scheme}:// needs settings or packages mtqa does not use); e.g. tcp://10.0.0.5:8786"
+        )
+    try:
+        port_ok = parts.port != 0
+    except ValueError:  # not a number, or over 65535
+        port_ok = False
+    if not parts.hostname or not port_ok or parts.path or parts.query or parts.fragment or parts.username:
+        raise MtqaError(f"--scheduler {address!r}: not a scheduler address HOST[:PORT]; e.g. tcp://10.0.0.5:8786")
 
 
 @dataclass
