@@ -149,3 +149,19 @@ def test_a_batch_job_reads_each_side_in_its_own_encoding(tmp_path: Path, monkeyp
     assert "not valid cp1252 (byte 0x81 at offset 2)" in error and "--original-encoding" in error
     with pytest.raises(MtqaError, match="'undefined' cannot decode"):
         EngineOptions(copy_encoding="undefined")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".jsonl"])
+def test_an_archive_table_is_read_in_the_originals_encoding(tmp_path: Path, suffix: str) -> None:
+    from mtqa.batch.indexing import archive_parts
+
+    text = "Café Müller, the mayor, opened the bridge on Monday."
+    table = tmp_path / f"archive{suffix}"
+    if suffix == ".csv":
+        table.write_bytes(f'id,text\nmuller,"{text}"\n'.encode("cp1252"))
+    else:
+        table.write_bytes((json.dumps({"id": "muller", "text": text}, ensure_ascii=False) + "\n").encode("cp1252"))
+    (part,) = archive_parts(table, encoding="cp1252")  # what index build --original-encoding cp1252 reads
+    assert [story.text for story in part.stories] == [text]
+    with pytest.raises(MtqaError, match="cannot read the table"):
+        archive_parts(table)  # not UTF-8: refused, not guessed

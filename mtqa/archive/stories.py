@@ -43,7 +43,7 @@ def read_archive(path: Path, encoding: str = "utf-8", input_format: str = "auto"
     if files is not None:
         stories = [read_story_file(file, encoding, input_format) for file in files]
     else:
-        stories = _read_table(path)
+        stories = _read_table(path, encoding)
         if not stories:
             raise MtqaError(f"{path}: holds no story")
         refuse_repeated_ids(path, [s.id for s in stories])
@@ -86,14 +86,14 @@ def refuse_repeated_ids(path: Path, ids: list[str]) -> None:
         seen.add(story_id)
 
 
-def _read_table(path: Path) -> list[Story]:
+def _read_table(path: Path, encoding: str = "utf-8") -> list[Story]:
     try:
         if path.suffix.lower() == ".csv":
-            table = pd.read_csv(path, dtype=str, keep_default_na=False)
+            table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
         elif path.suffix.lower() == ".parquet":
             table = pd.read_parquet(path)
         else:
-            table = pd.DataFrame([json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line])
+            table = pd.DataFrame([json.loads(line) for line in path.read_text(encoding=encoding).splitlines() if line])
     except (OSError, ValueError, ImportError) as error:
         raise MtqaError(f"{path}: cannot read the table: {' '.join(str(error).split())}") from error
     missing = [c for c in ("id", "text") if c not in table.columns]

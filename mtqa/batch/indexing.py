@@ -50,7 +50,7 @@ class Part:
         return len(self.stories) + len(self.files)
 
 
-def archive_parts(archive: Path, size: int = PART_STORIES) -> list[Part]:
+def archive_parts(archive: Path, size: int = PART_STORIES, encoding: str = "utf-8") -> list[Part]:
     """``archive`` cut into parts of ``size`` stories, in its order.
 
     Raises:
@@ -59,7 +59,7 @@ def archive_parts(archive: Path, size: int = PART_STORIES) -> list[Part]:
     files = archive_files(archive)
     if files is not None:
         return [Part(files=tuple(files[k : k + size])) for k in range(0, len(files), size)]
-    stories = read_archive(archive)
+    stories = read_archive(archive, encoding)
     return [Part(stories=tuple(stories[k : k + size])) for k in range(0, len(stories), size)]
 
 
@@ -103,7 +103,7 @@ def build_index(
     """
     check_engine(engine, scheduler)
     resolve_model(options.model, options.backend)
-    parts = archive_parts(archive, part_stories)
+    parts = archive_parts(archive, part_stories, options.original_encoding)
     if base is not None:
         refuse_repeats(_ids(parts), set(base.stories.id))
         base.check_embedder(make_embedder(options.model, options.backend))  # builds the embedder, loads nothing

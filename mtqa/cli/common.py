@@ -69,7 +69,7 @@ OriginalEncodingOption = Annotated[
     str | None,
     typer.Option(
         "--original-encoding",
-        help="Encoding of the originals only [default: --encoding, else utf-8].",
+        help="Encoding of the originals only (for an index, the archive's stories) [default: --encoding, else utf-8].",
         show_default=False,
     ),
 ]
