@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -34,25 +35,58 @@ _BOMS = {
 }
 
 
+# A stretch of ordinary news text, with a sentence longer than a domain-name
+# label. A codec fit to read a file encodes it in pieces and decodes the
+# joined bytes to the joined text; codecs made for something else (a domain
+# name: idna, punycode; no text at all: undefined) fail this, whatever they are called.
+_TRIAL_TEXT = (
+    "The mayor said on Monday that the city would open three new schools in the autumn "
+    "(2024-25): \"Yes\", 'no' & more.\n"
+)
+
+
+@lru_cache(maxsize=64)
 def check_encoding(encoding: str) -> str:
-    """The codec's canonical name for ``encoding``.
+    """The codec's canonical name for ``encoding``, if it can decode a text file.
+
+    A codec must be a text encoding (bytes to str, not ``base64`` or
+    ``rot13``) and must decode a text it encoded in two pieces, joined, back
+    to the text: a file is a stream, read whole. That refuses ``undefined``,
+    ``punycode`` and ``idna``, which are not made for files.
 
     Raises:
-        MtqaError: If Python knows no such encoding.
+        MtqaError: If Python knows no such encoding, or it cannot decode a text file.
     """
     try:
-        return codecs.lookup(encoding).name
+        info = codecs.lookup(encoding)
     except LookupError:
         raise MtqaError(f"unknown encoding {encoding!r}") from None
+    if not getattr(info, "_is_text_encoding", True):
+        raise MtqaError(f"{encoding!r} is not a text encoding; name a file encoding such as utf-8 or cp1252")
+    try:
+        encoder = info.incrementalencoder()
+        data = encoder.encode(_TRIAL_TEXT) + encoder.encode(_TRIAL_TEXT, final=True)
+        readable = info.decode(data)[0] == _TRIAL_TEXT * 2
+    except (UnicodeError, ValueError, TypeError, LookupError):
+        readable = False
+    if not readable:
+        raise MtqaError(
+            f"{encoding!r} cannot decode a text file (it is not a file encoding); name one such as utf-8 or cp1252"
+        )
+    return info.name
 
 
-def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_INPUT_BYTES) -> str:
+def read_text(
+    path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_INPUT_BYTES, option: str = "--encoding"
+) -> str:
     """Read and decode a text file.
 
     Args:
         path: The file.
         encoding: Its encoding; UTF-8 unless the user says otherwise.
         max_bytes: Largest accepted file size.
+        option: The command-line option that sets this file's encoding, which
+            an encoding error suggests.
 
     Returns:
         The decoded text, without a byte order mark.
@@ -82,7 +116,7 @@ def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_IN
     if utf8:
         for bom, name in _BOMS.items():
             if data.startswith(bom):
-                raise MtqaError(f"{path}: is {name.upper()}, not UTF-8; pass --encoding {name}")
+                raise MtqaError(f"{path}: is {name.upper()}, not UTF-8; pass {option} {name}")
         if b"\x00" in data:
             raise MtqaError(f"{path}: looks binary (it contains NUL bytes), not a text file")
     # A UTF-8 mark is cut from the bytes rather than by decoding with
@@ -90,15 +124,17 @@ def read_text(path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_IN
     # name the wrong byte of the file.
     skipped = len(codecs.BOM_UTF8) if utf8 and data.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = data[skipped:].decode("utf-8" if utf8 else encoding)
+        text = data[skipped:].decode("utf-8" if utf8 else codec)
     except UnicodeDecodeError as error:
         offset = skipped + error.start
+        advice = (
+            f"re-encode the file as UTF-8 or pass its encoding with {option}, e.g. {option} cp1252"
+            if utf8
+            else f"pass the file's own encoding with {option}"
+        )
         raise MtqaError(
-            f"{path}: not valid {error.encoding} (byte 0x{data[offset]:02x} at offset {offset}); "
-            "re-encode the file as UTF-8 or pass its encoding, e.g. --encoding cp1252"
+            f"{path}: not valid {'utf-8' if utf8 else codec} (byte 0x{data[offset]:02x} at offset {offset}); {advice}"
         ) from error
-    except LookupError as error:  # a codec that is not a text encoding, such as base64
-        raise MtqaError(f"{encoding!r} is not a text encoding") from error
     binary = binary_reason(text)
     if binary is not None:
         raise MtqaError(f"{path}: looks binary ({binary}), not a text file")
@@ -149,7 +185,9 @@ class Story:
     source: dict[str, Any]
 
 
-def read_story(path: str | Path, encoding: str = "utf-8", input_format: str = "auto") -> Story:
+def read_story(
+    path: str | Path, encoding: str = "utf-8", input_format: str = "auto", option: str = "--encoding"
+) -> Story:
     """Read a plain-text story or a saved web page, by content or as ``input_format`` says.
 
     Args:
@@ -157,6 +195,7 @@ def read_story(path: str | Path, encoding: str = "utf-8", input_format: str = "a
         encoding: Its encoding.
         input_format: ``"auto"`` (a file that opens with markup is a page),
             ``"text"`` or ``"html"``.
+        option: The command-line option that sets this file's encoding (see ``read_text``).
 
     Raises:
         MtqaError: As ``read_text``, for an unknown ``input_format``, or for a
@@ -167,8 +206,8 @@ def read_story(path: str | Path, encoding: str = "utf-8", input_format: str = "a
     if input_format not in INPUT_FORMATS:
         raise MtqaError(f"unknown input format {input_format!r}; choose from {', '.join(INPUT_FORMATS)}")
     if input_format == "text":
-        return Story(read_text(path, encoding), {"format": "text"})
-    raw = read_text(path, encoding, max_bytes=MAX_PAGE_BYTES)
+        return Story(read_text(path, encoding, option=option), {"format": "text"})
+    raw = read_text(path, encoding, max_bytes=MAX_PAGE_BYTES, option=option)
     if input_format == "html" or looks_like_html(raw):
         article = extract_article(raw, str(path))
         size = len(article.text.encode("utf-8"))

@@ -46,7 +46,7 @@ def read_archive(path: Path, encoding: str = "utf-8", input_format: str = "auto"
     if files is not None:
         stories = [read_story_file(file, encoding, input_format) for file in files]
     else:
-        stories = _read_table(path)
+        stories = _read_table(path, encoding)
         if not stories:
             raise MtqaError(f"{path}: holds no story")
     return stories
@@ -93,5 +93,5 @@ def refuse_repeated_ids(path: Path, ids: list[str]) -> None:
         seen.add(story_id)
 
 
-def _read_table(path: Path) -> list[Story]:
-    return [Story(row.id, row.text, row.title, row.date) for row in read_table(path)]
+def _read_table(path: Path, encoding: str = "utf-8") -> list[Story]:
+    return [Story(row.id, row.text, row.title, row.date) for row in read_table(path, encoding)]

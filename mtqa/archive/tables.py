@@ -27,6 +27,7 @@ and whitespace runs in them (a title broken over lines) become one space.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import datetime
@@ -66,8 +67,11 @@ class TableStory(NamedTuple):
     date: str | None
 
 
-def read_table(path: Path) -> list[TableStory]:
+def read_table(path: Path, encoding: str = "utf-8") -> list[TableStory]:
     """Every story of the table ``path``, in its order, each one checked.
+
+    A CSV or JSONL table is decoded with ``encoding`` (UTF-8 by default, with or without a mark); Parquet
+    stores its own.
 
     Raises:
         MtqaError: If ``path`` is not a regular file or cannot be read or
@@ -77,7 +81,14 @@ def read_table(path: Path) -> list[TableStory]:
     if not path.is_file():
         raise MtqaError(f"{path}: is not a regular file")
     suffix = path.suffix.lower()
-    rows = _csv_rows(path) if suffix == ".csv" else _parquet_rows(path) if suffix == ".parquet" else _jsonl_rows(path)
+    codec = _codec(encoding)
+    rows = (
+        _csv_rows(path, codec)
+        if suffix == ".csv"
+        else _parquet_rows(path)
+        if suffix == ".parquet"
+        else _jsonl_rows(path, codec)
+    )
     stories: list[TableStory] = []
     seen: dict[str, str] = {}
     with contextlib.closing(rows):
@@ -188,12 +199,26 @@ def _describe(value: object) -> str:
 # ------------------------------------------------------------ the three formats
 
 
-def _csv_rows(path: Path) -> Generator[tuple[str, dict[str, str]], None, None]:
+def _codec(encoding: str) -> str:
+    """The codec a table is decoded with: UTF-8 tables may open with a byte-order mark."""
+    name = codecs.lookup(encoding).name
+    return "utf-8-sig" if name in ("utf-8", "utf-8-sig") else name
+
+
+def _not_decoded(path: Path, codec: str, where: str) -> MtqaError:
+    name = "UTF-8" if codec == "utf-8-sig" else codec
+    return MtqaError(
+        f"{path}: not valid {name}, at or after {where}; re-encode the table as UTF-8 "
+        "or pass its encoding with --original-encoding"
+    )
+
+
+def _csv_rows(path: Path, codec: str) -> Generator[tuple[str, dict[str, str]], None, None]:
     """The records of a CSV table, as (where, {column: field}); a blank line is skipped."""
     limit = csv.field_size_limit(MAX_CSV_FIELD)  # the module's limit is global: set back when done
     where = "line 1"
     try:
-        with path.open(encoding="utf-8-sig", newline="") as file:
+        with path.open(encoding=codec, newline="") as file:
             reader = csv.reader(file, strict=True)
             columns = [c.strip() for c in next(reader, [])]
             _check_columns(path, columns)
@@ -213,39 +238,57 @@ def _csv_rows(path: Path) -> Generator[tuple[str, dict[str, str]], None, None]:
     except csv.Error as error:
         raise MtqaError(f"{path}: {where}: not well-formed CSV: {error}") from None
     except UnicodeDecodeError:
-        raise MtqaError(f"{path}: not valid UTF-8, at or after {where}; re-encode the table as UTF-8") from None
+        raise _not_decoded(path, codec, where) from None
     except OSError as error:
         raise MtqaError(f"{path}: cannot read the table: {error.strerror}") from None
     finally:
         csv.field_size_limit(limit)
 
 
-def _jsonl_rows(path: Path) -> Generator[tuple[str, dict[str, object]], None, None]:
+def _jsonl_rows(path: Path, codec: str) -> Generator[tuple[str, dict[str, object]], None, None]:
     """The objects of a JSON Lines table, one a line, as (where, object); a blank line is skipped."""
+    lines = _utf8_lines(path) if codec == "utf-8-sig" else _decoded_lines(path, codec)
     try:
-        with path.open("rb") as file:
-            for number, raw in enumerate(file, start=1):
-                where = f"line {number}"
-                try:
-                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
-                except UnicodeDecodeError as error:
-                    byte = f"byte 0x{raw[error.start]:02x} at column {error.start + 1}"
-                    raise MtqaError(f"{path}: {where}: not valid UTF-8 ({byte}); re-encode it as UTF-8") from None
-                if not line.strip():
-                    continue
-                try:
-                    value = json.loads(line)
-                except (ValueError, RecursionError) as error:  # RecursionError: arrays nested thousands deep
-                    reason = " ".join(str(error).split())[:200] or type(error).__name__
-                    raise MtqaError(f"{path}: {where}: not valid JSON: {reason}") from None
-                if not isinstance(value, dict):
-                    raise MtqaError(
-                        f"{path}: {where}: is {_describe(value)}, not an object with id and text "
-                        '(e.g. {"id": "a1", "text": "..."})'
-                    )
-                yield where, value
+        for where, line in lines:
+            if not line.strip():
+                continue
+            try:
+                value = json.loads(line)
+            except (ValueError, RecursionError) as error:  # RecursionError: arrays nested thousands deep
+                reason = " ".join(str(error).split())[:200] or type(error).__name__
+                raise MtqaError(f"{path}: {where}: not valid JSON: {reason}") from None
+            if not isinstance(value, dict):
+                raise MtqaError(
+                    f"{path}: {where}: is {_describe(value)}, not an object with id and text "
+                    '(e.g. {"id": "a1", "text": "..."})'
+                )
+            yield where, value
     except OSError as error:
         raise MtqaError(f"{path}: cannot read the table: {error.strerror}") from None
+
+
+def _utf8_lines(path: Path) -> Generator[tuple[str, str], None, None]:
+    """The lines of a UTF-8 file, split on newlines only (a JSON string may hold U+2028); a bad byte named."""
+    with path.open("rb") as file:
+        for number, raw in enumerate(file, start=1):
+            where = f"line {number}"
+            try:
+                yield where, raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as error:
+                byte = f"byte 0x{raw[error.start]:02x} at column {error.start + 1}"
+                raise MtqaError(f"{path}: {where}: not valid UTF-8 ({byte}); re-encode it as UTF-8") from None
+
+
+def _decoded_lines(path: Path, codec: str) -> Generator[tuple[str, str], None, None]:
+    """The lines of a file in another encoding (UTF-16 lines cannot be split as bytes)."""
+    where = "line 1"
+    try:
+        with path.open(encoding=codec, newline="") as file:
+            for number, line in enumerate(file, start=1):
+                where = f"line {number}"
+                yield where, line
+    except UnicodeDecodeError:
+        raise _not_decoded(path, codec, where) from None
 
 
 def _parquet_rows(path: Path) -> Generator[tuple[str, dict[str, object]], None, None]:

@@ -30,7 +30,6 @@ from mtqa.batch.local import start_worker
 from mtqa.embed.base import resolve_model
 from mtqa.embed.factory import make_embedder
 from mtqa.errors import MtqaError
-from mtqa.inputs import check_encoding
 
 # Stories per part: enough for the embedder's batches, small enough to spread over the workers.
 PART_STORIES = 256
@@ -51,7 +50,7 @@ class Part:
         return len(self.stories) + len(self.files)
 
 
-def archive_parts(archive: Path, size: int = PART_STORIES) -> list[Part]:
+def archive_parts(archive: Path, size: int = PART_STORIES, encoding: str = "utf-8") -> list[Part]:
     """``archive`` cut into parts of ``size`` stories, in its order.
 
     Raises:
@@ -60,13 +59,15 @@ def archive_parts(archive: Path, size: int = PART_STORIES) -> list[Part]:
     files = archive_files(archive)
     if files is not None:
         return [Part(files=tuple(files[k : k + size])) for k in range(0, len(files), size)]
-    stories = read_archive(archive)
+    stories = read_archive(archive, encoding)
     return [Part(stories=tuple(stories[k : k + size])) for k in range(0, len(stories), size)]
 
 
 def embed_part(part: Part, options: EngineOptions) -> Embedded:
     """Read, embed and sign one part, with the worker's embedder (and cache)."""
-    stories = list(part.stories) or [read_story_file(f, options.encoding, options.input_format) for f in part.files]
+    stories = list(part.stories) or [
+        read_story_file(f, options.original_encoding, options.input_format) for f in part.files
+    ]
     return embed_stories(stories, worker_embedder(options))
 
 
@@ -101,9 +102,8 @@ def build_index(
             if a story cannot be read or a worker dies, before anything is written.
     """
     check_engine(engine, scheduler)
-    check_encoding(options.encoding)
     resolve_model(options.model, options.backend)
-    parts = archive_parts(archive, part_stories)
+    parts = archive_parts(archive, part_stories, options.original_encoding)
     if base is not None:
         refuse_repeats(_ids(parts), set(base.stories.id))
         base.check_embedder(make_embedder(options.model, options.backend))  # builds the embedder, loads nothing

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -23,7 +24,7 @@ from mtqa.batch.results import ResultStore
 from mtqa.embed.base import DEFAULT_BACKEND, Embedder, resolve_model
 from mtqa.embed.factory import make_embedder
 from mtqa.errors import MtqaError
-from mtqa.inputs import Story, read_story, read_text
+from mtqa.inputs import Story, check_encoding, read_story, read_text
 from mtqa.nlp.parser import ParseCache
 
 if TYPE_CHECKING:
@@ -48,26 +49,37 @@ class Job:
 
 @dataclass(frozen=True)
 class EngineOptions:
-    """What every worker needs to build its embedder: the same for the local and the Dask engine."""
+    """What every worker needs to build its embedder: the same for the local and the Dask engine.
+
+    ``original_encoding`` reads the originals (and an archive's story files),
+    ``copy_encoding`` the copies.
+    """
 
     model: str | None = None
     backend: str = DEFAULT_BACKEND
     cache: Path | None = None
     threads: int = 1
     html: bool = False
-    encoding: str = "utf-8"
+    original_encoding: str = "utf-8"
+    copy_encoding: str = "utf-8"
     input_format: str = "auto"
     index: Path | None = None
+
+    def __post_init__(self) -> None:
+        # A codec that cannot read a text file fails here, once, and not on every row.
+        check_encoding(self.original_encoding)
+        check_encoding(self.copy_encoding)
 
 
 ENGINES = ("local", "dask")
 
 
 def check_engine(engine: str, scheduler: str | None) -> None:
-    """Refuse an unknown engine, Dask without a scheduler, or a scheduler without Dask.
+    """Refuse an unknown engine, Dask without a scheduler, a scheduler without Dask, or one mtqa cannot reach.
 
     Raises:
-        MtqaError: If the engine and scheduler do not go together.
+        MtqaError: If the engine and scheduler do not go together, or the
+            scheduler's address is not ``[tcp://]HOST[:PORT]``.
     """
     if engine not in ENGINES:
         raise MtqaError(f"unknown engine {engine!r}; choose from {', '.join(ENGINES)}")
@@ -75,6 +87,32 @@ def check_engine(engine: str, scheduler: str | None) -> None:
         raise MtqaError("--engine dask needs --scheduler ADDRESS (e.g. tcp://10.0.0.5:8786)")
     if scheduler and engine != "dask":
         raise MtqaError("--scheduler is for --engine dask")
+    if scheduler:
+        check_scheduler(scheduler)
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse a Dask scheduler address the client mtqa makes cannot use, before any work.
+
+    mtqa connects with no security settings, so only plain TCP works: a
+    ``tls://`` or ``wss://`` scheduler needs certificates, ``inproc://`` lives
+    in another process's memory, and ``ucx://``/``ws://`` need extra packages.
+
+    Raises:
+        MtqaError: If ``address`` is not ``[tcp://]HOST[:PORT]``.
+    """
+    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    if parts.scheme != "tcp":
+        raise MtqaError(
+            f"--scheduler {address!r}: mtqa reaches a Dask scheduler over tcp:// only "
+            f"({parts.scheme}:// needs settings or packages mtqa does not use); e.g. tcp://10.0.0.5:8786"
+        )
+    try:
+        port_ok = parts.port != 0
+    except ValueError:  # not a number, or over 65535
+        port_ok = False
+    if not parts.hostname or not port_ok or parts.path or parts.query or parts.fragment or parts.username:
+        raise MtqaError(f"--scheduler {address!r}: not a scheduler address HOST[:PORT]; e.g. tcp://10.0.0.5:8786")
 
 
 @dataclass
@@ -200,7 +238,7 @@ def run_job(job: Job, options: EngineOptions) -> JobResult:
     try:
         if job.refused is not None:
             raise MtqaError(job.refused)
-        copy = read_story(job.copy, options.encoding, options.input_format)
+        copy = read_story(job.copy, options.copy_encoding, options.input_format, option="--copy-encoding")
         embedder = worker_embedder(options)
         found: dict[str, Any] = {}
         if job.original is None:
@@ -208,7 +246,9 @@ def run_job(job: Job, options: EngineOptions) -> JobResult:
             if original is None:
                 return JobResult(job.id, pd.DataFrame(), pd.DataFrame(), {**_base(job), "status": "no_source", **found})
         else:
-            original = read_story(job.original, options.encoding, options.input_format)
+            original = read_story(
+                job.original, options.original_encoding, options.input_format, option="--original-encoding"
+            )
         cache = worker_results(options)
         key = audit_key(original.text, copy.text, embedder)
         report = cache.get(key) if cache is not None else None

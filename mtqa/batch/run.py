@@ -22,7 +22,6 @@ from mtqa.batch.pages import PageWriter
 from mtqa.batch.parquet import BatchWriter, check_output, read_table
 from mtqa.embed.base import resolve_model
 from mtqa.errors import MtqaError
-from mtqa.inputs import check_encoding
 
 
 @dataclass(frozen=True)
@@ -89,7 +88,6 @@ def run_batch(
         MtqaError: For a bad option, manifest, model or output, before anything is created.
     """
     check_engine(engine, scheduler)
-    check_encoding(options.encoding)
     jobs = read_manifest(manifest, allow_outside=allow_outside, with_index=options.index is not None)
     resolve_model(options.model, options.backend)
     if options.index is not None:  # a bad index fails before any work, not on every row

@@ -18,6 +18,7 @@ from mtqa.cli.audit import audit
 from mtqa.cli.batch import audit_batch
 from mtqa.cli.common import EXIT_BAD_INPUT
 from mtqa.cli.corpus import correlate, score
+from mtqa.report.safe_text import visible
 from mtqa.version import VERSION
 
 app = typer.Typer(
@@ -63,9 +64,9 @@ def run() -> None:
         sys.exit(130)
     except typer.TyperException as error:
         message = " ".join(str(getattr(error, "format_message", error.__str__)()).split())
-        typer.echo(f"mtqa: error: {message} (see mtqa --help)", err=True)
+        typer.echo(f"mtqa: error: {visible(message)} (see mtqa --help)", err=True)
         sys.exit(EXIT_BAD_INPUT)
     except OSError as error:
-        typer.echo(f"mtqa: error: {error}", err=True)
+        typer.echo(f"mtqa: error: {visible(str(error))}", err=True)
         sys.exit(EXIT_BAD_INPUT)
     sys.exit(code if isinstance(code, int) else 0)

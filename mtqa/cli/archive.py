@@ -12,18 +12,22 @@ import typer
 from mtqa.cli.common import (
     Backend,
     BackendOption,
-    EncodingOption,
+    CopyEncodingOption,
     Engine,
     EngineOption,
     InputFormat,
     InputFormatOption,
     ModelOption,
+    OriginalEncodingOption,
     ProgressOption,
     SchedulerOption,
+    SidesEncodingOption,
     WorkersOption,
     bad_input_exits_2,
     emit,
+    side_encodings,
 )
+from mtqa.report.safe_text import visible
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,7 +69,8 @@ def build(
     output: Annotated[Path, typer.Option("--output", "-o", help="The index folder to write.", show_default=False)],
     model: ModelOption = None,
     backend: BackendOption = Backend.onnx,
-    encoding: EncodingOption = "utf-8",
+    encoding: SidesEncodingOption = None,
+    original_encoding: OriginalEncodingOption = None,
     input_format: InputFormatOption = InputFormat.auto,
     workers: WorkersOption = None,
     engine: EngineOption = Engine.local,
@@ -74,16 +79,22 @@ def build(
     cache_file: CacheFileOption = None,
     progress: ProgressOption = None,
 ) -> None:
-    """Index every story of ARCHIVE into OUTPUT (new, or an index to replace), all or nothing."""
+    """Index every story of ARCHIVE into OUTPUT (new, or an index to replace), all or nothing.
+
+    The archive's stories are the originals a copy is matched against, so
+    --original-encoding (or --encoding) gives their files' encoding.
+    """
     from mtqa.archive.index import INDEX_FILES, INDEX_KIND
     from mtqa.outputs import check_folder_target
 
+    stories_encoding, _ = side_encodings(encoding, original_encoding, None)
     check_folder_target(output, INDEX_KIND, inputs=(archive,), owned=INDEX_FILES)
-    options = _options(model, backend, encoding, input_format, use_cache, cache_file)
+    options = _options(model, backend, stories_encoding, input_format, use_cache, cache_file)
     index = _build(archive, options, None, workers, engine, scheduler, progress)
     index.save(output)
     sentences = int(index.vectors.ntotal)
-    typer.echo(f"mtqa: indexed {len(index.stories)} stories ({sentences} sentences) in {output}", err=True)
+    where = visible(str(output))
+    typer.echo(f"mtqa: indexed {len(index.stories)} stories ({sentences} sentences) in {where}", err=True)
 
 
 @index_app.command("add")
@@ -91,7 +102,8 @@ def build(
 def add(
     index: Annotated[Path, typer.Argument(help="An index folder from mtqa index build.", show_default=False)],
     archive: ArchiveArgument,
-    encoding: EncodingOption = "utf-8",
+    encoding: SidesEncodingOption = None,
+    original_encoding: OriginalEncodingOption = None,
     input_format: InputFormatOption = InputFormat.auto,
     workers: WorkersOption = None,
     engine: EngineOption = Engine.local,
@@ -103,13 +115,14 @@ def add(
     """Add the stories of ARCHIVE (with new ids) to INDEX; the index is replaced whole, never half-written."""
     from mtqa.archive.index import ArchiveIndex
 
+    stories_encoding, _ = side_encodings(encoding, original_encoding, None)
     loaded = ArchiveIndex.load(index)
     model, backend = loaded.built_with()
-    options = _options(model, Backend(backend), encoding, input_format, use_cache, cache_file)
+    options = _options(model, Backend(backend), stories_encoding, input_format, use_cache, cache_file)
     before = len(loaded.stories)
     grown = _build(archive, options, loaded, workers, engine, scheduler, progress)
     grown.save(index)
-    typer.echo(f"mtqa: added {len(grown.stories) - before} stories to {index}", err=True)
+    typer.echo(f"mtqa: added {len(grown.stories) - before} stories to {visible(str(index))}", err=True)
 
 
 def _options(
@@ -122,7 +135,7 @@ def _options(
         model=model,
         backend=backend.value,
         cache=(cache or cache_dir() / "embeddings.sqlite") if use_cache else None,
-        encoding=encoding,
+        original_encoding=encoding,
         input_format=input_format.value,
     )
 
@@ -162,7 +175,8 @@ def find(
         Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.", show_default=False)
     ] = None,
     candidates: Annotated[int, typer.Option(min=1, max=50, help="Stories each retrieval signal proposes.")] = 5,
-    encoding: EncodingOption = "utf-8",
+    encoding: SidesEncodingOption = None,
+    copy_encoding: CopyEncodingOption = None,
     input_format: InputFormatOption = InputFormat.auto,
 ) -> None:
     """Find which story of INDEX each copy renders, verified sentence by sentence, or say there is none."""
@@ -172,7 +186,9 @@ def find(
     from mtqa.archive.index import ArchiveIndex
     from mtqa.inputs import read_story
 
-    texts = [read_story(path, encoding, input_format.value) for path in copies]  # every input checked first
+    _, copies_encoding = side_encodings(encoding, None, copy_encoding)
+    # every input checked first
+    texts = [read_story(path, copies_encoding, input_format.value, option="--copy-encoding") for path in copies]
     loaded = ArchiveIndex.load(index)
     frames = []
     for path, story in zip(copies, texts, strict=True):
@@ -202,24 +218,28 @@ def _source(frame: pd.DataFrame) -> str | None:
 
 
 def _table(path: Path, frame: pd.DataFrame) -> str:
-    lines = [f"{path}:"]
+    """The answer for one copy, one line per field: ids, titles and sentences with their controls made visible."""
+    lines = [f"{visible(str(path))}:"]
     matches: list[dict[Any, Any]] = frame[frame.match].to_dict("records")
     if not matches:
         closest = ""
         if len(frame):
             best = frame.iloc[0]
-            closest = f" (closest: {best.id}, {best.matched_sentences} of {best.copy_sentences} sentences)"
+            closest = (
+                f" (closest: {visible(str(best.id))}, {best.matched_sentences} of {best.copy_sentences} sentences)"
+            )
         lines.append(f"  no source found{closest}")
     for rank, row in enumerate(matches, start=1):
         label = "source" if rank == 1 else "also matches"
         # a story without a title reads back from the index as NaN: shown as no title, never as “nan”
-        title = f" “{row['title']}”" if isinstance(row["title"], str) and row["title"] else ""
+        title = f" “{visible(row['title'])}”" if isinstance(row["title"], str) and row["title"] else ""
+        story = visible(str(row["id"]))
         lines.append(
-            f"  {label}: {row['id']}{title}: {row['matched_sentences']} of {row['copy_sentences']} copy sentences "
+            f"  {label}: {story}{title}: {row['matched_sentences']} of {row['copy_sentences']} copy sentences "
             f"render it (score {row['score']:.2f}, longest run {row['longest_run']}, in order {row['in_order']:.2f})"
         )
         if rank == 1:
             for copied, original, similarity in row["examples"]:
-                lines.append(f"    copy:     {copied}")
-                lines.append(f"    original: {original}  [{similarity:.2f}]")
+                lines.append(f"    copy:     {visible(copied)}")
+                lines.append(f"    original: {visible(original)}  [{similarity:.2f}]")
     return "\n".join(lines) + "\n"

@@ -14,12 +14,15 @@ from mtqa.cli.common import (
     EXIT_GATE,
     Backend,
     BackendOption,
-    EncodingOption,
+    CopyEncodingOption,
     InputFormat,
     InputFormatOption,
     ModelOption,
+    OriginalEncodingOption,
+    SidesEncodingOption,
     bad_input_exits_2,
     emit,
+    side_encodings,
 )
 from mtqa.outputs import check_file_target, check_folder_target
 
@@ -35,9 +38,7 @@ class OutputFormat(StrEnum):
 
 @bad_input_exits_2
 def audit(
-    original: Annotated[
-        Path, typer.Argument(help="The original: a text (UTF-8) or a saved web page.", show_default=False)
-    ],
+    original: Annotated[Path, typer.Argument(help="The original: a text or a saved web page.", show_default=False)],
     copy: Annotated[Path, typer.Argument(help="The copy to audit: a text or a saved web page.", show_default=False)],
     output_format: Annotated[
         OutputFormat,
@@ -52,7 +53,9 @@ def audit(
         typer.Option("--output", "-o", help="Write here instead of stdout; a directory for csv.", show_default=False),
     ] = None,
     model: ModelOption = None,
-    encoding: EncodingOption = "utf-8",
+    encoding: SidesEncodingOption = None,
+    original_encoding: OriginalEncodingOption = None,
+    copy_encoding: CopyEncodingOption = None,
     input_format: InputFormatOption = InputFormat.auto,
     backend: BackendOption = Backend.onnx,
     fail_under: Annotated[
@@ -71,9 +74,10 @@ def audit(
     from mtqa.inputs import read_story
     from mtqa.report.report import CSV_FILES, CSV_KIND
 
+    original_codec, copy_codec = side_encodings(encoding, original_encoding, copy_encoding)
     reference, copied = (
-        read_story(original, encoding, input_format.value),
-        read_story(copy, encoding, input_format.value),
+        read_story(original, original_codec, input_format.value, option="--original-encoding"),
+        read_story(copy, copy_codec, input_format.value, option="--copy-encoding"),
     )
     resolve_model(model)  # a bad model path fails before any work
     if output is not None:  # and so does an output that would destroy something

@@ -10,18 +10,22 @@ import typer
 from mtqa.cli.common import (
     Backend,
     BackendOption,
-    EncodingOption,
+    CopyEncodingOption,
     Engine,
     EngineOption,
     InputFormat,
     InputFormatOption,
     ModelOption,
+    OriginalEncodingOption,
     ProgressOption,
     SchedulerOption,
+    SidesEncodingOption,
     WorkersOption,
     bad_input_exits_2,
+    side_encodings,
 )
 from mtqa.cli.progress import progress_bar
+from mtqa.report.safe_text import visible
 
 
 @bad_input_exits_2
@@ -46,7 +50,9 @@ def audit_batch(
     use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Use the embedding cache.")] = True,
     engine: EngineOption = Engine.local,
     scheduler: SchedulerOption = None,
-    encoding: EncodingOption = "utf-8",
+    encoding: SidesEncodingOption = None,
+    original_encoding: OriginalEncodingOption = None,
+    copy_encoding: CopyEncodingOption = None,
     input_format: InputFormatOption = InputFormat.auto,
     allow_outside_paths: Annotated[
         bool,
@@ -84,18 +90,20 @@ def audit_batch(
     from mtqa.batch.run import run_batch
     from mtqa.embed.cache import cache_dir
 
+    originals_encoding, copies_encoding = side_encodings(encoding, original_encoding, copy_encoding)
     options = EngineOptions(
         model=model,
         backend=backend.value,
         cache=(cache_file or cache_dir() / "embeddings.sqlite") if use_cache else None,
         html=html,
-        encoding=encoding,
+        original_encoding=originals_encoding,
+        copy_encoding=copies_encoding,
         input_format=input_format.value,
         index=index.resolve() if index is not None else None,
     )
 
     def resuming(done: int, copies: int) -> None:
-        typer.echo(f"mtqa: resuming: {done} of {copies} copies already in {output}", err=True)
+        typer.echo(f"mtqa: resuming: {done} of {copies} copies already in {visible(str(output))}", err=True)
 
     with progress_bar(progress, "auditing", "pairs") as callback:
         outcome = run_batch(
@@ -111,17 +119,17 @@ def audit_batch(
         )
     typer.echo(
         f"mtqa: {outcome.audited} copies audited in {outcome.seconds:.1f} s ({outcome.rate:.2f} pairs/s), "
-        f"{outcome.errors} with errors{outcome.events.describe()}; results in {output}",
+        f"{outcome.errors} with errors{outcome.events.describe()}; results in {visible(str(output))}",
         err=True,
     )
     if index is not None:
         from mtqa.batch.parquet import read_table
 
         summary = read_table(output, "summary")
-        missing = sorted(summary.id[summary.status == "no_source"].astype(str))
+        missing = sorted(visible(i) for i in summary.id[summary.status == "no_source"].astype(str))
         if missing:
             shown = ", ".join(missing[:20]) + (f", and {len(missing) - 20} more" if len(missing) > 20 else "")
             typer.echo(f"mtqa: no source found in the index for {len(missing)} copies: {shown}", err=True)
     if outcome.index is not None:
         again = f"; pages written for {outcome.repainted} copies audited earlier" if outcome.repainted else ""
-        typer.echo(f"mtqa: index of {outcome.copies} copies in {outcome.index}{again}", err=True)
+        typer.echo(f"mtqa: index of {outcome.copies} copies in {visible(str(outcome.index))}{again}", err=True)

@@ -13,6 +13,7 @@ import typer
 
 from mtqa.errors import MtqaError
 from mtqa.outputs import check_file_target, write_text_atomic
+from mtqa.report.safe_text import visible
 
 EXIT_GATE = 1
 EXIT_BAD_INPUT = 2
@@ -29,7 +30,7 @@ def bad_input_exits_2(command: Callable[Params, Result]) -> Callable[Params, Res
         try:
             return command(*args, **kwargs)
         except MtqaError as error:
-            typer.echo(f"mtqa: error: {error}", err=True)
+            typer.echo(f"mtqa: error: {visible(str(error))}", err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
     return wrapper
@@ -55,6 +56,44 @@ ModelOption = Annotated[
     ),
 ]
 EncodingOption = Annotated[str, typer.Option(help="Encoding of the input files.")]
+DEFAULT_ENCODING = "utf-8"
+# For the commands that read originals and copies: --encoding sets both sides.
+SidesEncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Encoding of every input file [default: utf-8]; a per-side option overrides it for its side.",
+        show_default=False,
+    ),
+]
+OriginalEncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--original-encoding",
+        help="Encoding of the originals only (for an index, the archive's stories) [default: --encoding, else utf-8].",
+        show_default=False,
+    ),
+]
+CopyEncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--copy-encoding", help="Encoding of the copies only [default: --encoding, else utf-8].", show_default=False
+    ),
+]
+
+
+def side_encodings(encoding: str | None, original: str | None, copy: str | None) -> tuple[str, str]:
+    """The encodings of the originals and of the copies, each checked before any work.
+
+    ``--encoding`` sets both sides; ``--original-encoding`` and
+    ``--copy-encoding`` override it for their side; UTF-8 where none is given.
+
+    Raises:
+        MtqaError: If an encoding is unknown or cannot decode a text file.
+    """
+    from mtqa.inputs import check_encoding
+
+    both = encoding or DEFAULT_ENCODING
+    return check_encoding(original or both), check_encoding(copy or both)
 
 
 class InputFormat(StrEnum):

@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from mtqa.report.safe_text import visible
+
 if TYPE_CHECKING:
     from mtqa.report.report import Report
 
@@ -28,7 +30,8 @@ def render_table(report: Report, color: bool = False, width: int = 120) -> str:
     Each unit is a row: original ids, copy ids, label, cosine, BLEU, chrF, quality,
     then the copy text with flagged spans marked (``[[...]]`` when colour is
     off, coloured by severity when on) above the original text. The flag list
-    and the summary follow.
+    and the summary follow. Text from the inputs is shown as written: its
+    control characters made visible (``visible``) and no rich markup obeyed.
 
     Args:
         report: The audit report.
@@ -66,7 +69,7 @@ def render_table(report: Report, color: bool = False, width: int = 120) -> str:
         if unit["reference_text"]:
             if len(body):
                 body.append("\n")
-            body.append("orig: " + unit["reference_text"], style="dim")
+            body.append("orig: " + visible(unit["reference_text"], keep_newlines=True), style="dim")
         table.add_row(
             _ids(unit["reference_ids"]),
             _ids(unit["copy_ids"]),
@@ -85,12 +88,12 @@ def render_table(report: Report, color: bool = False, width: int = 120) -> str:
         flags.add_column("evidence", ratio=3)
         for flag in data["flags"]:
             flags.add_row(
-                flag["kind"],
+                Text(flag["kind"]),
                 Text(flag["severity"], style=SEVERITY_STYLE[flag["severity"]]),
-                str(flag["copy_id"]),
-                f"{flag['text']} [{flag['start']}:{flag['end']}]",
-                flag["suggestion"] or "",
-                flag["message"],
+                Text(str(flag["copy_id"])),
+                Text(f"{visible(flag['text'])} [{flag['start']}:{flag['end']}]"),
+                Text(visible(flag["suggestion"] or "")),
+                Text(visible(flag["message"])),
             )
         console.print(flags)
     console.print(_summary(report))
@@ -106,14 +109,14 @@ def _highlighted(sentence: dict[str, Any], flags: list[dict[str, Any]], color: b
         begin, end = max(flag["start"] - start, cursor), flag["end"] - start
         if end <= begin:
             continue
-        out.append(text[cursor:begin])
-        piece = text[begin:end]
+        out.append(visible(text[cursor:begin], keep_newlines=True))
+        piece = visible(text[begin:end], keep_newlines=True)
         if color:
             out.append(piece, style=SEVERITY_STYLE[flag["severity"]])
         else:
             out.append(f"[[{piece}]]")
         cursor = end
-    out.append(text[cursor:])
+    out.append(visible(text[cursor:], keep_newlines=True))
     return out
 
 
@@ -131,7 +134,7 @@ def _summary(report: Report) -> Text:
         f"corpus chrF {_number(summary.corpus_chrf, '{:.1f}')}",
         "  labels: " + ", ".join(f"{k} {v}" for k, v in summary.labels.items()),
         "  flags: " + (", ".join(f"{k} {v}" for k, v in summary.flags_by_kind.items()) or "none"),
-        f"  model {signature.model}, mtqa {signature.mtqa}",
+        f"  model {visible(signature.model)}, mtqa {signature.mtqa}",
     ]
     return Text("\n".join(lines))
 
