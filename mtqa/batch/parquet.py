@@ -30,7 +30,15 @@ import pyarrow.parquet as pq
 
 from mtqa.batch.jobs import JobResult
 from mtqa.errors import MtqaError
-from mtqa.outputs import MARKER, check_folder_target, marker_kind, publish_mode, write_marker
+from mtqa.outputs import (
+    MARKER,
+    Layout,
+    check_folder_target,
+    marker_kind,
+    publish_mode,
+    refuse_foreign_tree,
+    write_marker,
+)
 from mtqa.types import LABELS
 
 TABLES = ("pairs", "flags", "summary")
@@ -38,6 +46,17 @@ BATCH_KIND = "audit-batch"
 LOCK = ".mtqa-lock"
 # What an audit-batch folder holds besides its marker and lock (html/ with --html).
 BATCH_ENTRIES = (*TABLES, "html")
+# The whole tree an audit-batch folder may hold, checked before a resume writes
+# or deletes anything in it: the lock, the tables' parts (and parts being
+# staged), the pages, and the temporary files of ``write_text_atomic``.
+_STAGED = ".mtqa-*"
+_PARTS: Layout = {"part-*.parquet": None, ".part-*": None}
+BATCH_LAYOUT: Layout = {
+    LOCK: None,
+    _STAGED: None,
+    **dict.fromkeys(TABLES, _PARTS),
+    "html": {"index.html": None, _STAGED: None, "copies": {"*.html": None, _STAGED: None}},
+}
 _IDS = pa.list_(pa.int64())
 PART_SCHEMAS = {
     "pairs": pa.schema(
@@ -69,7 +88,9 @@ def check_output(folder: Path, inputs: Iterable[Path] = ()) -> bool:
     """Refuse ``folder`` unless it is new, or an audit-batch output to resume; nothing is created.
 
     A folder from before outputs were marked is taken as ours when it holds
-    only audit-batch's own folders.
+    only audit-batch's own folders. Either way the whole tree is checked
+    against ``BATCH_LAYOUT``: a symlink or a file mtqa did not write anywhere
+    in it is refused, before anything is written or deleted there.
 
     Returns:
         Whether the folder exists (a resume).
@@ -78,8 +99,9 @@ def check_output(folder: Path, inputs: Iterable[Path] = ()) -> bool:
         MtqaError: If the folder is something else, holds an input, or cannot be written.
     """
     if _unmarked_batch_output(folder):
+        refuse_foreign_tree(folder, BATCH_LAYOUT)
         return True
-    return check_folder_target(folder, BATCH_KIND, inputs)
+    return check_folder_target(folder, BATCH_KIND, inputs, layout=BATCH_LAYOUT)
 
 
 def _unmarked_batch_output(folder: Path) -> bool:
