@@ -1,4 +1,4 @@
-"""Symlinks never carry audit-batch outside what the user named: a resume never writes or deletes through one."""
+"""Symlinks never carry audit-batch or index build outside what the user named: not in its inputs, not in its output."""
 
 from __future__ import annotations
 
@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from mtqa.batch.jobs import Job, error_result
+from mtqa.archive.stories import archive_files
+from mtqa.batch.jobs import EngineOptions, Job, error_result, read_manifest, run_job
 from mtqa.batch.parquet import BatchWriter
 from mtqa.cli.app import app
 from mtqa.errors import MtqaError
 
 runner = CliRunner()
 
+SECRET = "A private note kept outside the folder: the account password is hunter2.\n"
 STORY = "The council met on Tuesday. It approved the new budget for the harbour. The mayor welcomed the vote.\n"
 
 
@@ -99,3 +101,40 @@ def test_a_clean_output_with_pages_and_staged_files_is_still_resumed(tmp_path: P
         writer.open()
         assert writer.done() == {"a"}
     assert not (out / "pairs" / ".part-0.parquet").exists()
+
+
+def copies_folder(tmp_path: Path) -> Path:
+    (tmp_path / "secret.txt").write_text(SECRET, encoding="utf-8")
+    folder = tmp_path / "copies"
+    folder.mkdir()
+    (folder / "story.txt").write_text(STORY, encoding="utf-8")
+    (folder / "leak.txt").symlink_to(tmp_path / "secret.txt")
+    (folder / "alias.txt").symlink_to(folder / "story.txt")  # stays inside: read
+    return folder
+
+
+def test_a_folder_of_copies_makes_a_symlink_out_of_it_an_error_row_that_reads_nothing(tmp_path: Path) -> None:
+    folder = copies_folder(tmp_path)
+    jobs = {job.id: job for job in read_manifest(folder, with_index=True)}
+    assert sorted(jobs) == ["alias", "leak", "story"]
+    assert jobs["story"].refused is None and jobs["alias"].refused is None
+    assert jobs["leak"].refused is not None and "symlink out of the folder" in jobs["leak"].refused
+    assert "--allow-outside-paths" in jobs["leak"].refused
+    row = run_job(jobs["leak"], EngineOptions())
+    assert row.summary["status"] == "error" and row.html is None
+    assert "hunter2" not in str(row.summary) and "secret" not in str(row.summary)
+    allowed = read_manifest(folder, allow_outside=True, with_index=True)
+    assert all(job.refused is None for job in allowed)
+
+
+def test_an_archive_folder_with_a_symlink_out_of_it_is_refused_naming_the_entry(tmp_path: Path) -> None:
+    folder = copies_folder(tmp_path)
+    with pytest.raises(MtqaError, match=r"leak\.txt: is a symlink out of the archive folder"):
+        archive_files(folder)
+    result = runner.invoke(app, ["index", "build", str(folder), "-o", str(tmp_path / "idx"), "--no-progress"])
+    assert result.exit_code == 2, result.output
+    assert len(result.stderr.strip().splitlines()) == 1 and "leak.txt" in result.stderr
+    assert not (tmp_path / "idx").exists()
+    (folder / "leak.txt").unlink()
+    files = archive_files(folder)
+    assert files is not None and [f.name for f in files] == ["alias.txt", "story.txt"]
