@@ -187,6 +187,36 @@ class BatchWriter:
             return set()
         return set(pd.concat([pd.read_parquet(p, columns=["id"]) for p in parts]).id.astype(str))
 
+    def forget_errors(self, ids: Iterable[str]) -> set[str]:
+        """Remove the error rows of ``ids`` from the output, so that this run audits those copies again.
+
+        A summary part holding such a row is rewritten without it, staged and
+        renamed over the old part; a part left empty is removed with its pairs
+        and flags (an error row has none). A run stopped halfway leaves each
+        row in place or gone (to be audited by the next run), never twice.
+
+        Returns:
+            The ids whose error rows were removed.
+        """
+        wanted, forgotten = set(ids), set()
+        for part in sorted((self.folder / "summary").glob("part-*.parquet")):
+            table = pq.read_table(part)
+            rows = table.select(["id", "status"]).to_pandas()
+            drop = rows.status.eq("error").fillna(False).astype(bool) & rows.id.astype(str).isin(wanted)
+            if not drop.any():
+                continue
+            forgotten.update(rows.id[drop].astype(str))
+            kept = table.filter(pa.array(~drop.to_numpy(dtype=bool)))
+            if kept.num_rows:
+                staged = part.with_name(f".{part.name}")
+                pq.write_table(kept, staged)
+                publish_mode(staged)
+                staged.replace(part)
+            else:  # the summary first: pairs or flags left without it are removed on the next open
+                for table_name in ("summary", "pairs", "flags"):
+                    (self.folder / table_name / part.name).unlink(missing_ok=True)
+        return forgotten
+
     def add(self, result: JobResult) -> None:
         """Buffer one result; write a part when the buffer is full."""
         self._buffer.append(result)
