@@ -8,6 +8,10 @@
   ``.mtqa-output``, naming what wrote it. Anything else that exists (a file,
   ``.``, a folder with other content, an input) is refused, and every byte of
   it stays in place. mtqa removes only the files it wrote, by name.
+- A folder output with sub-folders (audit-batch's) is checked as a whole tree
+  against its ``Layout`` before it is resumed: a symlink, a special file or a
+  name mtqa does not write anywhere in it is refused, so a resume never writes
+  or deletes through a link nor touches a file a user put there.
 - Targets are checked before an audit starts, so a bad or read-only ``-o``
   fails at once, not after minutes of work.
 """
@@ -15,16 +19,20 @@
 from __future__ import annotations
 
 import contextlib
+import fnmatch
 import json
 import os
 import stat
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from mtqa.errors import MtqaError
 
 MARKER = ".mtqa-output"
+# What a folder output may hold: a glob pattern of names, mapped to None for a
+# plain file or to the layout of a sub-folder. The marker is always allowed.
+Layout = Mapping[str, "Layout | None"]
 
 
 def publish_mode(path: Path) -> None:
@@ -99,7 +107,11 @@ def check_file_target(target: Path, inputs: Iterable[Path] = ()) -> None:
 
 
 def check_folder_target(
-    target: Path, kind: str, inputs: Iterable[Path] = (), owned: Iterable[str] | None = None
+    target: Path,
+    kind: str,
+    inputs: Iterable[Path] = (),
+    owned: Iterable[str] | None = None,
+    layout: Layout | None = None,
 ) -> bool:
     """Refuse ``target`` as a folder output unless it is new, or a folder that mtqa wrote as ``kind``.
 
@@ -110,6 +122,8 @@ def check_folder_target(
         inputs: The command's input files; none may be the folder or lie inside it.
         owned: The names of the files this kind of output holds; when given,
             a folder of ours holding anything else is refused (a user added it).
+        layout: For an output with sub-folders, the whole tree it may hold;
+            when given, anything else in the tree, or any symlink, is refused.
 
     Returns:
         Whether the folder exists already (and is mtqa's own).
@@ -140,6 +154,8 @@ def check_folder_target(
         raise MtqaError(f"{target}: holds mtqa {written_by} output, not {kind}; give another folder")
     elif owned is not None:
         _refuse_foreign(target, owned)
+    if layout is not None:
+        refuse_foreign_tree(target, layout)
     _check_writable(target, target)
     return True
 
@@ -169,6 +185,44 @@ def _refuse_foreign(folder: Path, owned: Iterable[str]) -> None:
         raise MtqaError(
             f"{folder}: holds files mtqa did not write ({', '.join(sorted(foreign)[:3])}); "
             "give a new folder (mtqa replaces only its own output)"
+        )
+
+
+def refuse_foreign_tree(folder: Path, layout: Layout) -> None:
+    """Refuse ``folder`` if anything in its tree is not what ``layout`` allows, a symlink included.
+
+    Nothing is followed: a symlink is refused wherever it lies, and so is a
+    special file, a file where a folder belongs, or a name of no pattern.
+
+    Raises:
+        MtqaError: Naming the first few entries mtqa did not write.
+    """
+    foreign: list[str] = []
+
+    def walk(current: Path, allowed: Layout, shown: str) -> None:
+        with os.scandir(current) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                name = f"{shown}{entry.name}"
+                pattern = next((p for p in allowed if fnmatch.fnmatchcase(entry.name, p)), None)
+                inner = allowed[pattern] if pattern is not None else None
+                if pattern is None or entry.is_symlink():
+                    foreign.append(name)
+                elif inner is None:
+                    if not entry.is_file(follow_symlinks=False):
+                        foreign.append(name)
+                elif entry.is_dir(follow_symlinks=False):
+                    walk(Path(entry.path), inner, f"{name}/")
+                else:
+                    foreign.append(name)
+
+    try:
+        walk(folder, {MARKER: None, **layout}, "")
+    except OSError as error:
+        raise MtqaError(f"{folder}: cannot be read: {error.strerror}") from error
+    if foreign:
+        raise MtqaError(
+            f"{folder}: holds files mtqa did not write or symlinks ({', '.join(foreign[:3])}); "
+            "give a new folder (mtqa writes only into its own output, never through a link)"
         )
 
 

@@ -51,7 +51,7 @@ def test_html_on_a_finished_output_writes_the_missing_pages_without_touching_the
     run_batch(manifest, output, cache, "--workers", "2")
     assert not (output / "html").exists()  # no pages without --html
     before = read_table(output, "summary")
-    stderr = run_batch(manifest, output, cache, "--workers", "2", "--html")
+    stderr = run_batch(manifest, output, cache, "--workers", "2", "--html", "--no-retry-errors")
     assert "0 copies audited" in stderr and "pages written for 5 copies audited earlier" in stderr
     assert sorted(p.name for p in (output / "html" / "copies").iterdir()) == sorted(
         f"{r[0]}.html" for r in ROWS if r[0] not in ("missing", "empty")
@@ -78,3 +78,19 @@ def test_the_index_escapes_ids_and_errors() -> None:
     )
     page = render_index(summary, {page_name(evil)})
     assert "<img" not in page and page.count("&lt;img src=x onerror=alert(1)&gt;") >= 3
+
+
+def test_the_index_counts_copies_without_a_source_apart_from_errors() -> None:
+    summary = pd.DataFrame(
+        [
+            {"id": "ok", "status": "ok", "error": None, "coverage": 0.9, "mean_quality": 0.8, "verdict": "faithful"},
+            {"id": "gone", "status": "error", "error": "no such file", "coverage": None, "mean_quality": None},
+            {"id": "new-1", "status": "no_source", "error": None, "coverage": None, "mean_quality": None},
+            {"id": "new-2", "status": "no_source", "error": None, "coverage": None, "mean_quality": None},
+        ]
+    )
+    page = render_index(summary, set())
+    assert "4 copies, 1 audited, 2 with no source found in the index, 1 with errors." in page
+    assert "3 with errors" not in page
+    assert page.count('<tr class="no_source">') == 2
+    assert "1 copies, 1 audited, 0 with errors." in render_index(summary.iloc[:1], set())

@@ -280,7 +280,9 @@ def test_the_library_runs_and_resumes_a_batch_without_the_command_line(tmp_path:
     assert seen[-1] == (2, 2) and first.index is None
     resumed: list[tuple[int, int]] = []
     again = run_batch(path, tmp_path / "out", EngineOptions(), on_resume=lambda *r: resumed.append(r))
-    assert (again.resumed, again.audited) == (2, 0) and resumed == [(2, 2)]
+    assert (again.resumed, again.audited, again.retried) == (1, 1, 1) and resumed == [(1, 2, 1)]  # "gone" retried
+    kept = run_batch(path, tmp_path / "out", EngineOptions(), retry_errors=False)
+    assert (kept.resumed, kept.audited, kept.retried) == (2, 0, 0)
     with pytest.raises(MtqaError, match="unknown engine"):
         run_batch(path, tmp_path / "other", EngineOptions(), engine="spark")
     assert not (tmp_path / "other").exists()

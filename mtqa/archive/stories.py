@@ -55,9 +55,13 @@ def read_archive(path: Path, encoding: str = "utf-8", input_format: str = "auto"
 def archive_files(path: Path) -> list[Path] | None:
     """The story files of a folder archive, in name order, or None when ``path`` is a table.
 
+    A symlink that stays inside the folder is followed; one that leads out
+    of it is refused, so that an archive never brings a file from elsewhere
+    into the index (where ``mtqa find`` would show its text).
+
     Raises:
         MtqaError: If the archive is missing or of no known kind, holds no
-            story, or two files share an id.
+            story or a symlink out of the folder, or two files share an id.
     """
     if not path.exists():
         raise MtqaError(f"{path}: no such archive")
@@ -66,7 +70,11 @@ def archive_files(path: Path) -> list[Path] | None:
             return None
         raise MtqaError(f"{path}: an archive is a folder of .txt/.html files or a .csv, .parquet or .jsonl table")
     # absolute, so that a worker in another folder (a Dask cluster's) reads the same files
-    files = sorted(p for p in path.resolve().iterdir() if p.suffix.lower() in STORY_SUFFIXES and p.is_file())
+    folder = path.resolve()
+    files = sorted(p for p in folder.iterdir() if p.suffix.lower() in STORY_SUFFIXES and p.is_file())
+    for file in files:
+        if not file.resolve().is_relative_to(folder):
+            raise MtqaError(f"{file}: is a symlink out of the archive folder {path}; copy the story in instead")
     if not files:
         raise MtqaError(f"{path}: holds no story")
     for file in files:

@@ -138,7 +138,9 @@ def read_manifest(path: Path, allow_outside: bool = False, with_index: bool = Fa
     With an index (``with_index``), the ``original`` column may be left out,
     or a row's original left empty: that copy's original is found in the
     index. ``path`` may then also be a folder of copies (``.txt``/``.html``),
-    each one's id its file name without the extension.
+    each one's id its file name without the extension. A symlink in the
+    folder is followed only when it stays inside; one that leads out of it
+    is an error row, as a manifest path outside its folder is.
 
     Raises:
         MtqaError: If the manifest cannot be read or parsed (an unterminated
@@ -146,13 +148,7 @@ def read_manifest(path: Path, allow_outside: bool = False, with_index: bool = Fa
             no rows, or repeats an id.
     """
     if with_index and path.is_dir():
-        copies = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".txt", ".html", ".htm"))
-        if not copies:
-            raise MtqaError(f"{path}: holds no .txt or .html copy")
-        ids = [p.stem for p in copies]
-        if len(set(ids)) < len(ids):
-            raise MtqaError(f"{path}: two copies share a name without their extension; rename one")
-        return [Job(p.stem, None, p.resolve()) for p in copies]
+        return _folder_jobs(path, allow_outside)
     text = read_text(path, max_bytes=50_000_000)
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
@@ -191,6 +187,26 @@ def read_manifest(path: Path, allow_outside: bool = False, with_index: bool = Fa
         jobs.append(Job(job_id, original, copy, refused))
     if not jobs:
         raise MtqaError(f"{path}: the manifest has no rows")
+    return jobs
+
+
+def _folder_jobs(folder: Path, allow_outside: bool) -> list[Job]:
+    """The jobs of a folder of copies: one per ``.txt``/``.html`` file, a symlink out of the folder refused."""
+    base = folder.resolve()
+    copies = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in (".txt", ".html", ".htm"))
+    if not copies:
+        raise MtqaError(f"{folder}: holds no .txt or .html copy")
+    ids = [p.stem for p in copies]
+    if len(set(ids)) < len(ids):
+        raise MtqaError(f"{folder}: two copies share a name without their extension; rename one")
+    jobs = []
+    for copy in copies:
+        target = copy.resolve()
+        if allow_outside or target.is_relative_to(base):
+            jobs.append(Job(copy.stem, None, target))
+        else:  # the link's own path, so that the summary does not publish where it leads
+            message = f"{copy} is a symlink out of the folder {base}; pass --allow-outside-paths to audit it"
+            jobs.append(Job(copy.stem, None, base / copy.name, message))
     return jobs
 
 

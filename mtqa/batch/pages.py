@@ -115,7 +115,10 @@ def render_index(summary: pd.DataFrame, pages: set[str]) -> str:
     """The index page: one row per copy, lowest coverage first, linked to its page when there is one."""
     keys = [c for c in ("coverage", "mean_quality") if c in summary]
     rows = summary.sort_values(keys, na_position="last", kind="stable") if keys else summary
-    ok = int((rows.status == "ok").sum()) if len(rows) else 0
+    counts = rows.status.value_counts() if len(rows) else pd.Series(dtype=int)
+    ok, errors, no_source = (int(counts.get(status, 0)) for status in ("ok", "error", "no_source"))
+    # a copy whose story the index lacks is an answer, not a failure: it is counted apart from the errors
+    unsourced = f", {no_source} with no source found in the index" if no_source else ""
     head = "".join(
         f'<th scope="col" data-type="{"number" if pattern else "text"}">{escape(label)}</th>'
         for _, label, pattern in INDEX_COLUMNS
@@ -123,7 +126,7 @@ def render_index(summary: pd.DataFrame, pages: set[str]) -> str:
     body = "".join(_index_row(row, pages) for row in rows.to_dict("records"))
     title = "mtqa audit-batch"
     content = (
-        f"<h1>{title}</h1><p>{len(rows)} copies, {ok} audited, {len(rows) - ok} with errors. "
+        f"<h1>{title}</h1><p>{len(rows)} copies, {ok} audited{unsourced}, {errors} with errors. "
         'Sorted by coverage, lowest first; click a heading to sort by it. <span class="muted">Coverage is the share '
         "of the original's sentences the copy renders; quality is the chance a professional rater finds no error."
         f'</span></p><table id="copies"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
@@ -147,6 +150,8 @@ def _index_row(row: dict[Any, Any], pages: set[str]) -> str:
             cells.append(f'<td data-value="{shown}" title="{escape(path)}">{shown}</td>')
         elif column == "verdict":
             shown = escape(str(row.get("error") or "")) if row.get("status") == "error" else escape(str(value or ""))
+            if row.get("status") == "no_source":
+                shown = "no source found in the index"
             cells.append(f'<td data-value="{shown}">{shown}</td>')
         else:
             number = "" if missing else str(value)

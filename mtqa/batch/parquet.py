@@ -30,7 +30,15 @@ import pyarrow.parquet as pq
 
 from mtqa.batch.jobs import JobResult
 from mtqa.errors import MtqaError
-from mtqa.outputs import MARKER, check_folder_target, marker_kind, publish_mode, write_marker
+from mtqa.outputs import (
+    MARKER,
+    Layout,
+    check_folder_target,
+    marker_kind,
+    publish_mode,
+    refuse_foreign_tree,
+    write_marker,
+)
 from mtqa.types import LABELS
 
 TABLES = ("pairs", "flags", "summary")
@@ -38,6 +46,17 @@ BATCH_KIND = "audit-batch"
 LOCK = ".mtqa-lock"
 # What an audit-batch folder holds besides its marker and lock (html/ with --html).
 BATCH_ENTRIES = (*TABLES, "html")
+# The whole tree an audit-batch folder may hold, checked before a resume writes
+# or deletes anything in it: the lock, the tables' parts (and parts being
+# staged), the pages, and the temporary files of ``write_text_atomic``.
+_STAGED = ".mtqa-*"
+_PARTS: Layout = {"part-*.parquet": None, ".part-*": None}
+BATCH_LAYOUT: Layout = {
+    LOCK: None,
+    _STAGED: None,
+    **dict.fromkeys(TABLES, _PARTS),
+    "html": {"index.html": None, _STAGED: None, "copies": {"*.html": None, _STAGED: None}},
+}
 _IDS = pa.list_(pa.int64())
 PART_SCHEMAS = {
     "pairs": pa.schema(
@@ -69,7 +88,9 @@ def check_output(folder: Path, inputs: Iterable[Path] = ()) -> bool:
     """Refuse ``folder`` unless it is new, or an audit-batch output to resume; nothing is created.
 
     A folder from before outputs were marked is taken as ours when it holds
-    only audit-batch's own folders.
+    only audit-batch's own folders. Either way the whole tree is checked
+    against ``BATCH_LAYOUT``: a symlink or a file mtqa did not write anywhere
+    in it is refused, before anything is written or deleted there.
 
     Returns:
         Whether the folder exists (a resume).
@@ -78,8 +99,9 @@ def check_output(folder: Path, inputs: Iterable[Path] = ()) -> bool:
         MtqaError: If the folder is something else, holds an input, or cannot be written.
     """
     if _unmarked_batch_output(folder):
+        refuse_foreign_tree(folder, BATCH_LAYOUT)
         return True
-    return check_folder_target(folder, BATCH_KIND, inputs)
+    return check_folder_target(folder, BATCH_KIND, inputs, layout=BATCH_LAYOUT)
 
 
 def _unmarked_batch_output(folder: Path) -> bool:
@@ -164,6 +186,36 @@ class BatchWriter:
         if not parts:
             return set()
         return set(pd.concat([pd.read_parquet(p, columns=["id"]) for p in parts]).id.astype(str))
+
+    def forget_errors(self, ids: Iterable[str]) -> set[str]:
+        """Remove the error rows of ``ids`` from the output, so that this run audits those copies again.
+
+        A summary part holding such a row is rewritten without it, staged and
+        renamed over the old part; a part left empty is removed with its pairs
+        and flags (an error row has none). A run stopped halfway leaves each
+        row in place or gone (to be audited by the next run), never twice.
+
+        Returns:
+            The ids whose error rows were removed.
+        """
+        wanted, forgotten = set(ids), set()
+        for part in sorted((self.folder / "summary").glob("part-*.parquet")):
+            table = pq.read_table(part)
+            rows = table.select(["id", "status"]).to_pandas()
+            drop = rows.status.eq("error").fillna(False).astype(bool) & rows.id.astype(str).isin(wanted)
+            if not drop.any():
+                continue
+            forgotten.update(rows.id[drop].astype(str))
+            kept = table.filter(pa.array(~drop.to_numpy(dtype=bool)))
+            if kept.num_rows:
+                staged = part.with_name(f".{part.name}")
+                pq.write_table(kept, staged)
+                publish_mode(staged)
+                staged.replace(part)
+            else:  # the summary first: pairs or flags left without it are removed on the next open
+                for table_name in ("summary", "pairs", "flags"):
+                    (self.folder / table_name / part.name).unlink(missing_ok=True)
+        return forgotten
 
     def add(self, result: JobResult) -> None:
         """Buffer one result; write a part when the buffer is full."""

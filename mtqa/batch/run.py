@@ -31,6 +31,7 @@ class BatchOutcome:
     Attributes:
         copies: Copies in the manifest.
         resumed: Copies an earlier run had finished (skipped).
+        retried: Error rows of an earlier run audited again (among ``audited``).
         audited: Copies audited by this run; ``errors`` of them are error rows.
         seconds: Wall time of the audits.
         workers: Worker processes (or Dask workers' jobs) used.
@@ -48,6 +49,7 @@ class BatchOutcome:
     events: PoolEvents = field(default_factory=PoolEvents)
     index: Path | None = None
     repainted: int = 0
+    retried: int = 0
 
     @property
     def rate(self) -> float:
@@ -64,8 +66,9 @@ def run_batch(
     engine: str = "local",
     scheduler: str | None = None,
     allow_outside: bool = False,
+    retry_errors: bool = True,
     progress: Callable[[int, int], None] | None = None,
-    on_resume: Callable[[int, int], None] | None = None,
+    on_resume: Callable[[int, int, int], None] | None = None,
 ) -> BatchOutcome:
     """Audit every row of ``manifest`` into the Parquet dataset ``output``.
 
@@ -78,8 +81,11 @@ def run_batch(
         engine: ``"local"`` (processes) or ``"dask"`` (needs ``scheduler``).
         scheduler: The Dask scheduler's address.
         allow_outside: Audit manifest paths outside the manifest's folder.
+        retry_errors: Audit again the copies an earlier run left as error rows
+            (a file since created, an option since given); False keeps them.
         progress: Called with (finished, total) after each copy.
-        on_resume: Called with (done before, copies) when an earlier run is resumed.
+        on_resume: Called with (done before and kept, copies, error rows retried)
+            when an earlier run is resumed.
 
     Returns:
         What the run did.
@@ -106,6 +112,7 @@ def run_batch(
     with BatchWriter(output) as writer:
         writer.open(inputs=[manifest])
         pages = PageWriter(output) if options.html else None
+        retried = writer.forget_errors(job.id for job in jobs) if retry_errors else set()
         done = writer.done()
         todo = [job for job in jobs if job.id not in done]
         # copies audited by an earlier run without --html get their pages now (from the result cache if warm)
@@ -113,8 +120,8 @@ def run_batch(
         cores = os.cpu_count() or 1
         count = min(workers or cores, max(len(todo) + len(repaint), 1))
         options = dataclasses.replace(options, threads=max(1, cores // count))
-        if done and on_resume is not None:
-            on_resume(len(done), len(jobs))
+        if (done or retried) and on_resume is not None:
+            on_resume(len(done), len(jobs), len(retried))
         started, errors, finished, events = time.perf_counter(), 0, 0, PoolEvents()
 
         def record(result: JobResult) -> None:
@@ -137,4 +144,6 @@ def run_batch(
         writer.flush()
         seconds = time.perf_counter() - started
         index = pages.write_index(read_table(output, "summary")) if pages is not None else None
-    return BatchOutcome(len(jobs), len(done), len(todo), errors, seconds, count, events, index, len(repaint))
+    return BatchOutcome(
+        len(jobs), len(done), len(todo), errors, seconds, count, events, index, len(repaint), len(retried)
+    )

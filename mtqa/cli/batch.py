@@ -61,6 +61,14 @@ def audit_batch(
             help="Audit manifest paths that lie outside the manifest's folder (refused by default, as error rows).",
         ),
     ] = False,
+    retry_errors: Annotated[
+        bool,
+        typer.Option(
+            "--retry-errors/--no-retry-errors",
+            help="On a resume, audit again the copies an earlier run left as error rows "
+            "(a file since created, an option since given).",
+        ),
+    ] = True,
     html: Annotated[
         bool,
         typer.Option(
@@ -81,7 +89,8 @@ def audit_batch(
 ) -> None:
     """Audit every (original, copy) row of MANIFEST; results stream to OUTPUT/{pairs,flags,summary}/.
 
-    A re-run with the same OUTPUT skips the copies already done. A bad row (a
+    A re-run with the same OUTPUT skips the copies already done, and audits
+    again those left as error rows unless --no-retry-errors. A bad row (a
     missing file, an empty text, a path outside the manifest's folder, a text
     that breaks the audit) is recorded in the summary with its error and does
     not stop the batch, and neither does a worker process that dies.
@@ -102,8 +111,9 @@ def audit_batch(
         index=index.resolve() if index is not None else None,
     )
 
-    def resuming(done: int, copies: int) -> None:
-        typer.echo(f"mtqa: resuming: {done} of {copies} copies already in {visible(str(output))}", err=True)
+    def resuming(done: int, copies: int, retried: int) -> None:
+        again = f"; retrying {retried} error row{'s' if retried != 1 else ''}" if retried else ""
+        typer.echo(f"mtqa: resuming: {done} of {copies} copies already in {visible(str(output))}{again}", err=True)
 
     with progress_bar(progress, "auditing", "pairs") as callback:
         outcome = run_batch(
@@ -114,6 +124,7 @@ def audit_batch(
             engine=engine.value,
             scheduler=scheduler,
             allow_outside=allow_outside_paths,
+            retry_errors=retry_errors,
             progress=callback,
             on_resume=resuming,
         )
