@@ -5,21 +5,20 @@ buttons, related links and comments. trafilatura (a kept library) finds the
 article's title and body and drops the rest; mtqa does no HTML parsing of its
 own. The article's blocks (headline, paragraphs, list items) become
 paragraphs separated by a blank line, as in mtqa's plain-text inputs, so a
-page audits as its article text would.
+page audits as its article text would. The date is the one the page's
+metadata states, never a year guessed from its text.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from datetime import date
 from importlib.metadata import version
 from typing import Any
 
 from mtqa.errors import MtqaError
 
 INPUT_FORMATS = ("auto", "text", "html")
-# A page opens with markup; a news text never does.
-_MARKUP = re.compile(r"<(?:!doctype\s+html|html|head|body|article|main|div|p|h1)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -29,7 +28,7 @@ class Extraction:
     Attributes:
         text: Headline and body, one paragraph per block, blank lines between.
         title: The page's title (from its metadata or headline), if found.
-        date: The publication date as trafilatura reads it (YYYY-MM-DD), if found.
+        date: The publication date the page's metadata states (YYYY-MM-DD), if any.
         extractor: The tool and its version.
     """
 
@@ -41,12 +40,6 @@ class Extraction:
     def record(self) -> dict[str, Any]:
         """What a report keeps of the extraction."""
         return {"format": "html", "extractor": self.extractor, "title": self.title, "date": self.date}
-
-
-def looks_like_html(text: str) -> bool:
-    """Whether ``text`` is a web page rather than plain text: it opens with markup."""
-    start = text.lstrip("\ufeff \t\r\n")
-    return start.startswith("<") and _MARKUP.search(start[:2000]) is not None
 
 
 def extract_article(page: str, source: str) -> Extraction:
@@ -70,6 +63,8 @@ def extract_article(page: str, source: str) -> Extraction:
         include_images=False,
         favor_precision=True,
         deduplicate=False,
+        # the date the page's metadata states, not a year found in its text
+        date_extraction_params={"extensive_search": False, "original_date": True, "max_date": date.today().isoformat()},
     )
     body = (getattr(found, "text", None) or "") if found is not None else ""
     paragraphs = [p for p in (" ".join(line.split()) for line in body.splitlines()) if p]

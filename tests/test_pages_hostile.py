@@ -1,0 +1,67 @@
+"""Hostile and odd pages: each ends in bounded time with its article or one line and exit 2.
+
+Issue 24's pages: a page built to make parsing run for minutes, a bare SVG,
+an invalid character reference, a wire text that opens with a tag-like
+credit, and a date guessed from a year in the body.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from mtqa.inputs import read_story
+from mtqa.pages.detect import looks_like_html
+from mtqa.pages.extract import extract_article
+
+PARAGRAPHS = [
+    "The river rose two meters overnight and broke through the embankment near the old mill.",
+    "Officials said about 900 people had left their homes, and shelters in three villages were full.",
+    "The regional governor promised aid by Wednesday and asked residents to stay away from the banks.",
+]
+
+
+def page(body: str = "", head: str = "", article_attributes: str = "") -> str:
+    """A small news page: a headline and three paragraphs, with ``body`` after them."""
+    paragraphs = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (
+        f"<!doctype html><html><head><title>River floods</title>{head}</head><body>"
+        f"<nav><a href='/'>Home</a></nav><article{article_attributes}><h1>River floods</h1>{paragraphs}{body}"
+        "</article><footer>Copyright</footer></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "is_page"),
+    [
+        ("<!doctype html><p>Hello.</p>", True),
+        ("\ufeff\n  <html><body><p>Hello.</p></body></html>", True),
+        ('<?xml version="1.0"?>\n<!-- saved -->\n<html><body></body></html>', True),
+        ("<!-- saved from url=(0014)about:internet -->\n<HEAD><TITLE>x</TITLE></HEAD>", True),
+        ("<meta charset='utf-8'><title>x</title><p>Hello.</p>", True),
+        ("<svg xmlns='http://www.w3.org/2000/svg'/>", True),
+        ("<Reuters> Flood kills 38\n\n<p> DHAKA (Reuters) - Floods killed 38 people.", False),
+        ("<p>DHAKA (Reuters) - Floods killed 38 people.</p>", False),
+        ("<3 is what fans wrote under the minister's post.", False),
+        ("<!-- an unclosed comment and then <html>", False),
+        ("Floods killed 38 people. <html> was in the caption.", False),
+    ],
+)
+def test_a_page_opens_with_document_markup(text: str, is_page: bool) -> None:
+    assert looks_like_html(text) is is_page
+
+
+def test_a_text_that_opens_with_a_tag_like_credit_is_read_as_it_is(tmp_path: Path) -> None:
+    text = "<Reuters> River floods\n\n<p> " + "\n\n".join(PARAGRAPHS) + "\n"
+    path = tmp_path / "copy.txt"
+    path.write_text(text, encoding="utf-8")
+    assert read_story(path) == read_story(path, input_format="text")
+    assert read_story(path).text == text
+
+
+def test_the_date_is_the_metadata_date_never_a_year_in_the_text() -> None:
+    dated = "On March 12, 2019 the council met; the bridge, built in 1998, was mended on 4 May 2021."
+    assert extract_article(page(f"<p>{dated}</p>"), "page.html").date is None
+    meta = "<meta property='article:published_time' content='2024-05-06T10:00:00Z'>"
+    assert extract_article(page(f"<p>{dated}</p>", head=meta), "page.html").date == "2024-05-06"
