@@ -14,6 +14,7 @@ import pytest
 from mtqa.inputs import read_story
 from mtqa.pages.detect import looks_like_html
 from mtqa.pages.extract import extract_article
+from mtqa.pages.references import drop_invalid_references
 
 PARAGRAPHS = [
     "The river rose two meters overnight and broke through the embankment near the old mill.",
@@ -65,3 +66,20 @@ def test_the_date_is_the_metadata_date_never_a_year_in_the_text() -> None:
     assert extract_article(page(f"<p>{dated}</p>"), "page.html").date is None
     meta = "<meta property='article:published_time' content='2024-05-06T10:00:00Z'>"
     assert extract_article(page(f"<p>{dated}</p>", head=meta), "page.html").date == "2024-05-06"
+
+
+@pytest.mark.parametrize(
+    "reference", ["&#1;", "&#0;", "&#xFFFF;", "&#xfffe;", "&#xD800;", "&#1114112;", "&#x1", "&#" + "9" * 5000 + ";"]
+)
+def test_an_invalid_character_reference_is_dropped_and_the_article_kept(reference: str, tmp_path: Path) -> None:
+    hostile = page().replace("two meters", f"two {reference}meters")
+    path = tmp_path / "page.html"
+    path.write_text(hostile, encoding="utf-8")
+    story = read_story(path)
+    assert story.text.split("\n\n") == ["River floods", *PARAGRAPHS]
+
+
+def test_valid_character_references_are_kept() -> None:
+    kept = "&#65; &#x41; &#0065; &#9; &#xE9; &#x1F600; &#128512; &amp; &#150;"
+    assert drop_invalid_references(kept) == kept
+    assert drop_invalid_references("a&#1;b&#x0;c&#xD800;d") == "abcd"

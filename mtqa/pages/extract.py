@@ -5,8 +5,11 @@ buttons, related links and comments. trafilatura (a kept library) finds the
 article's title and body and drops the rest; mtqa does no HTML parsing of its
 own. The article's blocks (headline, paragraphs, list items) become
 paragraphs separated by a blank line, as in mtqa's plain-text inputs, so a
-page audits as its article text would. The date is the one the page's
-metadata states, never a year guessed from its text.
+page audits as its article text would.
+
+Before trafilatura sees a page, references to characters no HTML tree can
+hold are dropped (``references``). The date is the one the page's metadata
+states, never a year guessed from its text.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from importlib.metadata import version
 from typing import Any
 
 from mtqa.errors import MtqaError
+from mtqa.pages.references import drop_invalid_references
 
 INPUT_FORMATS = ("auto", "text", "html")
 
@@ -55,7 +59,7 @@ def extract_article(page: str, source: str) -> Extraction:
     import trafilatura
 
     found = trafilatura.bare_extraction(
-        page,
+        drop_invalid_references(page),
         with_metadata=True,
         include_comments=False,
         include_tables=False,
