@@ -7,13 +7,19 @@ credit, and a date guessed from a year in the body.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from mtqa.errors import MtqaError
 from mtqa.inputs import read_story
 from mtqa.pages.detect import looks_like_html
 from mtqa.pages.extract import extract_article
+from mtqa.pages.limits import MAX_CHILDREN, MAX_DEPTH, MAX_ELEMENTS, MAX_TAG_ATTRIBUTES
 from mtqa.pages.references import drop_invalid_references
 
 PARAGRAPHS = [
@@ -21,6 +27,9 @@ PARAGRAPHS = [
     "Officials said about 900 people had left their homes, and shelters in three villages were full.",
     "The regional governor promised aid by Wednesday and asked residents to stay away from the banks.",
 ]
+# Far above the extraction time of any page mtqa accepts (a few seconds at the limits),
+# far below the minutes the hostile pages took before they were refused.
+BOUND_S = 60
 
 
 def page(body: str = "", head: str = "", article_attributes: str = "") -> str:
@@ -30,6 +39,16 @@ def page(body: str = "", head: str = "", article_attributes: str = "") -> str:
         f"<!doctype html><html><head><title>River floods</title>{head}</head><body>"
         f"<nav><a href='/'>Home</a></nav><article{article_attributes}><h1>River floods</h1>{paragraphs}{body}"
         "</article><footer>Copyright</footer></body></html>"
+    )
+
+
+def run_mtqa(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "mtqa", *args],
+        capture_output=True,
+        text=True,
+        timeout=BOUND_S,
+        env={**os.environ, "NO_COLOR": "1"},
     )
 
 
@@ -83,3 +102,63 @@ def test_valid_character_references_are_kept() -> None:
     kept = "&#65; &#x41; &#0065; &#9; &#xE9; &#x1F600; &#128512; &amp; &#150;"
     assert drop_invalid_references(kept) == kept
     assert drop_invalid_references("a&#1;b&#x0;c&#xD800;d") == "abcd"
+
+
+@pytest.mark.parametrize(
+    ("name", "hostile", "message"),
+    [
+        # 2.3 MB: the article tag's 200,000 attributes parsed for 11 minutes
+        ("attributes", page(article_attributes=" " + " ".join(f"data-a{i}='x'" for i in range(200_000))), "attributes"),
+        # 3.6 MB: 300,000 tiny paragraphs ran for over 5 minutes
+        ("paragraphs", page("<p>w.</p>" * 300_000), f"over {MAX_ELEMENTS:,} elements"),
+    ],
+)
+def test_a_page_built_to_parse_for_minutes_is_one_line_and_exit_2_at_once(
+    tmp_path: Path, name: str, hostile: str, message: str
+) -> None:
+    path = tmp_path / f"{name}.html"
+    path.write_text(hostile, encoding="utf-8")
+    result = run_mtqa("audit", str(path), str(path))  # TimeoutExpired past BOUND_S
+    assert result.returncode == 2
+    [line] = result.stderr.strip().splitlines()
+    assert line.startswith(f"mtqa: error: {path}: ") and message in line
+
+
+@pytest.mark.parametrize(
+    ("name", "body"),
+    [
+        # the shapes that cost the extractor most, each at its limits: about 3 s each
+        ("inline", ("<p>" + "<span>w</span> " * (MAX_CHILDREN - 5) + "</p>") * (MAX_ELEMENTS // MAX_CHILDREN - 1)),
+        ("nested", ("<div>" * (MAX_DEPTH - 5) + "w" + "</div>" * (MAX_DEPTH - 5)) * (MAX_ELEMENTS // MAX_DEPTH - 10)),
+    ],
+)
+def test_a_page_within_the_limits_is_extracted_in_bounded_time(name: str, body: str) -> None:
+    start = time.perf_counter()
+    article = extract_article(page(body), name)
+    assert time.perf_counter() - start < BOUND_S
+    assert article.text.startswith("River floods\n\n" + PARAGRAPHS[0])
+
+
+@pytest.mark.parametrize(
+    ("hostile", "message"),
+    [
+        (page(article_attributes=" " + " ".join(f"a{i}" for i in range(MAX_TAG_ATTRIBUTES + 1))), "attributes"),
+        # slashes separate attributes as spaces do, and a quoted value needs nothing after it
+        (page(article_attributes=" a='x'" + "".join(f"/b{i}" for i in range(MAX_TAG_ATTRIBUTES))), "attributes"),
+        (page(article_attributes=" a='x'" + "".join(f'b{i}="y"' for i in range(MAX_TAG_ATTRIBUTES))), "attributes"),
+        (page("<div>" * (MAX_DEPTH + 1) + "w" + "</div>" * (MAX_DEPTH + 1)), f"over {MAX_DEPTH} levels"),
+        # libxml2 drops everything past 255 levels without a word; that must not pass as an article
+        (page("<div>" * 300 + "w" + "</div>" * 300), f"over {MAX_DEPTH} levels"),
+        (page("<ul>" + "<li>w</li>" * (MAX_CHILDREN + 1) + "</ul>"), f"over {MAX_CHILDREN:,} children"),
+    ],
+)
+def test_a_page_over_a_limit_is_refused_with_the_limit_named(hostile: str, message: str) -> None:
+    with pytest.raises(MtqaError, match=message) as refused:
+        extract_article(hostile, "page.html")
+    assert "\n" not in str(refused.value)
+
+
+def test_scripts_styles_and_comments_are_not_counted_as_tags() -> None:
+    markup = "<b x y z>" * MAX_ELEMENTS
+    head = f"<script>var t = '{markup}';</script><style>/* {markup} */</style><!-- {markup} -->"
+    assert extract_article(page(head=head), "page.html").text.startswith("River floods")

@@ -1,14 +1,15 @@
-"""Extract the article of a saved web page with trafilatura, and tell a page from plain text.
+"""Extract the article of a saved web page with trafilatura.
 
 A content farm's page wraps the copied story in navigation, ads, share
 buttons, related links and comments. trafilatura (a kept library) finds the
-article's title and body and drops the rest; mtqa does no HTML parsing of its
-own. The article's blocks (headline, paragraphs, list items) become
-paragraphs separated by a blank line, as in mtqa's plain-text inputs, so a
-page audits as its article text would.
+article's title and body and drops the rest; mtqa parses no HTML of its own
+(it only counts a page's tags first). The article's blocks (headline,
+paragraphs, list items) become paragraphs separated by a blank line, as in
+mtqa's plain-text inputs, so a page audits as its article text would.
 
 Before trafilatura sees a page, references to characters no HTML tree can
-hold are dropped (``references``). The date is the one the page's metadata
+hold are dropped (``references``) and a page built to make parsing run for
+minutes is refused (``limits``). The date is the one the page's metadata
 states, never a year guessed from its text.
 """
 
@@ -20,6 +21,7 @@ from importlib.metadata import version
 from typing import Any
 
 from mtqa.errors import MtqaError
+from mtqa.pages.limits import check_markup, check_tree
 from mtqa.pages.references import drop_invalid_references
 
 INPUT_FORMATS = ("auto", "text", "html")
@@ -54,12 +56,19 @@ def extract_article(page: str, source: str) -> Extraction:
         source: The page's name, for the error message.
 
     Raises:
-        MtqaError: If the page holds no article text.
+        MtqaError: If the page holds no article text, or is built to make
+            parsing run for minutes (see ``mtqa.pages.limits``).
     """
     import trafilatura
 
+    page = drop_invalid_references(page)
+    check_markup(page, source)
+    tree = trafilatura.load_html(page)
+    if tree is None:
+        raise MtqaError(f"{source}: no article text found in the web page")
+    check_tree(tree.getroottree().getroot(), source)
     found = trafilatura.bare_extraction(
-        drop_invalid_references(page),
+        tree,
         with_metadata=True,
         include_comments=False,
         include_tables=False,
