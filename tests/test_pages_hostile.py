@@ -14,11 +14,15 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from mtqa.cli.app import app
 from mtqa.errors import MtqaError
 from mtqa.inputs import read_story
 from mtqa.pages.detect import looks_like_html
-from mtqa.pages.extract import extract_article
+from mtqa.pages.extract import Extraction, extract_article
 from mtqa.pages.limits import MAX_CHILDREN, MAX_DEPTH, MAX_ELEMENTS, MAX_TAG_ATTRIBUTES
 from mtqa.pages.references import drop_invalid_references
 
@@ -162,3 +166,79 @@ def test_scripts_styles_and_comments_are_not_counted_as_tags() -> None:
     markup = "<b x y z>" * MAX_ELEMENTS
     head = f"<script>var t = '{markup}';</script><style>/* {markup} */</style><!-- {markup} -->"
     assert extract_article(page(head=head), "page.html").text.startswith("River floods")
+
+
+SVG = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<svg xmlns="http://www.w3.org/2000/svg" width="120" height="40">'
+    '<rect width="120" height="40" fill="#eee"/><text x="4" y="24">Flood map, 2021</text></svg>\n'
+)
+
+
+@pytest.mark.parametrize("svg", [SVG, SVG.split("\n", 1)[1], "<!-- map -->\n" + SVG.split("\n", 1)[1]])
+def test_a_bare_svg_is_one_line_and_exit_2_in_audit_find_and_index_build(svg: str, tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    archive.mkdir()
+    image = archive / "map.html"
+    image.write_text(svg, encoding="utf-8")
+    text = tmp_path / "story.txt"
+    text.write_text("\n\n".join(PARAGRAPHS), encoding="utf-8")
+    message = f"mtqa: error: {image}: is an SVG image, not a web page with an article"
+    runner = CliRunner()
+    for args in (
+        ["audit", str(text), str(image)],
+        ["find", str(image), "--index", str(tmp_path / "index")],
+        ["index", "build", str(archive), "--output", str(tmp_path / "index"), "--workers", "1"],
+    ):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.strip().splitlines() == [message]
+    assert not (tmp_path / "index").exists()
+
+
+ENCODED = ["café", "cafÃ©", "Ð¼Ð¸Ñ€", "мир", "\x01", "\x7f", "\ufffd", "\uffff", "\x85", "日本"]
+HOSTILE_PARTS = st.one_of(
+    st.sampled_from(PARAGRAPHS).map(lambda p: f"<p>{p}</p>"),
+    st.sampled_from(ENCODED).map(lambda t: f"<p>{t} {PARAGRAPHS[0]}</p>"),
+    st.sampled_from(["&#1;", "&#0;", "&#xFFFF;", "&#xD800;", "&#x110000;", "&#", "&#x;", "&#150;", "&amp"]),
+    st.sampled_from(["<meta charset='shift_jis'>", "<meta charset='iso-8859-1'>", '<?xml encoding="utf-16"?>']),
+    st.integers(1, 400).map(lambda depth: "<div>" * depth + "w" + "</div>" * depth),
+    st.sampled_from([10, 150, 250, 5_000, 60_000]).map(lambda n: "<p " + " a" * n + ">w</p>"),
+    st.sampled_from([10, 900, 1_100, 25_000]).map(lambda n: "<ul>" + "<li>w</li>" * n + "</ul>"),
+    st.sampled_from([20, 2_000, 30_000]).map(lambda n: "<b>" * n),
+    st.sampled_from(['<a x="', "<a '", "<", "<!--", "</", "<!", "<?", "<svg>", "<math>"]).map(lambda s: s * 10_000),
+    st.sampled_from(["<svg><text>Map</text></svg>", "<script>", "<title>", "<plaintext>", "</body>", "</html>"]),
+)
+
+
+@settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(
+    prologue=st.sampled_from(["", "<!doctype html>", '<?xml version="1.0" encoding="ISO-8859-1"?>', "<!-- x -->"]),
+    wrapper=st.sampled_from(["html", "svg", "math", "none"]),
+    parts=st.lists(HOSTILE_PARTS, max_size=6),
+)
+def test_any_hostile_page_gives_an_extraction_or_one_line_in_bounded_time(
+    prologue: str, wrapper: str, parts: list[str]
+) -> None:
+    body = "".join(parts)
+    if wrapper == "html":
+        hostile = prologue + page(body)
+    elif wrapper == "none":
+        hostile = prologue + body
+    else:  # an image or a formula with a label or two, and the hostile parts
+        labels = "<rect/><text>Map, 2021</text>"
+        hostile = f"{prologue}<{wrapper} xmlns='http://www.w3.org/2000/svg'>{labels}{body}</{wrapper}>"
+    start = time.perf_counter()
+    try:
+        result = extract_article(hostile, "page.html")
+    except MtqaError as error:
+        assert "\n" not in str(error) and str(error).startswith("page.html: ")
+    else:
+        assert isinstance(result, Extraction) and result.text.strip()
+    assert time.perf_counter() - start < BOUND_S

@@ -66,9 +66,15 @@ def extract_article(page: str, source: str) -> Extraction:
     tree = trafilatura.load_html(page)
     if tree is None:
         raise MtqaError(f"{source}: no article text found in the web page")
-    check_tree(tree.getroottree().getroot(), source)
+    # Markup without a document around it (a bare <svg>) parses to an element in a
+    # made-up body; given that element, the date reader tries to drop it from its own
+    # copy, which has no parent, and fails. It is given the whole document instead.
+    root = tree.getroottree().getroot()
+    check_tree(root, source)
+    if _is_svg_image(root):
+        raise MtqaError(f"{source}: is an SVG image, not a web page with an article")
     found = trafilatura.bare_extraction(
-        tree,
+        root,
         with_metadata=True,
         include_comments=False,
         include_tables=False,
@@ -94,3 +100,10 @@ def extract_article(page: str, source: str) -> Extraction:
         date=getattr(found, "date", None) or None,
         extractor=f"trafilatura {version('trafilatura')}",
     )
+
+
+def _is_svg_image(root: Any) -> bool:
+    """Whether a parsed page (an lxml element) holds nothing but SVG: an image, with labels but no article."""
+    body = root.find("body")
+    content = [child for child in (root if body is None else body) if isinstance(child.tag, str)]
+    return bool(content) and all(child.tag == "svg" for child in content)
