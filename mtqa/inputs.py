@@ -201,7 +201,8 @@ def read_story(
         MtqaError: As ``read_text``, for an unknown ``input_format``, or for a
             page with no article text.
     """
-    from mtqa.pages.extract import INPUT_FORMATS, extract_article, looks_like_html
+    from mtqa.pages.detect import looks_like_html
+    from mtqa.pages.extract import INPUT_FORMATS, extract_article
 
     if input_format not in INPUT_FORMATS:
         raise MtqaError(f"unknown input format {input_format!r}; choose from {', '.join(INPUT_FORMATS)}")

@@ -15,7 +15,8 @@ import mtqa
 from mtqa.embed.base import Embedder
 from mtqa.errors import MtqaError
 from mtqa.inputs import MAX_INPUT_BYTES, read_story
-from mtqa.pages.extract import extract_article, looks_like_html
+from mtqa.pages.detect import looks_like_html
+from mtqa.pages.extract import extract_article
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 PAGES = FIXTURES / "pages"

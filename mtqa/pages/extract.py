@@ -1,25 +1,30 @@
-"""Extract the article of a saved web page with trafilatura, and tell a page from plain text.
+"""Extract the article of a saved web page with trafilatura.
 
 A content farm's page wraps the copied story in navigation, ads, share
 buttons, related links and comments. trafilatura (a kept library) finds the
-article's title and body and drops the rest; mtqa does no HTML parsing of its
-own. The article's blocks (headline, paragraphs, list items) become
-paragraphs separated by a blank line, as in mtqa's plain-text inputs, so a
-page audits as its article text would.
+article's title and body and drops the rest; mtqa parses no HTML of its own
+(it only counts a page's tags first). The article's blocks (headline,
+paragraphs, list items) become paragraphs separated by a blank line, as in
+mtqa's plain-text inputs, so a page audits as its article text would.
+
+Before trafilatura sees a page, references to characters no HTML tree can
+hold are dropped (``references``) and a page built to make parsing run for
+minutes is refused (``limits``). The date is the one the page's metadata
+states, never a year guessed from its text.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from datetime import date
 from importlib.metadata import version
 from typing import Any
 
 from mtqa.errors import MtqaError
+from mtqa.pages.limits import check_markup, check_tree
+from mtqa.pages.references import drop_invalid_references
 
 INPUT_FORMATS = ("auto", "text", "html")
-# A page opens with markup; a news text never does.
-_MARKUP = re.compile(r"<(?:!doctype\s+html|html|head|body|article|main|div|p|h1)\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -29,7 +34,7 @@ class Extraction:
     Attributes:
         text: Headline and body, one paragraph per block, blank lines between.
         title: The page's title (from its metadata or headline), if found.
-        date: The publication date as trafilatura reads it (YYYY-MM-DD), if found.
+        date: The publication date the page's metadata states (YYYY-MM-DD), if any.
         extractor: The tool and its version.
     """
 
@@ -43,12 +48,6 @@ class Extraction:
         return {"format": "html", "extractor": self.extractor, "title": self.title, "date": self.date}
 
 
-def looks_like_html(text: str) -> bool:
-    """Whether ``text`` is a web page rather than plain text: it opens with markup."""
-    start = text.lstrip("\ufeff \t\r\n")
-    return start.startswith("<") and _MARKUP.search(start[:2000]) is not None
-
-
 def extract_article(page: str, source: str) -> Extraction:
     """The article of ``page``, a saved web page.
 
@@ -57,12 +56,25 @@ def extract_article(page: str, source: str) -> Extraction:
         source: The page's name, for the error message.
 
     Raises:
-        MtqaError: If the page holds no article text.
+        MtqaError: If the page holds no article text, or is built to make
+            parsing run for minutes (see ``mtqa.pages.limits``).
     """
     import trafilatura
 
+    page = drop_invalid_references(page)
+    check_markup(page, source)
+    tree = trafilatura.load_html(page)
+    if tree is None:
+        raise MtqaError(f"{source}: no article text found in the web page")
+    # Markup without a document around it (a bare <svg>) parses to an element in a
+    # made-up body; given that element, the date reader tries to drop it from its own
+    # copy, which has no parent, and fails. It is given the whole document instead.
+    root = tree.getroottree().getroot()
+    check_tree(root, source)
+    if _is_svg_image(root):
+        raise MtqaError(f"{source}: is an SVG image, not a web page with an article")
     found = trafilatura.bare_extraction(
-        page,
+        root,
         with_metadata=True,
         include_comments=False,
         include_tables=False,
@@ -70,6 +82,8 @@ def extract_article(page: str, source: str) -> Extraction:
         include_images=False,
         favor_precision=True,
         deduplicate=False,
+        # the date the page's metadata states, not a year found in its text
+        date_extraction_params={"extensive_search": False, "original_date": True, "max_date": date.today().isoformat()},
     )
     body = (getattr(found, "text", None) or "") if found is not None else ""
     paragraphs = [p for p in (" ".join(line.split()) for line in body.splitlines()) if p]
@@ -86,3 +100,10 @@ def extract_article(page: str, source: str) -> Extraction:
         date=getattr(found, "date", None) or None,
         extractor=f"trafilatura {version('trafilatura')}",
     )
+
+
+def _is_svg_image(root: Any) -> bool:
+    """Whether a parsed page (an lxml element) holds nothing but SVG: an image, with labels but no article."""
+    body = root.find("body")
+    content = [child for child in (root if body is None else body) if isinstance(child.tag, str)]
+    return bool(content) and all(child.tag == "svg" for child in content)
