@@ -10,21 +10,28 @@
   it stays in place. mtqa removes only the files it wrote, by name.
 - Targets are checked before an audit starts, so a bad or read-only ``-o``
   fails at once, not after minutes of work.
+- A folder that a run writes into (an audit-batch output, an index) is locked
+  for the run (``lock_folder``): a second run fails at once instead of
+  interleaving with the first or losing its work.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import json
 import os
 import stat
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import IO
 
 from mtqa.errors import MtqaError
 
 MARKER = ".mtqa-output"
+# The file a run holds an exclusive flock on while it writes its folder.
+LOCK = ".mtqa-lock"
 
 
 def publish_mode(path: Path) -> None:
@@ -142,6 +149,43 @@ def check_folder_target(
         _refuse_foreign(target, owned)
     _check_writable(target, target)
     return True
+
+
+def lock_folder(folder: Path, busy: str) -> IO[bytes]:
+    """Take the exclusive lock of the existing ``folder`` for this run, or fail at once.
+
+    The lock is an flock on ``folder / LOCK``, released when the returned file
+    is closed (or the process ends, however it ends: a killed run leaves no
+    stale lock). The holder may remove the file before it closes it: a run
+    that was waiting on the removed file then locks the one at the path.
+
+    Args:
+        folder: The folder the run writes.
+        busy: The message when another run holds the lock.
+
+    Returns:
+        The open lock file; close it to release the lock.
+
+    Raises:
+        MtqaError: With ``busy``, if another run holds the folder.
+        OSError: If the lock file cannot be created.
+    """
+    path = folder / LOCK
+    while True:
+        handle = path.open("ab")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise MtqaError(busy) from None
+        try:
+            held, named = os.fstat(handle.fileno()), os.stat(path)
+            if (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino):
+                return handle
+        except FileNotFoundError:
+            pass
+        # The run that held the lock removed its file as it ended: lock the file that is there now.
+        handle.close()
 
 
 def marker_kind(folder: Path) -> str | None:
