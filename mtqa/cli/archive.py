@@ -75,13 +75,12 @@ def build(
     progress: ProgressOption = None,
 ) -> None:
     """Index every story of ARCHIVE into OUTPUT (new, or an index to replace), all or nothing."""
-    from mtqa.archive.index import INDEX_FILES, INDEX_KIND
-    from mtqa.outputs import check_folder_target
+    from mtqa.archive.folder import IndexFolder
 
-    check_folder_target(output, INDEX_KIND, inputs=(archive,), owned=INDEX_FILES)
-    options = _options(model, backend, encoding, input_format, use_cache, cache_file)
-    index = _build(archive, options, None, workers, engine, scheduler, progress)
-    index.save(output)
+    with IndexFolder(output, inputs=(archive,)) as folder:  # checked and held before any work
+        options = _options(model, backend, encoding, input_format, use_cache, cache_file)
+        index = _build(archive, options, None, workers, engine, scheduler, progress)
+        folder.publish(index.write_files)
     sentences = int(index.vectors.ntotal)
     typer.echo(f"mtqa: indexed {len(index.stories)} stories ({sentences} sentences) in {output}", err=True)
 
@@ -101,14 +100,18 @@ def add(
     progress: ProgressOption = None,
 ) -> None:
     """Add the stories of ARCHIVE (with new ids) to INDEX; the index is replaced whole, never half-written."""
+    from mtqa.archive.folder import IndexFolder
     from mtqa.archive.index import ArchiveIndex
 
-    loaded = ArchiveIndex.load(index)
-    model, backend = loaded.built_with()
-    options = _options(model, Backend(backend), encoding, input_format, use_cache, cache_file)
-    before = len(loaded.stories)
-    grown = _build(archive, options, loaded, workers, engine, scheduler, progress)
-    grown.save(index)
+    # Held from before the index is read until the grown one replaces it: a second
+    # add meanwhile would read the same stories and drop this run's on saving.
+    with IndexFolder(index, inputs=(archive,), new=False) as folder:
+        loaded = ArchiveIndex.load(index)
+        model, backend = loaded.built_with()
+        options = _options(model, Backend(backend), encoding, input_format, use_cache, cache_file)
+        before = len(loaded.stories)
+        grown = _build(archive, options, loaded, workers, engine, scheduler, progress)
+        folder.publish(grown.write_files)
     typer.echo(f"mtqa: added {len(grown.stories) - before} stories to {index}", err=True)
 
 

@@ -1,0 +1,127 @@
+"""Index folders: one writer at a time, targets checked before any work, a killed run's staging removed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from mtqa.archive.folder import IndexFolder
+from mtqa.archive.index import ArchiveIndex
+from mtqa.archive.stories import Story
+from mtqa.embed.base import Embedder
+from mtqa.errors import MtqaError
+from tests.conftest import run_mtqa
+
+STORIES = [
+    Story("bridge", "The mayor opened the new bridge on Monday. It cost 12 million euros. Traffic will start in May."),
+    Story("flood", "Floods hit the river valley overnight. Hundreds of homes were evacuated. The army sent boats."),
+    Story(
+        "school", "A new school opened in the northern district. Its 300 pupils arrived early. The head teacher smiled."
+    ),
+]
+MORE = [
+    Story("harvest", "Farmers began the grape harvest a week early. The summer was the hottest on record."),
+    Story("election", "The council election will be held in March. Four parties have named candidates."),
+]
+
+
+def write_archive(folder: Path, stories: list[Story]) -> Path:
+    folder.mkdir()
+    for story in stories:
+        (folder / f"{story.id}.txt").write_text(story.text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def real_index(onnx_embedder: Embedder) -> ArchiveIndex:
+    """Three short stories, indexed with the packaged model as the commands index them."""
+    return ArchiveIndex.build(STORIES, onnx_embedder)
+
+
+def saved(index: ArchiveIndex, folder: Path) -> Path:
+    index.save(folder)
+    return folder
+
+
+def test_a_second_index_add_or_build_fails_at_once_and_the_first_runs_stories_are_kept(
+    real_index: ArchiveIndex, onnx_embedder: Embedder, tmp_path: Path
+) -> None:
+    target = saved(real_index, tmp_path / "index")
+    from mtqa.cli.app import app
+
+    theirs = write_archive(tmp_path / "theirs", MORE[1:])
+    with IndexFolder(target, new=False) as folder:  # the first run: it has read the index and is embedding
+        first = ArchiveIndex.load(target)
+        second_add = run_mtqa("index", "add", str(target), str(theirs), "--no-progress")  # another process
+        # flock holds against every other open of the lock file, in this process too
+        second_build = CliRunner().invoke(app, ["index", "build", str(theirs), "-o", str(target), "--no-progress"])
+        folder.publish(first.add(MORE[:1], onnx_embedder).write_files)
+    assert second_add.returncode == 2 and second_build.exit_code == 2, second_add.stderr
+    for message in (second_add.stderr, second_build.stderr):
+        assert "another mtqa index build or add is writing this index" in message
+        assert message.count("\n") == 1 and "Traceback" not in message
+    after = ArchiveIndex.load(target)
+    assert list(after.stories.id) == ["bridge", "flood", "school", "harvest"]  # the first run's story kept
+    assert after.vectors.ntotal == int(after.stories.end.iloc[-1])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index", "theirs"]  # no staging or aside folder left
+
+
+def test_a_new_index_folder_is_held_from_the_start_and_removed_when_the_run_fails(tmp_path: Path) -> None:
+    target = tmp_path / "new"
+    with IndexFolder(target) as first:
+        assert target.is_dir()  # made and locked before any work, so a second build cannot start
+        with pytest.raises(MtqaError, match="another mtqa index build or add"), IndexFolder(target):
+            pytest.fail("a second run entered a held folder")
+        assert first.path == target
+    assert not target.exists()  # nothing was published: the folder is removed again
+    with pytest.raises(MtqaError, match="is not an mtqa index"), IndexFolder(tmp_path / "missing", new=False):
+        pass
+    assert not (tmp_path / "missing").exists()
+
+
+def test_index_add_checks_its_target_before_embedding_anything(
+    real_index: ArchiveIndex, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mtqa.batch.indexing
+    from mtqa.cli.app import app
+
+    def embeds(*args: object, **kwargs: object) -> ArchiveIndex:
+        raise AssertionError("the archive was embedded before the target was checked")
+
+    monkeypatch.setattr(mtqa.batch.indexing, "build_index", embeds)
+    index = saved(real_index, tmp_path / "index")
+    archive = write_archive(tmp_path / "more", MORE)
+    (tmp_path / "link").symlink_to(index)
+    foreign = saved(real_index, tmp_path / "foreign")
+    (foreign / "notes.txt").write_text("mine", encoding="utf-8")
+    runner = CliRunner()
+    for target, message in (
+        (tmp_path / "link", "exists and is not a folder"),
+        (foreign, "holds files mtqa did not write"),
+        (index, "holds the input"),
+    ):
+        given = archive if target != index else index / "stories.parquet"
+        result = runner.invoke(app, ["index", "add", str(target), str(given), "--no-progress"])
+        assert result.exit_code == 2, result.output
+        assert message in result.output
+    assert (foreign / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+def test_the_staging_folder_a_killed_run_left_is_removed_by_the_next_run(
+    real_index: ArchiveIndex, tmp_path: Path
+) -> None:
+    index = saved(real_index, tmp_path / "index")
+    staging = tmp_path / ".index.mtqa-staging"  # as a run killed while writing the new index leaves it
+    staging.mkdir()
+    (staging / "stories.parquet").write_bytes(b"half a table")
+    (staging / ".mtqa-k2j4f9").write_text("{", encoding="utf-8")
+    real_index.save(index)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index"]
+    assert len(ArchiveIndex.load(index).stories) == 3
+    staging.mkdir()
+    (staging / "notes.txt").write_text("mine", encoding="utf-8")  # not a file mtqa writes there: kept
+    with pytest.raises(MtqaError, match="holds files mtqa did not write"):
+        real_index.save(index)
+    assert (staging / "notes.txt").read_text(encoding="utf-8") == "mine"
