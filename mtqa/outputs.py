@@ -90,14 +90,20 @@ def check_file_target(target: Path, inputs: Iterable[Path] = ()) -> None:
 
     Args:
         target: The ``--output`` file.
-        inputs: The command's input files; none of them may be the target.
+        inputs: The command's input files and folders; none of them may be
+            the target, and the target may not lie inside an input folder.
 
     Raises:
-        MtqaError: If the target is an input, a folder or a special file, or
-            its folder cannot be written.
+        MtqaError: If the target is an input or inside one, a folder or a
+            special file, or its folder cannot be written.
     """
+    inputs = list(inputs)
     if _same_file(target, inputs) is not None:
         raise MtqaError(f"{target}: is an input of this command; give another output file")
+    for folder in inputs:
+        with contextlib.suppress(OSError):
+            if Path(folder).is_dir() and target.resolve().is_relative_to(Path(folder).resolve()):
+                raise MtqaError(f"{target}: lies inside the input {folder}; give an output file outside it")
     if target.is_dir():
         raise MtqaError(f"{target}: is a folder; give a file name")
     if target.exists() and not stat.S_ISREG(target.stat().st_mode):

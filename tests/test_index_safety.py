@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -79,6 +80,31 @@ def test_a_new_index_folder_is_held_from_the_start_and_removed_when_the_run_fail
     with pytest.raises(MtqaError, match="is not an mtqa index"), IndexFolder(tmp_path / "missing", new=False):
         pass
     assert not (tmp_path / "missing").exists()
+
+
+def test_find_output_is_checked_against_the_copies_and_the_index_before_any_work(
+    real_index: ArchiveIndex, tmp_path: Path
+) -> None:
+    from mtqa.cli.app import app
+
+    index = saved(real_index, tmp_path / "index")
+    copy = tmp_path / "c.txt"
+    copy.write_text("The mayor opened the new bridge on Monday. It cost 12 million euros.\n", encoding="utf-8")
+    linked = tmp_path / "linked.txt"
+    os.link(copy, linked)
+    before = {p.name: p.read_bytes() for p in index.iterdir()}
+    result = run_mtqa("find", str(copy), "--index", str(index), "-f", "json", "-o", str(copy))  # as a user runs it
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "is an input of this command" in result.stderr
+    for target in (linked, index / "meta.json", index / "new.json", index):
+        answer = CliRunner().invoke(app, ["find", str(copy), "--index", str(index), "-f", "json", "-o", str(target)])
+        assert answer.exit_code == 2, answer.output
+        assert answer.stderr.count("\n") == 1 and str(target) in answer.stderr
+    assert copy.read_text(encoding="utf-8").startswith("The mayor opened")
+    assert {p.name: p.read_bytes() for p in index.iterdir()} == before  # every byte of the index in place
+    assert len(ArchiveIndex.load(index).stories) == 3
+    (index / "meta.json").write_text("[]", encoding="utf-8")  # a damaged index is not read before the check
+    answer = CliRunner().invoke(app, ["find", str(copy), "--index", str(index), "-o", str(copy)])
+    assert answer.exit_code == 2 and "is an input of this command" in answer.stderr
 
 
 def test_index_add_checks_its_target_before_embedding_anything(

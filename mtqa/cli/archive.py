@@ -174,7 +174,10 @@ def find(
     from mtqa.archive.find import find as find_sources
     from mtqa.archive.index import ArchiveIndex
     from mtqa.inputs import read_story
+    from mtqa.outputs import check_file_target
 
+    if output is not None:  # before any work: never a copy, the index folder or a file in it
+        check_file_target(output, inputs=[*copies, index, *_files(index)])
     texts = [read_story(path, encoding, input_format.value) for path in copies]  # every input checked first
     loaded = ArchiveIndex.load(index)
     frames = []
@@ -197,6 +200,14 @@ def find(
     else:
         rendered = "".join(_table(path, frame) for path, frame in zip(copies, frames, strict=True))
     emit(rendered, output)
+
+
+def _files(folder: Path) -> list[Path]:
+    """The entries of ``folder``, or none when it is not a folder (``ArchiveIndex.load`` then says why)."""
+    try:
+        return list(folder.iterdir()) if folder.is_dir() else []
+    except OSError:
+        return []
 
 
 def _source(frame: pd.DataFrame) -> str | None:
