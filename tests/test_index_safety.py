@@ -1,19 +1,25 @@
-"""Index folders: one writer at a time, targets checked before any work, a killed run's staging removed."""
+"""Index folders: one writer at a time, targets checked before any work, damaged indexes refused in one line."""
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
+import mtqa
 from mtqa.archive.folder import IndexFolder
 from mtqa.archive.index import ArchiveIndex
 from mtqa.archive.stories import Story
 from mtqa.embed.base import Embedder
 from mtqa.errors import MtqaError
-from tests.conftest import run_mtqa
+from tests.conftest import FakeEmbedder, run_mtqa
 
 STORIES = [
     Story("bridge", "The mayor opened the new bridge on Monday. It cost 12 million euros. Traffic will start in May."),
@@ -151,3 +157,112 @@ def test_the_staging_folder_a_killed_run_left_is_removed_by_the_next_run(
     with pytest.raises(MtqaError, match="holds files mtqa did not write"):
         real_index.save(index)
     assert (staging / "notes.txt").read_text(encoding="utf-8") == "mine"
+
+
+# ------------------------------------------------------------------ damaged indexes
+
+
+def _meta(edit: Callable[[dict[str, object]], object]) -> Callable[[Path], None]:
+    def damage(folder: Path) -> None:
+        meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+        (folder / "meta.json").write_text(json.dumps(edit(meta)), encoding="utf-8")
+
+    return damage
+
+
+def _stories(edit: Callable[[pd.DataFrame], pd.DataFrame]) -> Callable[[Path], None]:
+    def damage(folder: Path) -> None:
+        table = pd.read_parquet(folder / "stories.parquet")
+        edit(table).to_parquet(folder / "stories.parquet", index=False)
+
+    return damage
+
+
+def _signatures(folder: Path) -> None:
+    np.save(folder / "signatures.npy", np.load(folder / "signatures.npy")[:, :64])
+
+
+def _fifo(folder: Path) -> None:
+    (folder / "signatures.npy").unlink()
+    os.mkfifo(folder / "signatures.npy")
+
+
+def _vectors_of_another_dimension(folder: Path) -> None:
+    import faiss
+
+    vectors = faiss.read_index(str(folder / "sentences.faiss"))
+    other = faiss.IndexFlatIP(8)
+    other.add(np.eye(8, dtype=np.float32)[np.arange(vectors.ntotal) % 8])
+    faiss.write_index(other, str(folder / "sentences.faiss"))
+
+
+DAMAGES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "meta a list": (_meta(lambda meta: [meta]), "meta.json is not an object"),
+    "meta without model": (_meta(lambda meta: {k: v for k, v in meta.items() if k != "model"}), "no model"),
+    "meta dim a string": (_meta(lambda meta: {**meta, "dim": "384"}), "no valid dim"),
+    "no end column": (_stories(lambda t: t.drop(columns="end")), "has no column end"),
+    "first and end swapped": (_stories(lambda t: t.rename(columns={"first": "end", "end": "first"})), "offsets"),
+    "end huge": (_stories(lambda t: t.assign(end=t.end + 10**15)), "offsets"),
+    "first negative": (_stories(lambda t: t.assign(first=t["first"] - 5)), "offsets"),
+    "offsets as strings": (_stories(lambda t: t.assign(first=t["first"].astype(str))), "column first is"),
+    "id missing": (_stories(lambda t: t.assign(id=[None, *t.id[1:]])), "column id has an empty value"),
+    "signatures cut": (_signatures, "signatures.npy has shape"),
+    "vectors of another dimension": (_vectors_of_another_dimension, "8-dimensional vectors, meta.json says"),
+}
+
+
+@pytest.fixture(scope="module")
+def fake_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An index on disk built with the fake embedder (no model), as the model's backend would record it."""
+    embedder = FakeEmbedder()
+    embedder.backend = "onnx int8"
+    return saved(ArchiveIndex.build(STORIES, embedder), tmp_path_factory.mktemp("fake") / "index")
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES), ids=str)
+def test_a_damaged_index_is_refused_in_one_line_on_load(fake_index: Path, tmp_path: Path, damage: str) -> None:
+    folder = tmp_path / "index"
+    shutil.copytree(fake_index, folder)
+    spoil, message = DAMAGES[damage]
+    spoil(folder)
+    with pytest.raises(MtqaError, match="the index is damaged") as error:
+        ArchiveIndex.load(folder)
+    assert message in str(error.value) and "\n" not in str(error.value)
+
+
+def test_a_damaged_index_is_one_line_and_exit_2_in_every_command(fake_index: Path, tmp_path: Path) -> None:
+    from mtqa.cli.app import app
+
+    fifo, listed = tmp_path / "fifo", tmp_path / "listed"
+    for folder in (fifo, listed):
+        shutil.copytree(fake_index, folder)
+    _fifo(fifo)  # a read that would block forever
+    copies = write_archive(tmp_path / "copies", MORE)
+    # In another process, so that a read that blocks ends in the timeout, not in a test that never ends.
+    result = run_mtqa("find", str(copies / "harvest.txt"), "--index", str(fifo), timeout=120)
+    assert result.returncode == 2 and result.stderr.count("\n") == 1, result.stderr
+    assert "signatures.npy is not a regular file" in result.stderr
+    _meta(lambda meta: [meta])(listed)
+    for command in (
+        ["find", str(copies / "harvest.txt"), "--index", str(listed)],
+        ["index", "add", str(listed), str(copies), "--no-progress"],
+        ["audit-batch", str(copies), "--index", str(listed), "-o", str(tmp_path / "out"), "--no-progress"],
+    ):
+        answer = CliRunner().invoke(app, command)
+        assert answer.exit_code == 2, answer.output
+        assert answer.stderr.count("\n") == 1 and "meta.json is not an object" in answer.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_vectors_of_another_dimension_than_the_model_are_refused(fake_index: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "index"
+    shutil.copytree(fake_index, folder)
+    _vectors_of_another_dimension(folder)
+    _meta(lambda meta: {**meta, "dim": 8})(folder)  # edited to agree with each other, not with the model
+    index = ArchiveIndex.load(folder)
+    embedder = FakeEmbedder()
+    embedder.backend = "onnx int8"
+    with pytest.raises(MtqaError, match="8-dimensional vectors, fake-bag-of-words makes 256"):
+        mtqa.find(STORIES[0].text, index, embedder=embedder)
+    with pytest.raises(MtqaError, match="8-dimensional vectors, fake-bag-of-words makes 256"):
+        index.add(MORE, embedder)

@@ -8,7 +8,8 @@ start), ``sentences.faiss`` (every sentence vector, 8-bit scalar-quantised:
 ``meta.json`` (the model and backend, written last). A build or an add writes a
 new folder beside the index and moves it into place, so a crash leaves the
 old index or none, never a half-written one; it holds the folder's lock while
-it does (``mtqa.archive.folder``).
+it does (``mtqa.archive.folder``). Loading checks every file before use
+(``mtqa.archive.validate``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mtqa.archive import validate
 from mtqa.archive.folder import FORMAT_VERSION, INDEX_KIND, IndexFolder
 from mtqa.archive.signature import NUM_PERM, SCHEME, SEED, signature
 from mtqa.archive.stories import Story
@@ -96,6 +98,11 @@ class ArchiveIndex:
             known.update(s.id for s in part.stories)
             if vectors is None and len(part.vectors):
                 vectors = _quantiser(part.vectors.shape[1])
+            elif vectors is not None and len(part.vectors) and part.vectors.shape[1] != vectors.d:
+                raise MtqaError(
+                    f"the index holds {vectors.d}-dimensional vectors, {part.model} makes "
+                    f"{part.vectors.shape[1]}; rebuild the index with this model"
+                )
             tables.append(_table(part.stories, part.counts, 0 if vectors is None else int(vectors.ntotal)))
             if vectors is not None and len(part.vectors):
                 vectors.add(part.vectors)
@@ -135,26 +142,18 @@ class ArchiveIndex:
 
     @classmethod
     def load(cls, path: Path) -> ArchiveIndex:
-        """Read an index folder.
+        """Read an index folder, every file checked by type, range and shape before use.
 
         Raises:
-            MtqaError: If ``path`` is not a complete mtqa index.
+            MtqaError: If ``path`` is not a complete mtqa index, or a file of it
+                is damaged, of another format or not a regular file.
         """
-        import faiss
-
-        if not path.is_dir() or marker_kind(path) != INDEX_KIND or not (path / "meta.json").is_file():
+        if not path.is_dir() or marker_kind(path) != INDEX_KIND or not (path / "meta.json").exists():
             raise MtqaError(f"{path}: is not an mtqa index (build one with mtqa index build)")
-        try:
-            meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-            if meta.get("format") != FORMAT_VERSION:
-                raise MtqaError(f"{path}: an index of another format; rebuild it with this mtqa")
-            stories = pd.read_parquet(path / "stories.parquet")
-            vectors = faiss.read_index(str(path / "sentences.faiss"))
-            signatures = np.load(path / "signatures.npy", allow_pickle=False)
-        except (OSError, ValueError, RuntimeError) as error:
-            raise MtqaError(f"{path}: the index cannot be read: {' '.join(str(error).split())[:200]}") from error
-        if not (len(stories) == len(signatures) and int(stories.end.iloc[-1]) == int(vectors.ntotal)):
-            raise MtqaError(f"{path}: the index's files do not agree; rebuild it")
+        meta = validate.read_meta(path)
+        stories = validate.read_stories(path, meta)
+        signatures = validate.read_signatures(path, len(stories))
+        vectors = validate.read_vectors(path, meta, int(stories.end.iloc[-1]))
         return cls(stories, vectors, signatures, meta)
 
     # ------------------------------------------------------------ query
