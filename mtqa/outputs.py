@@ -14,11 +14,15 @@
   or deletes through a link nor touches a file a user put there.
 - Targets are checked before an audit starts, so a bad or read-only ``-o``
   fails at once, not after minutes of work.
+- A folder that a run writes into (an audit-batch output, an index) is locked
+  for the run (``lock_folder``): a second run fails at once instead of
+  interleaving with the first or losing its work.
 """
 
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import fnmatch
 import json
 import os
@@ -26,6 +30,7 @@ import stat
 import tempfile
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import IO
 
 from mtqa.errors import MtqaError
 
@@ -33,6 +38,8 @@ MARKER = ".mtqa-output"
 # What a folder output may hold: a glob pattern of names, mapped to None for a
 # plain file or to the layout of a sub-folder. The marker is always allowed.
 Layout = Mapping[str, "Layout | None"]
+# The file a run holds an exclusive flock on while it writes its folder.
+LOCK = ".mtqa-lock"
 
 
 def publish_mode(path: Path) -> None:
@@ -91,14 +98,20 @@ def check_file_target(target: Path, inputs: Iterable[Path] = ()) -> None:
 
     Args:
         target: The ``--output`` file.
-        inputs: The command's input files; none of them may be the target.
+        inputs: The command's input files and folders; none of them may be
+            the target, and the target may not lie inside an input folder.
 
     Raises:
-        MtqaError: If the target is an input, a folder or a special file, or
-            its folder cannot be written.
+        MtqaError: If the target is an input or inside one, a folder or a
+            special file, or its folder cannot be written.
     """
+    inputs = list(inputs)
     if _same_file(target, inputs) is not None:
         raise MtqaError(f"{target}: is an input of this command; give another output file")
+    for folder in inputs:
+        with contextlib.suppress(OSError):
+            if Path(folder).is_dir() and target.resolve().is_relative_to(Path(folder).resolve()):
+                raise MtqaError(f"{target}: lies inside the input {folder}; give an output file outside it")
     if target.is_dir():
         raise MtqaError(f"{target}: is a folder; give a file name")
     if target.exists() and not stat.S_ISREG(target.stat().st_mode):
@@ -158,6 +171,43 @@ def check_folder_target(
         refuse_foreign_tree(target, layout)
     _check_writable(target, target)
     return True
+
+
+def lock_folder(folder: Path, busy: str) -> IO[bytes]:
+    """Take the exclusive lock of the existing ``folder`` for this run, or fail at once.
+
+    The lock is an flock on ``folder / LOCK``, released when the returned file
+    is closed (or the process ends, however it ends: a killed run leaves no
+    stale lock). The holder may remove the file before it closes it: a run
+    that was waiting on the removed file then locks the one at the path.
+
+    Args:
+        folder: The folder the run writes.
+        busy: The message when another run holds the lock.
+
+    Returns:
+        The open lock file; close it to release the lock.
+
+    Raises:
+        MtqaError: With ``busy``, if another run holds the folder.
+        OSError: If the lock file cannot be created.
+    """
+    path = folder / LOCK
+    while True:
+        handle = path.open("ab")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            handle.close()
+            raise MtqaError(busy) from None
+        try:
+            held, named = os.fstat(handle.fileno()), os.stat(path)
+            if (held.st_dev, held.st_ino) == (named.st_dev, named.st_ino):
+                return handle
+        except FileNotFoundError:
+            pass
+        # The run that held the lock removed its file as it ended: lock the file that is there now.
+        handle.close()
 
 
 def marker_kind(folder: Path) -> str | None:

@@ -96,6 +96,11 @@ def find(
     if not sentences:
         raise MtqaError("the copy has no sentence")
     vectors = embedder.encode(sentences)
+    if vectors.shape[1] != loaded.vectors.d:  # faiss would fail on an assertion, or worse
+        raise MtqaError(
+            f"the index holds {loaded.vectors.d}-dimensional vectors, {embedder.name} makes {vectors.shape[1]}; "
+            "rebuild the index with this model"
+        )
     rows = []
     for row in loaded.candidates(vectors, copy_text, candidates):
         story = loaded.stories.iloc[row]

@@ -7,14 +7,15 @@ start), ``sentences.faiss`` (every sentence vector, 8-bit scalar-quantised:
 ``FLAT_MAX_SENTENCES``, and through an inverted file beyond), ``signatures.npy`` and
 ``meta.json`` (the model and backend, written last). A build or an add writes a
 new folder beside the index and moves it into place, so a crash leaves the
-old index or none, never a half-written one.
+old index or none, never a half-written one; it holds the folder's lock while
+it does (``mtqa.archive.folder``). Loading checks every file before use
+(``mtqa.archive.validate``).
 """
 
 from __future__ import annotations
 
 import json
 import math
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,16 +24,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mtqa.archive import validate
+from mtqa.archive.folder import FORMAT_VERSION, INDEX_KIND, IndexFolder
 from mtqa.archive.signature import NUM_PERM, SCHEME, SEED, signature
 from mtqa.archive.stories import Story
 from mtqa.embed.base import PACKAGED_MODEL, Embedder
 from mtqa.errors import MtqaError
-from mtqa.outputs import check_folder_target, replace_folder, write_marker, write_text_atomic
+from mtqa.outputs import marker_kind, write_text_atomic
 from mtqa.segment.sentences import segment
 
-INDEX_KIND = "index"
-INDEX_FILES = ("stories.parquet", "sentences.faiss", "signatures.npy", "meta.json")
-FORMAT_VERSION = 1
 # Stories whose signatures share at least this estimated Jaccard come back from LSH.
 LSH_THRESHOLD = 0.2
 # Up to this many sentences, a query compares each copy sentence with every stored one
@@ -98,6 +98,11 @@ class ArchiveIndex:
             known.update(s.id for s in part.stories)
             if vectors is None and len(part.vectors):
                 vectors = _quantiser(part.vectors.shape[1])
+            elif vectors is not None and len(part.vectors) and part.vectors.shape[1] != vectors.d:
+                raise MtqaError(
+                    f"the index holds {vectors.d}-dimensional vectors, {part.model} makes "
+                    f"{part.vectors.shape[1]}; rebuild the index with this model"
+                )
             tables.append(_table(part.stories, part.counts, 0 if vectors is None else int(vectors.ntotal)))
             if vectors is not None and len(part.vectors):
                 vectors.add(part.vectors)
@@ -118,50 +123,37 @@ class ArchiveIndex:
     # ------------------------------------------------------------ store
 
     def save(self, target: Path) -> None:
-        """Write the index to the folder ``target`` (new, or an index to replace), all or nothing."""
+        """Write the index to the folder ``target`` (new, or an index to replace), all or nothing.
+
+        Raises:
+            MtqaError: If ``target`` is not new nor an mtqa index, or another run is writing it.
+        """
+        with IndexFolder(target) as folder:
+            folder.publish(self.write_files)
+
+    def write_files(self, folder: Path) -> None:
+        """Write the index's files into the empty ``folder``, ``meta.json`` last."""
         import faiss
 
-        check_folder_target(target, INDEX_KIND, owned=INDEX_FILES)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".mtqa-index-", dir=target.parent))
-        try:
-            self.stories.to_parquet(staging / "stories.parquet", index=False)
-            faiss.write_index(self.vectors, str(staging / "sentences.faiss"))
-            np.save(staging / "signatures.npy", self.signatures, allow_pickle=False)
-            write_text_atomic(staging / "meta.json", json.dumps({**self.meta, "stories": len(self.stories)}) + "\n")
-            write_marker(staging, INDEX_KIND)
-            replace_folder(staging, target, INDEX_KIND, INDEX_FILES)
-        except BaseException:
-            for file in staging.glob("*"):
-                file.unlink(missing_ok=True)
-            if staging.exists():
-                staging.rmdir()
-            raise
+        self.stories.to_parquet(folder / "stories.parquet", index=False)
+        faiss.write_index(self.vectors, str(folder / "sentences.faiss"))
+        np.save(folder / "signatures.npy", self.signatures, allow_pickle=False)
+        write_text_atomic(folder / "meta.json", json.dumps({**self.meta, "stories": len(self.stories)}) + "\n")
 
     @classmethod
     def load(cls, path: Path) -> ArchiveIndex:
-        """Read an index folder.
+        """Read an index folder, every file checked by type, range and shape before use.
 
         Raises:
-            MtqaError: If ``path`` is not a complete mtqa index.
+            MtqaError: If ``path`` is not a complete mtqa index, or a file of it
+                is damaged, of another format or not a regular file.
         """
-        import faiss
-
-        from mtqa.outputs import marker_kind
-
-        if not path.is_dir() or marker_kind(path) != INDEX_KIND or not (path / "meta.json").is_file():
+        if not path.is_dir() or marker_kind(path) != INDEX_KIND or not (path / "meta.json").exists():
             raise MtqaError(f"{path}: is not an mtqa index (build one with mtqa index build)")
-        try:
-            meta = json.loads((path / "meta.json").read_text(encoding="utf-8"))
-            if meta.get("format") != FORMAT_VERSION:
-                raise MtqaError(f"{path}: an index of another format; rebuild it with this mtqa")
-            stories = pd.read_parquet(path / "stories.parquet")
-            vectors = faiss.read_index(str(path / "sentences.faiss"))
-            signatures = np.load(path / "signatures.npy", allow_pickle=False)
-        except (OSError, ValueError, RuntimeError) as error:
-            raise MtqaError(f"{path}: the index cannot be read: {' '.join(str(error).split())[:200]}") from error
-        if not (len(stories) == len(signatures) and int(stories.end.iloc[-1]) == int(vectors.ntotal)):
-            raise MtqaError(f"{path}: the index's files do not agree; rebuild it")
+        meta = validate.read_meta(path)
+        stories = validate.read_stories(path, meta)
+        signatures = validate.read_signatures(path, len(stories))
+        vectors = validate.read_vectors(path, meta, int(stories.end.iloc[-1]))
         return cls(stories, vectors, signatures, meta)
 
     # ------------------------------------------------------------ query

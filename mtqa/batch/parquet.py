@@ -18,7 +18,6 @@ never interleave their parts.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import uuid
 from collections.abc import Iterable
 from pathlib import Path
@@ -31,9 +30,11 @@ import pyarrow.parquet as pq
 from mtqa.batch.jobs import JobResult
 from mtqa.errors import MtqaError
 from mtqa.outputs import (
+    LOCK,
     MARKER,
     Layout,
     check_folder_target,
+    lock_folder,
     marker_kind,
     publish_mode,
     refuse_foreign_tree,
@@ -43,7 +44,6 @@ from mtqa.types import LABELS
 
 TABLES = ("pairs", "flags", "summary")
 BATCH_KIND = "audit-batch"
-LOCK = ".mtqa-lock"
 # What an audit-batch folder holds besides its marker and lock (html/ with --html).
 BATCH_ENTRIES = (*TABLES, "html")
 # The whole tree an audit-batch folder may hold, checked before a resume writes
@@ -136,15 +136,13 @@ class BatchWriter:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self._created = not existed
-            self._lock = (self.folder / LOCK).open("ab")
             try:
-                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                self._lock.close()
-                self._lock = None
+                self._lock = lock_folder(
+                    self.folder, f"{self.folder}: another mtqa audit-batch is writing there; wait for it to end"
+                )
+            except MtqaError:
                 self._created = False
-                message = f"{self.folder}: another mtqa audit-batch is writing there; wait for it to end"
-                raise MtqaError(message) from None
+                raise
             if marker_kind(self.folder) is None:
                 write_marker(self.folder, BATCH_KIND)
             for table in TABLES:

@@ -84,14 +84,13 @@ def build(
     The archive's stories are the originals a copy is matched against, so
     --original-encoding (or --encoding) gives their files' encoding.
     """
-    from mtqa.archive.index import INDEX_FILES, INDEX_KIND
-    from mtqa.outputs import check_folder_target
+    from mtqa.archive.folder import IndexFolder
 
     stories_encoding, _ = side_encodings(encoding, original_encoding, None)
-    check_folder_target(output, INDEX_KIND, inputs=(archive,), owned=INDEX_FILES)
-    options = _options(model, backend, stories_encoding, input_format, use_cache, cache_file)
-    index = _build(archive, options, None, workers, engine, scheduler, progress)
-    index.save(output)
+    with IndexFolder(output, inputs=(archive,)) as folder:  # checked and held before any work
+        options = _options(model, backend, stories_encoding, input_format, use_cache, cache_file)
+        index = _build(archive, options, None, workers, engine, scheduler, progress)
+        folder.publish(index.write_files)
     sentences = int(index.vectors.ntotal)
     where = visible(str(output))
     typer.echo(f"mtqa: indexed {len(index.stories)} stories ({sentences} sentences) in {where}", err=True)
@@ -113,15 +112,19 @@ def add(
     progress: ProgressOption = None,
 ) -> None:
     """Add the stories of ARCHIVE (with new ids) to INDEX; the index is replaced whole, never half-written."""
+    from mtqa.archive.folder import IndexFolder
     from mtqa.archive.index import ArchiveIndex
 
     stories_encoding, _ = side_encodings(encoding, original_encoding, None)
-    loaded = ArchiveIndex.load(index)
-    model, backend = loaded.built_with()
-    options = _options(model, Backend(backend), stories_encoding, input_format, use_cache, cache_file)
-    before = len(loaded.stories)
-    grown = _build(archive, options, loaded, workers, engine, scheduler, progress)
-    grown.save(index)
+    # Held from before the index is read until the grown one replaces it: a second
+    # add meanwhile would read the same stories and drop this run's on saving.
+    with IndexFolder(index, inputs=(archive,), new=False) as folder:
+        loaded = ArchiveIndex.load(index)
+        model, backend = loaded.built_with()
+        options = _options(model, Backend(backend), stories_encoding, input_format, use_cache, cache_file)
+        before = len(loaded.stories)
+        grown = _build(archive, options, loaded, workers, engine, scheduler, progress)
+        folder.publish(grown.write_files)
     typer.echo(f"mtqa: added {len(grown.stories) - before} stories to {visible(str(index))}", err=True)
 
 
@@ -185,8 +188,11 @@ def find(
     from mtqa.archive.find import find as find_sources
     from mtqa.archive.index import ArchiveIndex
     from mtqa.inputs import read_story
+    from mtqa.outputs import check_file_target
 
     _, copies_encoding = side_encodings(encoding, None, copy_encoding)
+    if output is not None:  # before any work: never a copy, the index folder or a file in it
+        check_file_target(output, inputs=[*copies, index, *_files(index)])
     # every input checked first
     texts = [read_story(path, copies_encoding, input_format.value, option="--copy-encoding") for path in copies]
     loaded = ArchiveIndex.load(index)
@@ -210,6 +216,14 @@ def find(
     else:
         rendered = "".join(_table(path, frame) for path, frame in zip(copies, frames, strict=True))
     emit(rendered, output)
+
+
+def _files(folder: Path) -> list[Path]:
+    """The entries of ``folder``, or none when it is not a folder (``ArchiveIndex.load`` then says why)."""
+    try:
+        return list(folder.iterdir()) if folder.is_dir() else []
+    except OSError:
+        return []
 
 
 def _source(frame: pd.DataFrame) -> str | None:
