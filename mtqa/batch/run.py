@@ -107,10 +107,11 @@ def run_batch(
                 f"{options.index}: built with {loaded.meta['model']} ({loaded.meta['backend']}); audit with the "
                 "same --model and --backend"
             )
-    check_output(output, inputs=[manifest])  # before any work, and without creating anything
+    inputs = [manifest] if options.index is None else [manifest, options.index]
+    check_output(output, inputs=inputs)  # before any work, and without creating anything
     prepare(options)
     with BatchWriter(output) as writer:
-        writer.open(inputs=[manifest])
+        writer.open(inputs=inputs)
         pages = PageWriter(output) if options.html else None
         retried = writer.forget_errors(job.id for job in jobs) if retry_errors else set()
         done = writer.done()
