@@ -20,6 +20,7 @@ from mtqa.batch.jobs import EngineOptions, JobResult, check_engine, prepare, rea
 from mtqa.batch.local import PoolEvents, run_local
 from mtqa.batch.pages import PageWriter
 from mtqa.batch.parquet import BatchWriter, check_output, read_table
+from mtqa.batch.stopping import Stopped
 from mtqa.embed.base import resolve_model
 from mtqa.errors import MtqaError
 from mtqa.inputs import check_encoding
@@ -87,6 +88,8 @@ def run_batch(
 
     Raises:
         MtqaError: For a bad option, manifest, model or output, before anything is created.
+        Stopped: When a signal stopped the run (see ``mtqa.batch.stopping``), with the copies
+            saved and the manifest's copies; every copy finished is in the output.
     """
     check_engine(engine, scheduler)
     check_encoding(options.encoding)
@@ -130,12 +133,17 @@ def run_batch(
             if progress is not None:
                 progress(finished, len(todo) + len(repaint))
 
-        if engine == "dask":
-            from mtqa.batch.dask import run_dask
+        try:
+            if engine == "dask":
+                from mtqa.batch.dask import run_dask
 
-            run_dask(todo + repaint, options, scheduler or "", record)
-        else:
-            events = run_local(todo + repaint, options, count, record)
+                run_dask(todo + repaint, options, scheduler or "", record)
+            else:
+                events = run_local(todo + repaint, options, count, record)
+        except Stopped as stop:
+            writer.flush()
+            stop.saved, stop.copies = len(done) + writer.committed, len(jobs)
+            raise
         writer.flush()
         seconds = time.perf_counter() - started
         index = pages.write_index(read_table(output, "summary")) if pages is not None else None

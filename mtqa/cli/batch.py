@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from mtqa.batch.stopping import Stopped
 from mtqa.cli.common import (
     Backend,
     BackendOption,
@@ -22,6 +25,14 @@ from mtqa.cli.common import (
     bad_input_exits_2,
 )
 from mtqa.cli.progress import progress_bar
+
+
+def stopped_state(stop: Stopped, output: Path) -> str:
+    """What a stopped audit-batch kept, and the command that resumes it (the same command again)."""
+    again = shlex.join(["mtqa", *sys.argv[1:]])
+    if not stop.saved:
+        return f"no copy was finished, nothing written; run again with: {again}"
+    return f"{stop.saved} of {stop.copies} copies saved in {output}; resume with: {again}"
 
 
 @bad_input_exits_2
@@ -75,7 +86,8 @@ def audit_batch(
 ) -> None:
     """Audit every (original, copy) row of MANIFEST; results stream to OUTPUT/{pairs,flags,summary}/.
 
-    A re-run with the same OUTPUT skips the copies already done. A bad row (a
+    A re-run with the same OUTPUT skips the copies already done; Ctrl-C or
+    SIGTERM stops the run keeping every copy finished, and says how to resume. A bad row (a
     missing file, an empty text, a path outside the manifest's folder, a text
     that breaks the audit) is recorded in the summary with its error and does
     not stop the batch, and neither does a worker process that dies.
@@ -97,18 +109,22 @@ def audit_batch(
     def resuming(done: int, copies: int) -> None:
         typer.echo(f"mtqa: resuming: {done} of {copies} copies already in {output}", err=True)
 
-    with progress_bar(progress, "auditing", "pairs") as callback:
-        outcome = run_batch(
-            manifest,
-            output,
-            options,
-            workers=workers,
-            engine=engine.value,
-            scheduler=scheduler,
-            allow_outside=allow_outside_paths,
-            progress=callback,
-            on_resume=resuming,
-        )
+    try:
+        with progress_bar(progress, "auditing", "pairs") as callback:
+            outcome = run_batch(
+                manifest,
+                output,
+                options,
+                workers=workers,
+                engine=engine.value,
+                scheduler=scheduler,
+                allow_outside=allow_outside_paths,
+                progress=callback,
+                on_resume=resuming,
+            )
+    except Stopped as stop:
+        typer.echo(f"mtqa: interrupted by {stop.name}: {stopped_state(stop, output)}", err=True)
+        raise typer.Exit(stop.exit_code) from None
     typer.echo(
         f"mtqa: {outcome.audited} copies audited in {outcome.seconds:.1f} s ({outcome.rate:.2f} pairs/s), "
         f"{outcome.errors} with errors{outcome.events.describe()}; results in {output}",
