@@ -226,6 +226,27 @@ def test_an_index_build_stopped_by_any_signal_writes_nothing_and_leaves_no_worke
             assert sorted(p.name for p in tmp_path.iterdir()) == ["archive", "site"]  # no staging folder left
 
 
+def test_a_copy_over_the_time_limit_is_an_error_row_and_the_batch_goes_on(tmp_path: Path) -> None:
+    base = batch(tmp_path, 0).parent
+    (base / "short.txt").write_text("The mayor opened the new bridge on Monday.\n", encoding="utf-8")
+    rows = ("id,original,copy", "slow,flood_original.txt,sleep-me.txt", "short,short.txt,short.txt")
+    (base / "manifest.csv").write_text("\n".join(rows) + "\n")
+    out = tmp_path / "out"
+    args = ["audit-batch", str(base / "manifest.csv"), "-o", str(out), "--workers", "1", "--no-progress", "--no-cache"]
+    result = subprocess.run(  # one worker: the short copy waits for the hung one, then runs in its replacement
+        [sys.executable, "-m", "mtqa", *args, "--job-timeout", "10"],
+        env=hooked(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,  # the hung audit (600 s) must have been stopped
+    )
+    assert result.returncode == 0, result.stderr
+    summary = pd.read_parquet(out / "summary").set_index("id")
+    assert summary.status.to_dict() == {"slow": "error", "short": "ok"}, summary.error.to_dict()
+    assert "ran over the time limit of 10 s (--job-timeout)" in summary.error["slow"]
+    assert "1 copy over the time limit (slow), its worker replaced" in result.stderr
+
+
 def test_the_pool_stops_a_task_over_its_limit_and_goes_on_in_a_fresh_worker() -> None:
     outcomes, started = {}, time.monotonic()
     with WorkerPool(1, time.sleep, (0,), timeout=1.0) as pool:

@@ -20,6 +20,7 @@ from mtqa.batch.jobs import EngineOptions, JobResult, check_engine, prepare, rea
 from mtqa.batch.local import PoolEvents, run_local
 from mtqa.batch.pages import PageWriter
 from mtqa.batch.parquet import BatchWriter, check_output, read_table
+from mtqa.batch.pool import JOB_TIMEOUT
 from mtqa.batch.stopping import Stopped
 from mtqa.embed.base import resolve_model
 from mtqa.errors import MtqaError
@@ -66,6 +67,7 @@ def run_batch(
     engine: str = "local",
     scheduler: str | None = None,
     allow_outside: bool = False,
+    job_timeout: float | None = JOB_TIMEOUT,
     progress: Callable[[int, int], None] | None = None,
     on_resume: Callable[[int, int], None] | None = None,
 ) -> BatchOutcome:
@@ -80,6 +82,8 @@ def run_batch(
         engine: ``"local"`` (processes) or ``"dask"`` (needs ``scheduler``).
         scheduler: The Dask scheduler's address.
         allow_outside: Audit manifest paths outside the manifest's folder.
+        job_timeout: Seconds a copy's audit may run on the local engine before it is
+            stopped and recorded as an error row; None or 0: no limit.
         progress: Called with (finished, total) after each copy.
         on_resume: Called with (done before, copies) when an earlier run is resumed.
 
@@ -92,6 +96,8 @@ def run_batch(
             saved and the manifest's copies; every copy finished is in the output.
     """
     check_engine(engine, scheduler)
+    if job_timeout is not None and job_timeout < 0:
+        raise MtqaError(f"--job-timeout must be 0 (no limit) or more seconds, not {job_timeout:g}")
     check_encoding(options.encoding)
     jobs = read_manifest(manifest, allow_outside=allow_outside, with_index=options.index is not None)
     resolve_model(options.model, options.backend)
@@ -139,7 +145,7 @@ def run_batch(
 
                 run_dask(todo + repaint, options, scheduler or "", record)
             else:
-                events = run_local(todo + repaint, options, count, record)
+                events = run_local(todo + repaint, options, count, record, job_timeout or None)
         except Stopped as stop:
             writer.flush()
             stop.saved, stop.copies = len(done) + writer.committed, len(jobs)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from mtqa.batch.pool import JOB_TIMEOUT
 from mtqa.batch.stopping import Stopped
 from mtqa.cli.common import (
     Backend,
@@ -73,6 +74,15 @@ def audit_batch(
             help="Also write a report page per copy under OUTPUT/html/copies/ and OUTPUT/html/index.html.",
         ),
     ] = False,
+    job_timeout: Annotated[
+        float,
+        typer.Option(
+            "--job-timeout",
+            min=0,
+            help="Seconds one copy's audit may run before its worker is stopped and replaced and the copy "
+            "recorded as an error row; 0 for no limit (local engine).",
+        ),
+    ] = JOB_TIMEOUT,
     progress: ProgressOption = None,
     index: Annotated[
         Path | None,
@@ -119,6 +129,7 @@ def audit_batch(
                 engine=engine.value,
                 scheduler=scheduler,
                 allow_outside=allow_outside_paths,
+                job_timeout=job_timeout,
                 progress=callback,
                 on_resume=resuming,
             )
