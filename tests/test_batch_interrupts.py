@@ -161,23 +161,44 @@ def saved_ids(out: Path) -> list[str]:
     return [] if not (out / "summary").exists() else sorted(pd.read_parquet(out / "summary").id)
 
 
+def batch_args(manifest: Path, out: Path) -> list[str]:
+    cache = manifest.parent.parent / "cache.sqlite"
+    return ["audit-batch", str(manifest), "-o", str(out), "--workers", "2", "--no-progress", "--cache-file", str(cache)]
+
+
+def finish(manifest: Path, out: Path, env: dict[str, str]) -> None:
+    """Resume the batch in ``out`` to its end, and check it holds every copy once."""
+    args = batch_args(manifest, out)
+    result = subprocess.run([sys.executable, "-m", "mtqa", *args], env=env, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    summary = pd.read_parquet(out / "summary")
+    assert sorted(summary.id) == [f"c{n:02d}" for n in range(COPIES)]  # each copy once
+    assert (summary.status == "ok").all()
+    units = pd.read_parquet(out / "pairs").groupby("id").size()
+    assert (units[summary.id].to_numpy() == summary.units.to_numpy()).all()  # no unit written twice
+
+
 def test_a_batch_stopped_by_any_signal_keeps_every_finished_copy_and_resumes_without_a_duplicate(
     tmp_path: Path,
 ) -> None:
     manifest = batch(tmp_path, COPIES)
     env = hooked(tmp_path)
     chance = random.Random(os.environ.get("MTQA_INTERRUPT_SEED"))
-    for trial in range(TRIALS):
-        out = tmp_path / f"out{trial}"
-        args = ["audit-batch", str(manifest), "-o", str(out), "--workers", "2", "--no-progress"]
-        args += ["--cache-file", str(tmp_path / "cache.sqlite")]
-        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+    folders = (tmp_path / f"out{n}" for n in range(4 * TRIALS))
+    out = next(folders)
+    for _ in range(TRIALS):
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):  # each trial resumes the one before
             before = len(saved_ids(out))
+            if COPIES - before < 3:  # too few copies left to stop the run among them: a new batch
+                finish(manifest, out, env)
+                out, before = next(folders), 0
             (tmp_path / "finished.log").unlink(missing_ok=True)
-            # a random moment: after 0 to (copies left - 2) copies are done, and up to half a second more
-            target = chance.randint(0, max(0, COPIES - before - 2))
+            args = batch_args(manifest, out)
+            # a random moment: once the workers run, after 0 to a third of the copies left are done, and
+            # up to 0.3 s more
+            target = chance.randint(0, (COPIES - before - 3) // 3)
             code, stderr = interrupt(
-                args, env, number, lambda target=target: finished(tmp_path) >= target, chance.uniform(0, 0.5)
+                args, env, number, lambda target=target: finished(tmp_path) >= target, chance.uniform(0, 0.3)
             )
             ids = saved_ids(out)
             assert len(set(ids)) == len(ids), "a copy saved twice"
@@ -190,21 +211,11 @@ def test_a_batch_stopped_by_any_signal_keeps_every_finished_copy_and_resumes_wit
             assert code == 128 + number, stderr
             name, again = signal.Signals(number).name, shlex.join(["mtqa", *args])
             if ids:
-                said = (
-                    f"mtqa: interrupted by {name}: {len(ids)} of {COPIES} copies saved in {out}; resume with: {again}"
-                )
+                said = f"{name}: {len(ids)} of {COPIES} copies saved in {out}; resume with: {again}"
             else:
-                said = f"mtqa: interrupted by {name}: no copy was finished, nothing written; run again with: {again}"
-            assert said in stderr, stderr
-        result = subprocess.run(
-            [sys.executable, "-m", "mtqa", *args], env=env, capture_output=True, text=True, timeout=600
-        )
-        assert result.returncode == 0, result.stderr
-        summary = pd.read_parquet(out / "summary")
-        assert sorted(summary.id) == [f"c{n:02d}" for n in range(COPIES)]  # each copy once
-        assert (summary.status == "ok").all()
-        units = pd.read_parquet(out / "pairs").groupby("id").size()
-        assert (units[summary.id].to_numpy() == summary.units.to_numpy()).all()  # no unit written twice
+                said = f"{name}: no copy was finished, nothing written; run again with: {again}"
+            assert f"mtqa: interrupted by {said}" in stderr, stderr
+    finish(manifest, out, env)
 
 
 def test_an_index_build_stopped_by_any_signal_writes_nothing_and_leaves_no_worker(tmp_path: Path) -> None:
