@@ -185,9 +185,9 @@ def test_a_batch_stopped_by_any_signal_keeps_every_finished_copy_and_resumes_wit
     env = hooked(tmp_path)
     chance = random.Random(os.environ.get("MTQA_INTERRUPT_SEED"))
     folders = (tmp_path / f"out{n}" for n in range(4 * TRIALS))
-    out = next(folders)
     for _ in range(TRIALS):
-        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):  # each trial resumes the one before
+        out = next(folders)
+        for number in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):  # each resumes the run before
             before = len(saved_ids(out))
             if COPIES - before < 3:  # too few copies left to stop the run among them: a new batch
                 finish(manifest, out, env)
@@ -215,7 +215,7 @@ def test_a_batch_stopped_by_any_signal_keeps_every_finished_copy_and_resumes_wit
             else:
                 said = f"{name}: no copy was finished, nothing written; run again with: {again}"
             assert f"mtqa: interrupted by {said}" in stderr, stderr
-    finish(manifest, out, env)
+        finish(manifest, out, env)
 
 
 def test_an_index_build_stopped_by_any_signal_writes_nothing_and_leaves_no_worker(tmp_path: Path) -> None:
