@@ -16,10 +16,7 @@ from __future__ import annotations
 import os
 from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +24,7 @@ from mtqa.archive.index import ArchiveIndex, Embedded, embed_stories, refuse_rep
 from mtqa.archive.stories import Story, archive_files, read_archive, read_story_file
 from mtqa.batch.jobs import EngineOptions, check_engine, prepare, worker_embedder
 from mtqa.batch.local import start_worker
+from mtqa.batch.pool import WorkerPool
 from mtqa.embed.base import resolve_model
 from mtqa.embed.factory import make_embedder
 from mtqa.errors import MtqaError
@@ -135,16 +133,24 @@ def _ids(parts: list[Part]) -> list[str]:
 
 
 def _on_processes(parts: list[Part], options: EngineOptions, workers: int) -> Iterator[Embedded]:
-    context = get_context("spawn")  # never fork a parent that may hold threads
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker, initargs=(options,)) as pool:
-        try:
-            yield from pool.map(embed_part, parts, [options] * len(parts))
-        except BrokenProcessPool as error:
-            pool.shutdown(cancel_futures=True)
-            raise MtqaError(
-                "a worker process died while indexing (killed by the OS, for example out of memory); "
-                "nothing was written: try fewer --workers"
-            ) from error
+    """The parts embedded by ``workers`` processes (which die with this one), in the archive's order."""
+    with WorkerPool(workers, start_worker, (options,)) as pool:
+        for number, part in enumerate(parts):
+            pool.submit(number, embed_part, part, options)
+        finished: dict[int, Embedded] = {}
+        following = 0
+        for key, outcome in pool.outcomes():
+            if outcome.kind == "died":
+                raise MtqaError(
+                    "a worker process died while indexing (killed by the OS, for example out of memory); "
+                    "nothing was written: try fewer --workers"
+                )
+            if outcome.kind == "raised":
+                raise outcome.value
+            finished[int(str(key))] = outcome.value
+            while following in finished:
+                yield finished.pop(following)
+                following += 1
 
 
 def _on_dask(parts: list[Part], options: EngineOptions, scheduler: str) -> Iterator[Embedded]:

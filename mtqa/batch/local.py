@@ -1,32 +1,37 @@
-"""The local engine of audit-batch: worker processes that survive their jobs and their own deaths.
+"""The local engine of audit-batch: worker processes that survive their jobs, their own deaths and slow pages.
 
 A job's Python exception is already its error row (``mtqa.batch.jobs.run_job``).
-What remains is a worker process that dies: killed by the OS for memory, by a
-user with ``kill -9``, or by a crash in native code. ``concurrent.futures``
-then breaks the whole pool and fails every job in it, so the pool is run with
-at most one job in flight per worker: when it breaks, the jobs in flight are
-the only suspects, and nothing already done is lost. A fresh pool takes over
-the jobs not yet started, and each suspect is run again alone in a pool of
-its own: a job that was killed by chance is simply done, and a job that kills
-its worker again becomes an error row. Jobs run wave by wave (``waves``).
+What remains is a worker process that dies (killed by the OS for memory, by a
+user with ``kill -9``, or by a crash in native code) or a job that runs past
+the time limit. Each worker of ``mtqa.batch.pool`` runs one job at a time, so
+the job is known: a job whose worker died is run once more in a fresh worker
+(a job killed by chance is simply done), and one that kills its worker again,
+or runs over the limit, becomes an error row. Only that worker is replaced;
+the others keep their loaded model. Jobs run wave by wave (``waves``) in the
+same workers, and the workers die with the run however it ends.
 """
 
 from __future__ import annotations
 
 import os
-from collections import deque
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 
 from mtqa.batch.jobs import EngineOptions, Job, JobResult, error_result, run_job, waves, worker_embedder
+from mtqa.batch.pool import JOB_TIMEOUT, WorkerPool
 
 WORKER_DIED = (
     "the worker process auditing this copy died twice (killed by the OS, for example out of memory, "
     "or crashed); the copy was not audited"
 )
+
+
+def timed_out(seconds: float) -> str:
+    """The error of a job stopped at the time limit."""
+    return (
+        f"the audit ran over the time limit of {seconds:g} s (--job-timeout) and was stopped; "
+        "its worker process was replaced"
+    )
 
 
 @dataclass
@@ -36,21 +41,28 @@ class PoolEvents:
     Attributes:
         deaths: Worker processes that died and were replaced.
         lost: Ids of the jobs that killed their worker twice (error rows).
+        timed_out: Ids of the jobs stopped at the time limit (error rows).
     """
 
     deaths: int = 0
     lost: list[str] = field(default_factory=list)
+    timed_out: list[str] = field(default_factory=list)
 
     def describe(self) -> str:
-        """A clause for the end line, or an empty string when every worker lived."""
-        if not self.deaths:
-            return ""
-        plural = self.deaths > 1
-        text = f"; {self.deaths} worker process{'es' if plural else ''} died and {'were' if plural else 'was'} replaced"
-        if self.lost:
-            text += f", {len(self.lost)} cop{'ies' if len(self.lost) > 1 else 'y'} lost ({', '.join(self.lost[:5])})"
-        else:
-            text += ", no copy lost"
+        """A clause for the end line, or an empty string when every worker lived and every job kept time."""
+        text = ""
+        if self.deaths:
+            were = "es died and were" if self.deaths > 1 else " died and was"
+            text = f"; {self.deaths} worker process{were} replaced"
+            lost = len(self.lost)
+            names = ", ".join(self.lost[:5])
+            text += f", {lost} cop{'ies' if lost > 1 else 'y'} lost ({names})" if lost else ", no copy lost"
+        if self.timed_out:
+            count = len(self.timed_out)
+            text += (
+                f"; {count} cop{'ies' if count > 1 else 'y'} over the time limit ({', '.join(self.timed_out[:5])}), "
+                f"{'their workers' if count > 1 else 'its worker'} replaced"
+            )
         return text
 
 
@@ -63,66 +75,48 @@ def start_worker(options: EngineOptions) -> None:
     worker_embedder(options)
 
 
-def _pool(options: EngineOptions, workers: int) -> ProcessPoolExecutor:
-    context = get_context("spawn")  # the parent may hold threads (the progress bar): never fork them
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=start_worker, initargs=(options,))
-
-
-def _run_pool(
-    jobs: deque[Job], options: EngineOptions, workers: int, on_result: Callable[[JobResult], None]
-) -> list[Job]:
-    """Run ``jobs`` (taken from the left) until they are done or the pool breaks; return the suspects.
-
-    The suspects are the jobs in flight when a worker died; the jobs not yet
-    started stay in ``jobs``.
-    """
-    suspects: list[Job] = []
-    pool = _pool(options, min(workers, len(jobs)))
-    in_flight: dict[Future[JobResult], Job] = {}
-    try:
-        while jobs or in_flight:
-            while jobs and len(in_flight) < workers:
-                job = jobs.popleft()
-                in_flight[pool.submit(run_job, job, options)] = job
-            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-            for future in done:
-                job = in_flight.pop(future)
-                try:
-                    result = future.result()
-                except BrokenProcessPool:
-                    suspects.append(job)
-                    continue
-                except Exception as error:  # the result could not come back (say, it would not pickle)
-                    result = error_result(job, f"internal error ({type(error).__name__}: {error}); please report it")
-                on_result(result)
-            if suspects:
-                suspects += in_flight.values()
-                return suspects
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-    return suspects
-
-
 def run_local(
-    jobs: list[Job], options: EngineOptions, workers: int, on_result: Callable[[JobResult], None]
+    jobs: list[Job],
+    options: EngineOptions,
+    workers: int,
+    on_result: Callable[[JobResult], None],
+    timeout: float | None = JOB_TIMEOUT,
 ) -> PoolEvents:
     """Run ``jobs`` in ``workers`` processes, wave by wave, reporting each result exactly once.
 
+    Args:
+        jobs: The jobs, with distinct ids.
+        options: What each worker needs.
+        workers: Worker processes.
+        on_result: Called with each result as it comes (it should save it at once).
+        timeout: Seconds a job may run before it becomes an error row (None: no limit).
+
     Returns:
-        What happened to the workers: how many died, and which jobs were lost.
+        What happened to the workers: how many died, and which jobs were lost or timed out.
     """
     events = PoolEvents()
-    for wave in waves(jobs):
-        pending = deque(wave)
-        while pending:
-            suspects = _run_pool(pending, options, workers, on_result)
-            if not suspects:
-                continue
-            events.deaths += 1
-            for job in suspects:  # alone, so a job that kills its worker again is known for sure
-                again = _run_pool(deque([job]), options, 1, on_result)
-                if again:
+    with WorkerPool(workers, start_worker, (options,), timeout) as pool:
+        for wave in waves(jobs):
+            by_id = {job.id: job for job in wave}
+            died_once: set[str] = set()
+            for job in wave:
+                pool.submit(job.id, run_job, job, options)
+            for key, outcome in pool.outcomes():
+                job = by_id[str(key)]
+                if outcome.kind == "done":
+                    on_result(outcome.value)
+                elif outcome.kind == "died":
                     events.deaths += 1
-                    events.lost.append(job.id)
-                    on_result(error_result(job, WORKER_DIED))
+                    if job.id in died_once:
+                        events.lost.append(job.id)
+                        on_result(error_result(job, WORKER_DIED))
+                    else:  # killed by chance, perhaps: once more, in a fresh worker
+                        died_once.add(job.id)
+                        pool.submit(job.id, run_job, job, options)
+                elif outcome.kind == "timed_out":
+                    events.timed_out.append(job.id)
+                    on_result(error_result(job, timed_out(outcome.value)))
+                else:  # the result could not come back (say, it would not pickle)
+                    error = outcome.value
+                    on_result(error_result(job, f"internal error ({type(error).__name__}: {error}); please report it"))
     return events

@@ -2,8 +2,10 @@
 
 The output folder holds three datasets, ``pairs/``, ``flags/`` and
 ``summary/``, each a set of part files that pandas or pyarrow read as one table
-(``pd.read_parquet(out / "summary")``). Results are buffered and flushed as a
-part every ``flush_every`` jobs. Each part's three files are written to
+(``pd.read_parquet(out / "summary")``). Each result is written as a part as
+soon as it arrives (``flush_every`` 1), so a run that is stopped, even by
+``kill -9``, loses only the copies still in flight; a part is written whole
+even when a signal arrives meanwhile (``uninterrupted``). Each part's three files are written to
 temporary names and renamed into place, the summary last: a summary part is
 the commit mark of its jobs. On start, parts without a summary are removed,
 and the ids in the summaries are the jobs already done. Every part of a table
@@ -28,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from mtqa.batch.jobs import JobResult
+from mtqa.batch.stopping import uninterrupted
 from mtqa.errors import MtqaError
 from mtqa.outputs import (
     LOCK,
@@ -118,7 +121,7 @@ class BatchWriter:
     and removes the folder again when this run created it and committed nothing.
     """
 
-    def __init__(self, folder: Path, flush_every: int = 25) -> None:
+    def __init__(self, folder: Path, flush_every: int = 1) -> None:
         self.folder = folder
         self.flush_every = flush_every
         self.committed = 0
@@ -231,16 +234,17 @@ class BatchWriter:
             "flags": _concat([r.flags for r in self._buffer]),
             "summary": summary_frame([r.summary for r in self._buffer]),
         }
-        for table in TABLES:  # summary last: it commits the part
-            staged = self.folder / table / f".{name}"
-            if table in PART_SCHEMAS:
-                pq.write_table(_arrow(frames[table], PART_SCHEMAS[table]), staged)
-            else:
-                frames[table].to_parquet(staged, index=False)
-            publish_mode(staged)
-            staged.rename(self.folder / table / name)
-        self.committed += len(self._buffer)
-        self._buffer.clear()
+        with uninterrupted():  # a signal waits for the part to be committed, and counted
+            for table in TABLES:  # summary last: it commits the part
+                staged = self.folder / table / f".{name}"
+                if table in PART_SCHEMAS:
+                    pq.write_table(_arrow(frames[table], PART_SCHEMAS[table]), staged)
+                else:
+                    frames[table].to_parquet(staged, index=False)
+                publish_mode(staged)
+                staged.rename(self.folder / table / name)
+            self.committed += len(self._buffer)
+            self._buffer.clear()
 
 
 def summary_frame(rows: list[dict[str, object]]) -> pd.DataFrame:

@@ -20,6 +20,8 @@ from mtqa.batch.jobs import EngineOptions, JobResult, check_engine, prepare, rea
 from mtqa.batch.local import PoolEvents, run_local
 from mtqa.batch.pages import PageWriter
 from mtqa.batch.parquet import BatchWriter, check_output, read_table
+from mtqa.batch.pool import JOB_TIMEOUT
+from mtqa.batch.stopping import Stopped
 from mtqa.embed.base import resolve_model
 from mtqa.errors import MtqaError
 
@@ -67,6 +69,7 @@ def run_batch(
     scheduler: str | None = None,
     allow_outside: bool = False,
     retry_errors: bool = True,
+    job_timeout: float | None = JOB_TIMEOUT,
     progress: Callable[[int, int], None] | None = None,
     on_resume: Callable[[int, int, int], None] | None = None,
 ) -> BatchOutcome:
@@ -83,6 +86,8 @@ def run_batch(
         allow_outside: Audit manifest paths outside the manifest's folder.
         retry_errors: Audit again the copies an earlier run left as error rows
             (a file since created, an option since given); False keeps them.
+        job_timeout: Seconds a copy's audit may run on the local engine before it is
+            stopped and recorded as an error row; None or 0: no limit.
         progress: Called with (finished, total) after each copy.
         on_resume: Called with (done before and kept, copies, error rows retried)
             when an earlier run is resumed.
@@ -92,8 +97,12 @@ def run_batch(
 
     Raises:
         MtqaError: For a bad option, manifest, model or output, before anything is created.
+        Stopped: When a signal stopped the run (see ``mtqa.batch.stopping``), with the copies
+            saved and the manifest's copies; every copy finished is in the output.
     """
     check_engine(engine, scheduler)
+    if job_timeout is not None and job_timeout < 0:
+        raise MtqaError(f"--job-timeout must be 0 (no limit) or more seconds, not {job_timeout:g}")
     jobs = read_manifest(manifest, allow_outside=allow_outside, with_index=options.index is not None)
     resolve_model(options.model, options.backend)
     if options.index is not None:  # a bad index fails before any work, not on every row
@@ -136,12 +145,17 @@ def run_batch(
             if progress is not None:
                 progress(finished, len(todo) + len(repaint))
 
-        if engine == "dask":
-            from mtqa.batch.dask import run_dask
+        try:
+            if engine == "dask":
+                from mtqa.batch.dask import run_dask
 
-            run_dask(todo + repaint, options, scheduler or "", record)
-        else:
-            events = run_local(todo + repaint, options, count, record)
+                run_dask(todo + repaint, options, scheduler or "", record)
+            else:
+                events = run_local(todo + repaint, options, count, record, job_timeout or None)
+        except Stopped as stop:
+            writer.flush()
+            stop.saved, stop.copies = len(done) + writer.committed, len(jobs)
+            raise
         writer.flush()
         seconds = time.perf_counter() - started
         index = pages.write_index(read_table(output, "summary")) if pages is not None else None

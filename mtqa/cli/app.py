@@ -2,7 +2,8 @@
 
 Each command lives in its own module (``audit``, ``batch``, ``corpus``) and
 is registered here; ``common`` holds what they share. Exit codes: 0 ok, 1 a
-``--fail-under`` gate failed, 2 bad input or options.
+``--fail-under`` gate failed, 2 bad input or options, 130 and 143 stopped
+by SIGINT (Ctrl-C) and SIGTERM.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Annotated
 
 import typer
 
+from mtqa.batch.stopping import Stopped, stop_on_signals
 from mtqa.cli.archive import find, index_app
 from mtqa.cli.audit import audit
 from mtqa.cli.batch import audit_batch
@@ -58,7 +60,11 @@ def run() -> None:
             app(["--help"], standalone_mode=False)
         sys.exit(EXIT_BAD_INPUT)
     try:
-        code = app(standalone_mode=False)
+        with stop_on_signals():  # a run stops where it is, keeps what it finished, and stops its workers
+            code = app(standalone_mode=False)
+    except Stopped as stop:
+        typer.echo(f"mtqa: interrupted by {stop.name}", err=True)
+        sys.exit(stop.exit_code)
     except typer.Abort:
         typer.echo("mtqa: aborted", err=True)
         sys.exit(130)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import shlex
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
+from mtqa.batch.pool import JOB_TIMEOUT
+from mtqa.batch.stopping import Stopped
 from mtqa.cli.common import (
     Backend,
     BackendOption,
@@ -26,6 +30,14 @@ from mtqa.cli.common import (
 )
 from mtqa.cli.progress import progress_bar
 from mtqa.report.safe_text import visible
+
+
+def stopped_state(stop: Stopped, output: Path) -> str:
+    """What a stopped audit-batch kept, and the command that resumes it (the same command again)."""
+    again = visible(shlex.join(["mtqa", *sys.argv[1:]]))
+    if not stop.saved:
+        return f"no copy was finished, nothing written; run again with: {again}"
+    return f"{stop.saved} of {stop.copies} copies saved in {visible(str(output))}; resume with: {again}"
 
 
 @bad_input_exits_2
@@ -76,6 +88,15 @@ def audit_batch(
             help="Also write a report page per copy under OUTPUT/html/copies/ and OUTPUT/html/index.html.",
         ),
     ] = False,
+    job_timeout: Annotated[
+        float,
+        typer.Option(
+            "--job-timeout",
+            min=0,
+            help="Seconds one copy's audit may run before its worker is stopped and replaced and the copy "
+            "recorded as an error row; 0 for no limit (local engine).",
+        ),
+    ] = JOB_TIMEOUT,
     progress: ProgressOption = None,
     index: Annotated[
         Path | None,
@@ -90,7 +111,8 @@ def audit_batch(
     """Audit every (original, copy) row of MANIFEST; results stream to OUTPUT/{pairs,flags,summary}/.
 
     A re-run with the same OUTPUT skips the copies already done, and audits
-    again those left as error rows unless --no-retry-errors. A bad row (a
+    again those left as error rows unless --no-retry-errors; Ctrl-C or
+    SIGTERM stops the run keeping every copy finished, and says how to resume. A bad row (a
     missing file, an empty text, a path outside the manifest's folder, a text
     that breaks the audit) is recorded in the summary with its error and does
     not stop the batch, and neither does a worker process that dies.
@@ -115,19 +137,24 @@ def audit_batch(
         again = f"; retrying {retried} error row{'s' if retried != 1 else ''}" if retried else ""
         typer.echo(f"mtqa: resuming: {done} of {copies} copies already in {visible(str(output))}{again}", err=True)
 
-    with progress_bar(progress, "auditing", "pairs") as callback:
-        outcome = run_batch(
-            manifest,
-            output,
-            options,
-            workers=workers,
-            engine=engine.value,
-            scheduler=scheduler,
-            allow_outside=allow_outside_paths,
-            retry_errors=retry_errors,
-            progress=callback,
-            on_resume=resuming,
-        )
+    try:
+        with progress_bar(progress, "auditing", "pairs") as callback:
+            outcome = run_batch(
+                manifest,
+                output,
+                options,
+                workers=workers,
+                engine=engine.value,
+                scheduler=scheduler,
+                allow_outside=allow_outside_paths,
+                retry_errors=retry_errors,
+                job_timeout=job_timeout,
+                progress=callback,
+                on_resume=resuming,
+            )
+    except Stopped as stop:
+        typer.echo(f"mtqa: interrupted by {stop.name}: {stopped_state(stop, output)}", err=True)
+        raise typer.Exit(stop.exit_code) from None
     typer.echo(
         f"mtqa: {outcome.audited} copies audited in {outcome.seconds:.1f} s ({outcome.rate:.2f} pairs/s), "
         f"{outcome.errors} with errors{outcome.events.describe()}; results in {visible(str(output))}",
