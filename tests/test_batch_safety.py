@@ -238,17 +238,24 @@ def test_a_new_folder_is_removed_again_when_nothing_was_committed(tmp_path: Path
     assert not out.exists()
 
 
-def test_an_unmarked_folder_from_an_earlier_version_is_resumed(tmp_path: Path) -> None:
-    out = tmp_path / "out"
-    for table in ("pairs", "flags", "summary"):
-        (out / table).mkdir(parents=True)
-    with BatchWriter(out) as writer:
+def test_a_folder_without_the_marker_is_never_taken_over_however_it_looks(tmp_path: Path) -> None:
+    # A user's folders named like a batch's (Spark writes part-00000.parquet too; a site has html/index.html).
+    spark = {"pairs/part-00000.parquet": b"PAR1", "summary/part-99999.parquet": b"PAR1"}
+    for layout in (spark, {"html/index.html": b"<p>mine</p>"}):
+        out = tmp_path / f"out{len(layout)}"
+        for name, data in layout.items():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / name).write_bytes(data)
+        before = sorted(p.relative_to(out) for p in out.rglob("*"))
+        with pytest.raises(MtqaError, match="not written by mtqa"), BatchWriter(out) as writer:
+            writer.open()
+        assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
+        assert all((out / name).read_bytes() == data for name, data in layout.items())
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with BatchWriter(empty) as writer:  # an empty folder is a new output
         writer.open()
-    assert (out / ".mtqa-output").is_file()
-    (out / "other.txt").write_text("x")
-    os.remove(out / ".mtqa-output")
-    with pytest.raises(MtqaError, match="not written by mtqa"), BatchWriter(out) as writer:
-        writer.open()
+    assert (empty / ".mtqa-output").is_file()
 
 
 def test_audit_batch_reads_other_encodings(tmp_path: Path) -> None:

@@ -40,15 +40,12 @@ from mtqa.outputs import (
     lock_folder,
     marker_kind,
     publish_mode,
-    refuse_foreign_tree,
     write_marker,
 )
 from mtqa.types import LABELS
 
 TABLES = ("pairs", "flags", "summary")
 BATCH_KIND = "audit-batch"
-# What an audit-batch folder holds besides its marker and lock (html/ with --html).
-BATCH_ENTRIES = (*TABLES, "html")
 # The whole tree an audit-batch folder may hold, checked before a resume writes
 # or deletes anything in it: the lock, the tables' parts (and parts being
 # staged), the pages, and the temporary files of ``write_text_atomic``.
@@ -90,10 +87,12 @@ SUMMARY_SCHEMA: dict[str, str] = {
 def check_output(folder: Path, inputs: Iterable[Path] = ()) -> bool:
     """Refuse ``folder`` unless it is new, or an audit-batch output to resume; nothing is created.
 
-    A folder from before outputs were marked is taken as ours when it holds
-    only audit-batch's own folders. Either way the whole tree is checked
-    against ``BATCH_LAYOUT``: a symlink or a file mtqa did not write anywhere
-    in it is refused, before anything is written or deleted there.
+    A folder is ours only by its marker: one without it is refused when it
+    holds anything, however much it looks like an output (folders named
+    ``pairs`` or ``html``, parts named ``part-00000.parquet`` may be anyone's),
+    so no user's file is ever taken over or deleted. The whole tree of a marked
+    folder is checked against ``BATCH_LAYOUT``: a symlink or a file mtqa did not
+    write anywhere in it is refused, before anything is written or deleted there.
 
     Returns:
         Whether the folder exists (a resume).
@@ -101,17 +100,7 @@ def check_output(folder: Path, inputs: Iterable[Path] = ()) -> bool:
     Raises:
         MtqaError: If the folder is something else, holds an input, or cannot be written.
     """
-    if _unmarked_batch_output(folder):
-        refuse_foreign_tree(folder, BATCH_LAYOUT)
-        return True
     return check_folder_target(folder, BATCH_KIND, inputs, layout=BATCH_LAYOUT)
-
-
-def _unmarked_batch_output(folder: Path) -> bool:
-    if not folder.is_dir() or folder.is_symlink() or marker_kind(folder) is not None:
-        return False
-    entries = list(folder.iterdir())
-    return bool(entries) and all(p.name in BATCH_ENTRIES and p.is_dir() and not p.is_symlink() for p in entries)
 
 
 class BatchWriter:
