@@ -132,8 +132,7 @@ def check_folder_target(
         target: The output folder.
         kind: What writes it (``"audit csv"``, ``"audit-batch"``); a folder
             written by another kind of output is refused too.
-        inputs: The command's input files and folders; none may be the folder or lie inside it, and the
-            folder may not lie inside an input folder (an index, a folder of copies).
+        inputs: The command's input files; none may be the folder or lie inside it.
         owned: The names of the files this kind of output holds; when given,
             a folder of ours holding anything else is refused (a user added it).
         layout: For an output with sub-folders, the whole tree it may hold;
@@ -144,7 +143,7 @@ def check_folder_target(
 
     Raises:
         MtqaError: If the target exists and is not mtqa's output of this kind,
-            holds an input or lies inside one, or cannot be written.
+            holds an input, or cannot be written.
     """
     inputs = list(inputs)
     if _same_file(target, inputs) is not None:
@@ -153,8 +152,6 @@ def check_folder_target(
         with contextlib.suppress(OSError):
             if Path(path).resolve().is_relative_to(target.resolve()):
                 raise MtqaError(f"{target}: holds the input {path}; give a new output folder")
-            if Path(path).is_dir() and target.resolve().is_relative_to(Path(path).resolve()):
-                raise MtqaError(f"{target}: lies inside the input {path}; give an output folder outside it")
     if not target.exists() and not target.is_symlink():
         _check_writable(target.parent, target)
         return False

@@ -117,6 +117,8 @@ def run_batch(
                 "same --model and --backend"
             )
     inputs = [manifest] if options.index is None else [manifest, options.index]
+    if options.index is not None and output.resolve().is_relative_to(options.index.resolve()):
+        raise MtqaError(f"{output}: lies inside the index {options.index}; give an output folder outside it")
     check_output(output, inputs=inputs)  # before any work, and without creating anything
     prepare(options)
     with BatchWriter(output) as writer:
