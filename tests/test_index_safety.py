@@ -266,3 +266,21 @@ def test_vectors_of_another_dimension_than_the_model_are_refused(fake_index: Pat
         mtqa.find(STORIES[0].text, index, embedder=embedder)
     with pytest.raises(MtqaError, match="8-dimensional vectors, fake-bag-of-words makes 256"):
         index.add(MORE, embedder)
+
+
+def test_offsets_that_tile_the_vectors_but_not_the_stories_are_refused_when_read(
+    fake_index: Path, tmp_path: Path
+) -> None:
+    from mtqa.archive.find import find
+
+    folder = tmp_path / "index"
+    shutil.copytree(fake_index, folder)
+
+    def shifted(table: pd.DataFrame) -> pd.DataFrame:  # story 0 has no vectors, story 1 has its own and story 0's
+        return table.assign(first=[0, 0, *table["first"][2:]], end=[0, *table["end"][1:]])
+
+    _stories(shifted)(folder)
+    embedder = FakeEmbedder()
+    embedder.backend = "onnx int8"
+    with pytest.raises(MtqaError, match=r"the index is damaged \(story 'flood' has 6 sentence vectors for its 3"):
+        find(STORIES[1].text, folder, embedder=embedder)

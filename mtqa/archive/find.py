@@ -81,8 +81,8 @@ def find(
         story match, the one the copy renders best comes first.
 
     Raises:
-        MtqaError: If the text is empty, or the index cannot be read or was
-            built with another model.
+        MtqaError: If the text is empty, or the index cannot be read, was
+            built with another model, or a candidate's vectors do not match its sentences.
     """
     from mtqa.embed.factory import default_embedder
     from mtqa.pipeline import check_text
@@ -104,7 +104,13 @@ def find(
     rows = []
     for row in loaded.candidates(vectors, copy_text, candidates):
         story = loaded.stories.iloc[row]
-        evidence = verify(sentences, vectors, story_sentences(story.text), loaded.sentence_vectors(row))
+        story_text, story_vectors = story_sentences(story.text), loaded.sentence_vectors(row)
+        if len(story_vectors) != len(story_text):  # offsets edited to tile the vectors, but not the stories'
+            raise MtqaError(
+                f"the index is damaged (story {story.id!r} has {len(story_vectors)} sentence vectors for its "
+                f"{len(story_text)} sentences); rebuild it with mtqa index build"
+            )
+        evidence = verify(sentences, vectors, story_text, story_vectors)
         rows.append(
             {
                 "id": story.id,
