@@ -17,7 +17,8 @@ runner = CliRunner()
 @pytest.mark.parametrize(
     "address",
     ["tls://10.0.0.5:8786", "wss://10.0.0.5:8786", "inproc://10.0.0.5/1/2", "ucx://10.0.0.5:8786", "tcp://",
-     "tcp://host:port", "tcp://host:99999", "tcp://host:8786/path"],
+     "tcp://host:port", "tcp://host:99999", "tcp://host:8786/path", "tcp://[::1", "[::1", "tcp://[zz]:1",
+     "tcp://a b:1"],
 )  # fmt: skip
 def test_a_scheduler_address_mtqa_cannot_use_is_refused(address: str) -> None:
     with pytest.raises(MtqaError, match=f"--scheduler '{address}'"):

@@ -101,18 +101,21 @@ def check_scheduler(address: str) -> None:
     Raises:
         MtqaError: If ``address`` is not ``[tcp://]HOST[:PORT]``.
     """
-    parts = urlsplit(address if "://" in address else f"tcp://{address}")
+    invalid = MtqaError(f"--scheduler {address!r}: not a scheduler address HOST[:PORT]; e.g. tcp://10.0.0.5:8786")
+    try:
+        parts = urlsplit(address if "://" in address else f"tcp://{address}")
+        host, port = parts.hostname, parts.port
+    except ValueError:  # an unclosed or invalid [IPv6] host, a port not a number or over 65535
+        raise invalid from None
     if parts.scheme != "tcp":
         raise MtqaError(
             f"--scheduler {address!r}: mtqa reaches a Dask scheduler over tcp:// only "
             f"({parts.scheme}:// needs settings or packages mtqa does not use); e.g. tcp://10.0.0.5:8786"
         )
-    try:
-        port_ok = parts.port != 0
-    except ValueError:  # not a number, or over 65535
-        port_ok = False
-    if not parts.hostname or not port_ok or parts.path or parts.query or parts.fragment or parts.username:
-        raise MtqaError(f"--scheduler {address!r}: not a scheduler address HOST[:PORT]; e.g. tcp://10.0.0.5:8786")
+    if not host or port == 0 or any(c.isspace() or not c.isprintable() for c in host):
+        raise invalid
+    if parts.path or parts.query or parts.fragment or parts.username:
+        raise invalid
 
 
 @dataclass
