@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -21,7 +22,7 @@ runner = CliRunner()
      "tcp://a b:1"],
 )  # fmt: skip
 def test_a_scheduler_address_mtqa_cannot_use_is_refused(address: str) -> None:
-    with pytest.raises(MtqaError, match=f"--scheduler '{address}'"):
+    with pytest.raises(MtqaError, match=re.escape(f"--scheduler '{address}'")):
         check_engine("dask", address)
 
 
