@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 from mtqa.batch.jobs import Job, JobResult, error_result, read_manifest
@@ -293,3 +295,24 @@ def test_the_library_runs_and_resumes_a_batch_without_the_command_line(tmp_path:
     with pytest.raises(MtqaError, match="unknown engine"):
         run_batch(path, tmp_path / "other", EngineOptions(), engine="spark")
     assert not (tmp_path / "other").exists()
+
+
+@pytest.mark.parametrize("damage", ["cut", "not parquet", "no id"])
+def test_a_damaged_part_of_an_output_is_one_line_on_resume(tmp_path: Path, damage: str) -> None:
+    from mtqa.batch.parquet import read_table
+
+    out = tmp_path / "out"
+    with BatchWriter(out) as writer:
+        writer.open()
+        writer.add(error_result(Job("j0", tmp_path / "a.txt", tmp_path / "b.txt"), "no such file"))
+    (part,) = (out / "summary").glob("part-*.parquet")
+    if damage == "cut":
+        part.write_bytes(part.read_bytes()[:40])
+    elif damage == "not parquet":
+        part.write_text("id,status\nj0,error\n")
+    else:
+        pq.write_table(pa.table({"name": ["j0"]}), part)
+    for read in (lambda: BatchWriter(out).done(), lambda: read_table(out, "summary")):
+        with pytest.raises(MtqaError, match="a part of this audit-batch output cannot be read") as error:
+            read()
+        assert "\n" not in str(error.value) and part.name in str(error.value)

@@ -175,7 +175,7 @@ class BatchWriter:
         parts = sorted((self.folder / "summary").glob("part-*.parquet"))
         if not parts:
             return set()
-        return set(pd.concat([pd.read_parquet(p, columns=["id"]) for p in parts]).id.astype(str))
+        return set(pd.concat([_read_part(p, columns=["id"]).to_pandas() for p in parts]).id.astype(str))
 
     def forget_errors(self, ids: Iterable[str]) -> set[str]:
         """Remove the error rows of ``ids`` from the output, so that this run audits those copies again.
@@ -190,7 +190,7 @@ class BatchWriter:
         """
         wanted, forgotten = set(ids), set()
         for part in sorted((self.folder / "summary").glob("part-*.parquet")):
-            table = pq.read_table(part)
+            table = _read_part(part)
             rows = table.select(["id", "status"]).to_pandas()
             drop = rows.status.eq("error").fillna(False).astype(bool) & rows.id.astype(str).isin(wanted)
             if not drop.any():
@@ -258,5 +258,21 @@ def read_table(folder: Path, table: str) -> pd.DataFrame:
     parts = sorted((folder / table).glob("part-*.parquet"))
     if not parts:
         return pd.DataFrame()
-    frame = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    frame: pd.DataFrame = pd.concat([_read_part(p).to_pandas() for p in parts], ignore_index=True)
     return frame.sort_values("id", kind="stable").reset_index(drop=True)
+
+
+def _read_part(part: Path, columns: list[str] | None = None) -> pa.Table:
+    """A part of a batch output, or one line naming it when it is damaged (cut short, edited, not Parquet)."""
+    try:
+        table = pq.read_table(part, columns=columns)
+        wanted = ["id", "status"] if part.parent.name == "summary" and columns is None else ["id"]
+        if any(name not in table.column_names for name in wanted):
+            raise ValueError(f"it has no {' or '.join(wanted)} column")
+        return table
+    except (OSError, ValueError, KeyError, pa.ArrowException) as error:
+        reason = " ".join(str(error).split())[:200] or type(error).__name__
+        raise MtqaError(
+            f"{part}: a part of this audit-batch output cannot be read ({reason}); move the output aside "
+            "and run again into a new folder"
+        ) from None
