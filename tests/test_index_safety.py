@@ -284,3 +284,19 @@ def test_offsets_that_tile_the_vectors_but_not_the_stories_are_refused_when_read
     embedder.backend = "onnx int8"
     with pytest.raises(MtqaError, match=r"the index is damaged \(story 'flood' has 6 sentence vectors for its 3"):
         find(STORIES[1].text, folder, embedder=embedder)
+
+
+def test_an_empty_folder_made_for_the_index_is_used_and_left_empty_when_the_run_fails(tmp_path: Path) -> None:
+    from mtqa.archive.folder import IndexFolder
+
+    embedder = FakeEmbedder()
+    embedder.backend = "onnx int8"
+    built = ArchiveIndex.build(STORIES, embedder)
+    empty = tmp_path / "made-by-hand"
+    empty.mkdir()
+    with pytest.raises(RuntimeError), IndexFolder(empty):
+        raise RuntimeError("the build failed")
+    assert empty.is_dir() and not any(empty.iterdir())
+    with IndexFolder(empty) as folder:
+        folder.publish(built.write_files)
+    assert sorted(ArchiveIndex.load(empty).stories.id) == sorted(s.id for s in STORIES)

@@ -59,6 +59,7 @@ class IndexFolder:
         self.staging = path.parent / f".{path.name}{STAGING_SUFFIX}"
         self._lock: IO[bytes] | None = None
         self._created = False
+        self._adopted = False  # an existing empty folder, given its marker by this run
         self._published = False
 
     def __enter__(self) -> IndexFolder:
@@ -73,7 +74,11 @@ class IndexFolder:
             self._lock = lock_folder(
                 self.path, f"{self.path}: another mtqa index build or add is writing this index; wait for it to end"
             )
-            if self._created:
+            if not self._created and marker_kind(self.path) is None:  # an empty folder the user made for it
+                if [entry.name for entry in self.path.iterdir()] != [LOCK]:
+                    raise MtqaError(f"{self.path}: is no longer empty; give a new folder")
+                self._adopted = True
+            if self._created or self._adopted:
                 write_marker(self.path, INDEX_KIND)
             else:  # it may have changed between the check and the lock
                 check_folder_target(self.path, INDEX_KIND, self.inputs, owned=INDEX_ENTRIES)
@@ -90,8 +95,9 @@ class IndexFolder:
     ) -> None:
         if self._lock is not None and not self._published:  # a published index has a new folder, and no lock file
             (self.path / LOCK).unlink(missing_ok=True)  # ours while held: the folder is left as it was
+        if (self._created or self._adopted) and not self._published:
+            (self.path / MARKER).unlink(missing_ok=True)  # an adopted folder is left empty, as it was
         if self._created and not self._published:
-            (self.path / MARKER).unlink(missing_ok=True)
             with contextlib.suppress(OSError):
                 self.path.rmdir()
         if self._lock is not None:
