@@ -77,7 +77,7 @@ def check_encoding(encoding: str) -> str:
 
 
 def read_text(
-    path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_INPUT_BYTES, option: str = "--encoding"
+    path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_INPUT_BYTES, option: str | None = "--encoding"
 ) -> str:
     """Read and decode a text file.
 
@@ -86,7 +86,7 @@ def read_text(
         encoding: Its encoding; UTF-8 unless the user says otherwise.
         max_bytes: Largest accepted file size.
         option: The command-line option that sets this file's encoding, which
-            an encoding error suggests.
+            an encoding error suggests; None for a file that must be UTF-8 (a manifest).
 
     Returns:
         The decoded text, without a byte order mark.
@@ -116,7 +116,8 @@ def read_text(
     if utf8:
         for bom, name in _BOMS.items():
             if data.startswith(bom):
-                raise MtqaError(f"{path}: is {name.upper()}, not UTF-8; pass {option} {name}")
+                advice = f"pass {option} {name}" if option else "re-encode it as UTF-8"
+                raise MtqaError(f"{path}: is {name.upper()}, not UTF-8; {advice}")
         if b"\x00" in data:
             raise MtqaError(f"{path}: looks binary (it contains NUL bytes), not a text file")
     # A UTF-8 mark is cut from the bytes rather than by decoding with
@@ -127,11 +128,12 @@ def read_text(
         text = data[skipped:].decode("utf-8" if utf8 else codec)
     except UnicodeDecodeError as error:
         offset = skipped + error.start
-        advice = (
-            f"re-encode the file as UTF-8 or pass its encoding with {option}, e.g. {option} cp1252"
-            if utf8
-            else f"pass the file's own encoding with {option}"
-        )
+        if option is None:
+            advice = "re-encode the file as UTF-8 (it is read as UTF-8 only)"
+        elif utf8:
+            advice = f"re-encode the file as UTF-8 or pass its encoding with {option}, e.g. {option} cp1252"
+        else:
+            advice = f"pass the file's own encoding with {option}"
         raise MtqaError(
             f"{path}: not valid {'utf-8' if utf8 else codec} (byte 0x{data[offset]:02x} at offset {offset}); {advice}"
         ) from error

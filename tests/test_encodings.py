@@ -165,3 +165,15 @@ def test_an_archive_table_is_read_in_the_originals_encoding(tmp_path: Path, suff
     assert [story.text for story in part.stories] == [text]
     with pytest.raises(MtqaError, match="not valid UTF-8"):
         archive_parts(table)  # not UTF-8: refused, not guessed
+
+
+def test_a_manifest_not_in_utf8_is_told_to_be_re_encoded_not_given_an_option_that_cannot_reach_it(
+    tmp_path: Path,
+) -> None:
+    from mtqa.batch.jobs import read_manifest
+
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_bytes("original,copy\nZürich.txt,copy.txt\n".encode("latin-1"))
+    with pytest.raises(MtqaError, match=r"re-encode the file as UTF-8 \(it is read as UTF-8 only\)") as error:
+        read_manifest(manifest)
+    assert "--encoding" not in str(error.value)

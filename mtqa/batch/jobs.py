@@ -152,7 +152,7 @@ def read_manifest(path: Path, allow_outside: bool = False, with_index: bool = Fa
     """
     if with_index and path.is_dir():
         return _folder_jobs(path, allow_outside)
-    text = read_text(path, max_bytes=50_000_000)
+    text = read_text(path, max_bytes=50_000_000, option=None)  # the encodings options are the texts', not its own
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), strict=True))
     except csv.Error as error:
