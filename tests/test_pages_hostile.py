@@ -89,6 +89,13 @@ def test_the_date_is_the_metadata_date_never_a_year_in_the_text() -> None:
     assert extract_article(page(f"<p>{dated}</p>"), "page.html").date is None
     meta = "<meta property='article:published_time' content='2024-05-06T10:00:00Z'>"
     assert extract_article(page(f"<p>{dated}</p>", head=meta), "page.html").date == "2024-05-06"
+    # A date the reader finds in the text when the metadata has none: an update line, a copyright line.
+    assert extract_article(page(f"<p>Updated 2022-01-05. {dated}</p>"), "page.html").date is None
+    assert extract_article(page(f"<p>{dated}</p><footer>Copyright 2015-06-01</footer>"), "page.html").date is None
+    structured = '<script type="application/ld+json">{"datePublished": "2023-11-02T08:00:00+01:00"}</script>'
+    assert extract_article(page(f"<p>{dated}</p>", head=structured), "page.html").date == "2023-11-02"
+    timed = f"<p><time datetime='20210304'>March 4</time> {dated}</p>"
+    assert extract_article(page(timed), "page.html").date == "2021-03-04"
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ states, never a year guessed from its text.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from importlib.metadata import version
@@ -73,6 +74,7 @@ def extract_article(page: str, source: str) -> Extraction:
     check_tree(root, source)
     if _is_svg_image(root):
         raise MtqaError(f"{source}: is an SVG image, not a web page with an article")
+    stated = [str(value) for value in root.xpath(_STATED)]  # before the extractor prunes the tree
     found = trafilatura.bare_extraction(
         root,
         with_metadata=True,
@@ -97,9 +99,29 @@ def extract_article(page: str, source: str) -> Extraction:
     return Extraction(
         text="\n\n".join(paragraphs),
         title=title,
-        date=getattr(found, "date", None) or None,
+        date=_stated(getattr(found, "date", None) or None, stated),
         extractor=f"trafilatura {version('trafilatura')}",
     )
+
+
+# Where a page states its date as data rather than text: meta tags' content, a <time>'s
+# datetime, an <abbr>'s title, and structured data (JSON-LD). Such dates are written
+# year first (ISO 8601, or with slashes or no separators).
+_STATED = "//meta/@content | //time/@datetime | //abbr/@title | //script[@type='application/ld+json']/text()"
+
+
+def _stated(found: str | None, stated: list[str]) -> str | None:
+    """``found`` (YYYY-MM-DD) when one of the values the page's markup states as data (``_STATED``) writes it.
+
+    The date reader also searches the page's text ("Updated 2022-01-05", a
+    copyright line) when the metadata has no date; such a date is not the
+    story's, and is dropped.
+    """
+    if found is None:
+        return None
+    year, month, day = found.split("-")
+    written = re.compile(rf"(?<!\d){year}(?P<sep>[-/.]?){month}(?P=sep){day}(?!\d)")
+    return found if any(written.search(value) for value in stated) else None
 
 
 def _is_svg_image(root: Any) -> bool:
