@@ -215,7 +215,7 @@ def read_story(
         article = extract_article(raw, str(path))
         size = len(article.text.encode("utf-8"))
         if size > MAX_INPUT_BYTES:
-            raise MtqaError(f"{path}: the page's article is {_over(size, MAX_INPUT_BYTES)}")
+            raise MtqaError(f"{path}: the page's article has {_over(size, MAX_INPUT_BYTES)}")
         return Story(article.text, article.record())
     size = Path(path).stat().st_size
     if size > MAX_INPUT_BYTES:  # plain text keeps the plain-text limit

@@ -155,7 +155,9 @@ def check_folder_target(
     if not target.exists() and not target.is_symlink():
         _check_writable(target.parent, target)
         return False
-    if target.is_symlink() or not target.is_dir():
+    if target.is_symlink():
+        raise MtqaError(f"{target}: is a symlink; mtqa writes only a folder named as it is, so give the folder itself")
+    if not target.is_dir():
         raise MtqaError(f"{target}: exists and is not a folder; give a new output folder")
     written_by = marker_kind(target)
     if written_by is None:

@@ -130,7 +130,7 @@ def test_index_add_checks_its_target_before_embedding_anything(
     (foreign / "notes.txt").write_text("mine", encoding="utf-8")
     runner = CliRunner()
     for target, message in (
-        (tmp_path / "link", "exists and is not a folder"),
+        (tmp_path / "link", "is a symlink"),
         (foreign, "holds files mtqa did not write"),
         (index, "holds the input"),
     ):
@@ -300,3 +300,14 @@ def test_an_empty_folder_made_for_the_index_is_used_and_left_empty_when_the_run_
     with IndexFolder(empty) as folder:
         folder.publish(built.write_files)
     assert sorted(ArchiveIndex.load(empty).stories.id) == sorted(s.id for s in STORIES)
+
+
+@pytest.mark.parametrize("named", [".", "sub/.."])
+def test_an_index_named_by_a_dot_stages_beside_it_under_its_own_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, named: str
+) -> None:
+    from mtqa.archive.folder import STAGING_SUFFIX, IndexFolder
+
+    (tmp_path / "idx" / "sub").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "idx")
+    assert IndexFolder(Path(named)).staging == tmp_path / f".idx{STAGING_SUFFIX}"

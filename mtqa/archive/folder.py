@@ -11,6 +11,7 @@ run on the index removes it, file by file, under the lock.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
@@ -56,7 +57,8 @@ class IndexFolder:
         self.path = path
         self.inputs = list(inputs)
         self.new = new
-        self.staging = path.parent / f".{path.name}{STAGING_SUFFIX}"
+        named = Path(os.path.abspath(path))  # "." and "idx/.." have no name of their own: the folder has
+        self.staging = named.parent / f".{named.name}{STAGING_SUFFIX}"
         self._lock: IO[bytes] | None = None
         self._created = False
         self._adopted = False  # an existing empty folder, given its marker by this run

@@ -276,7 +276,10 @@ def _utf8_lines(path: Path) -> Generator[tuple[str, str], None, None]:
                 yield where, raw.decode("utf-8-sig" if number == 1 else "utf-8")
             except UnicodeDecodeError as error:
                 byte = f"byte 0x{raw[error.start]:02x} at column {error.start + 1}"
-                raise MtqaError(f"{path}: {where}: not valid UTF-8 ({byte}); re-encode it as UTF-8") from None
+                raise MtqaError(
+                    f"{path}: {where}: not valid UTF-8 ({byte}); re-encode it as UTF-8 "
+                    "or pass its encoding with --original-encoding"
+                ) from None
 
 
 def _decoded_lines(path: Path, codec: str) -> Generator[tuple[str, str], None, None]:

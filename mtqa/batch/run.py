@@ -132,8 +132,9 @@ def run_batch(
         cores = os.cpu_count() or 1
         count = min(workers or cores, max(len(todo) + len(repaint), 1))
         options = dataclasses.replace(options, threads=max(1, cores // count))
-        if (done or retried) and on_resume is not None:
-            on_resume(len(done), len(jobs), len(retried))
+        kept = sum(job.id in done for job in jobs)  # OUT may hold copies this manifest no longer names
+        if (kept or retried) and on_resume is not None:
+            on_resume(kept, len(jobs), len(retried))
         started, errors, finished, events = time.perf_counter(), 0, 0, PoolEvents()
 
         def record(result: JobResult) -> None:
