@@ -311,3 +311,21 @@ def test_an_index_named_by_a_dot_stages_beside_it_under_its_own_name(
     (tmp_path / "idx" / "sub").mkdir(parents=True)
     monkeypatch.chdir(tmp_path / "idx")
     assert IndexFolder(Path(named)).staging == tmp_path / f".idx{STAGING_SUFFIX}"
+
+
+def test_a_run_that_loses_the_race_for_a_folder_it_made_leaves_the_winners_marker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import mtqa.archive.folder as folder_module
+    from mtqa.outputs import MARKER, marker_kind, write_marker
+
+    path = tmp_path / "idx"
+
+    def taken_by_a_rival(folder: Path, busy: str) -> None:
+        write_marker(folder, folder_module.INDEX_KIND)  # the rival found the folder empty, adopted and locked it
+        raise MtqaError(busy)
+
+    monkeypatch.setattr(folder_module, "lock_folder", taken_by_a_rival)
+    with pytest.raises(MtqaError, match="another mtqa index build or add"), folder_module.IndexFolder(path):
+        pass
+    assert (path / MARKER).is_file() and marker_kind(path) == folder_module.INDEX_KIND

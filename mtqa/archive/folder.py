@@ -73,9 +73,13 @@ class IndexFolder:
                 with contextlib.suppress(FileExistsError):  # another run made it first: its lock decides
                     self.path.mkdir(parents=True)
                     self._created = True
-            self._lock = lock_folder(
-                self.path, f"{self.path}: another mtqa index build or add is writing this index; wait for it to end"
-            )
+            try:
+                self._lock = lock_folder(
+                    self.path, f"{self.path}: another mtqa index build or add is writing this index; wait for it to end"
+                )
+            except MtqaError:  # the run holding it (which may have adopted the folder we made) owns it now
+                self._created = False
+                raise
             if not self._created and marker_kind(self.path) is None:  # an empty folder the user made for it
                 if [entry.name for entry in self.path.iterdir()] != [LOCK]:
                     raise MtqaError(f"{self.path}: is no longer empty; give a new folder")
@@ -97,7 +101,9 @@ class IndexFolder:
     ) -> None:
         if self._lock is not None and not self._published:  # a published index has a new folder, and no lock file
             (self.path / LOCK).unlink(missing_ok=True)  # ours while held: the folder is left as it was
-        if (self._created or self._adopted) and not self._published:
+        # Not once an index is in the folder: a signal between the swap and the flag leaves it published.
+        unpublished = not self._published and not (self.path / "meta.json").exists()
+        if (self._created or self._adopted) and unpublished:
             (self.path / MARKER).unlink(missing_ok=True)  # an adopted folder is left empty, as it was
         if self._created and not self._published:
             with contextlib.suppress(OSError):

@@ -157,7 +157,7 @@ def run_batch(
                 events = run_local(todo + repaint, options, count, record, job_timeout or None)
         except Stopped as stop:
             writer.flush()
-            stop.saved, stop.copies = len(done) + writer.committed, len(jobs)
+            stop.saved, stop.copies = kept + writer.committed, len(jobs)
             raise
         writer.flush()
         seconds = time.perf_counter() - started

@@ -157,7 +157,7 @@ def audit_batch(
         raise typer.Exit(stop.exit_code) from None
     typer.echo(
         f"mtqa: {outcome.audited} copies audited in {outcome.seconds:.1f} s ({outcome.rate:.2f} pairs/s), "
-        f"{outcome.errors} with errors{outcome.events.describe()}; results in {visible(str(output))}",
+        f"{outcome.errors} with errors{visible(outcome.events.describe())}; results in {visible(str(output))}",
         err=True,
     )
     if index is not None:
