@@ -160,7 +160,9 @@ def interrupt(
 
 
 def saved_ids(out: Path) -> list[str]:
-    return [] if not (out / "summary").exists() else sorted(pd.read_parquet(out / "summary").id)
+    # A run killed before its first copy leaves summary/ empty (SIGKILL runs no cleanup): no part, no id.
+    parts = sorted((out / "summary").glob("part-*.parquet"))
+    return sorted(pd.concat([pd.read_parquet(part, columns=["id"]) for part in parts]).id) if parts else []
 
 
 def batch_args(manifest: Path, out: Path) -> list[str]:
