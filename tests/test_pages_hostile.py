@@ -7,9 +7,6 @@ credit, and a date guessed from a year in the body.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -25,6 +22,7 @@ from mtqa.pages.detect import looks_like_html
 from mtqa.pages.extract import Extraction, extract_article
 from mtqa.pages.limits import MAX_CHILDREN, MAX_DEPTH, MAX_ELEMENTS, MAX_TAG_ATTRIBUTES
 from mtqa.pages.references import drop_invalid_references
+from tests.conftest import run_mtqa
 
 PARAGRAPHS = [
     "The river rose two meters overnight and broke through the embankment near the old mill.",
@@ -43,16 +41,6 @@ def page(body: str = "", head: str = "", article_attributes: str = "") -> str:
         f"<!doctype html><html><head><title>River floods</title>{head}</head><body>"
         f"<nav><a href='/'>Home</a></nav><article{article_attributes}><h1>River floods</h1>{paragraphs}{body}"
         "</article><footer>Copyright</footer></body></html>"
-    )
-
-
-def run_mtqa(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "mtqa", *args],
-        capture_output=True,
-        text=True,
-        timeout=BOUND_S,
-        env={**os.environ, "NO_COLOR": "1"},
     )
 
 
@@ -129,7 +117,7 @@ def test_a_page_built_to_parse_for_minutes_is_one_line_and_exit_2_at_once(
 ) -> None:
     path = tmp_path / f"{name}.html"
     path.write_text(hostile, encoding="utf-8")
-    result = run_mtqa("audit", str(path), str(path))  # TimeoutExpired past BOUND_S
+    result = run_mtqa("audit", str(path), str(path), timeout=BOUND_S)  # TimeoutExpired past BOUND_S
     assert result.returncode == 2
     [line] = result.stderr.strip().splitlines()
     assert line.startswith(f"mtqa: error: {path}: ") and message in line
