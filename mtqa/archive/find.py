@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from mtqa.archive.index import ArchiveIndex, story_sentences
+from mtqa.archive.index import ArchiveIndex, check_width, story_sentences
 from mtqa.archive.verify import Evidence, verify
 from mtqa.embed.base import Embedder
 from mtqa.errors import MtqaError
@@ -96,11 +96,7 @@ def find(
     if not sentences:
         raise MtqaError("the copy has no sentence")
     vectors = embedder.encode(sentences)
-    if vectors.shape[1] != loaded.vectors.d:  # faiss would fail on an assertion, or worse
-        raise MtqaError(
-            f"the index holds {loaded.vectors.d}-dimensional vectors, {embedder.name} makes {vectors.shape[1]}; "
-            "rebuild the index with this model"
-        )
+    check_width(loaded.vectors.d, vectors, embedder.name)
     rows = []
     for row in loaded.candidates(vectors, copy_text, candidates):
         story = loaded.stories.iloc[row]

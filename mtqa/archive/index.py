@@ -98,11 +98,8 @@ class ArchiveIndex:
             known.update(s.id for s in part.stories)
             if vectors is None and len(part.vectors):
                 vectors = _quantiser(part.vectors.shape[1])
-            elif vectors is not None and len(part.vectors) and part.vectors.shape[1] != vectors.d:
-                raise MtqaError(
-                    f"the index holds {vectors.d}-dimensional vectors, {part.model} makes "
-                    f"{part.vectors.shape[1]}; rebuild the index with this model"
-                )
+            elif vectors is not None and len(part.vectors):
+                check_width(vectors.d, part.vectors, part.model)
             tables.append(_table(part.stories, part.counts, 0 if vectors is None else int(vectors.ntotal)))
             if vectors is not None and len(part.vectors):
                 vectors.add(part.vectors)
@@ -237,6 +234,15 @@ class Embedded:
     signatures: np.ndarray
     model: str
     backend: str
+
+
+def check_width(stored: int, vectors: np.ndarray, model: str) -> None:
+    """Refuse ``vectors`` (from ``model``) whose width is not the ``stored`` one: faiss would fail on an assertion."""
+    if vectors.shape[1] != stored:
+        raise MtqaError(
+            f"the index holds {stored}-dimensional vectors, {model} makes {vectors.shape[1]}; "
+            "rebuild the index with this model"
+        )
 
 
 def embed_stories(stories: list[Story], embedder: Embedder) -> Embedded:
