@@ -76,26 +76,21 @@ def test_a_near_miss_is_not_a_repeat(text: str) -> None:
     assert repeats(text) == {}
 
 
-def _one(reference: tuple[int, ...], copy: tuple[int, ...]) -> Unit:
-    return Unit(reference, copy)
-
-
 @pytest.mark.parametrize(
     ("units", "expected_repeats", "expected_coverage"),
     [
         # sentences 0 and 1 say the same; 2 is another. The first rendered: the second is a repeat.
-        ([_one((0,), (0,)), _one((1,), ()), _one((2,), (1,))], {1}, 1.0),
+        ([Unit((0,), (0,)), Unit((1,), ()), Unit((2,), (1,))], {1}, 1.0),
         # the second rendered, the first not: the first is a repeat too (its words are rendered)
-        ([_one((0,), ()), _one((1,), (0,)), _one((2,), (1,))], {0}, 1.0),
+        ([Unit((0,), ()), Unit((1,), (0,)), Unit((2,), (1,))], {0}, 1.0),
         # neither rendered: the first is the omission, counted once; the second is a repeat
-        ([_one((0,), ()), _one((1,), ()), _one((2,), (0, 1))], {1}, 0.5),
+        ([Unit((0,), ()), Unit((1,), ()), Unit((2,), (0, 1))], {1}, 0.5),
     ],
 )
 def test_an_unrendered_repeat_is_no_omission_and_counts_once(
     units: list[Unit], expected_repeats: set[int], expected_coverage: float
 ) -> None:
     reference = segment("Floods cut the coast road\n\nFloods cut the coast road\n\nThe army sent boats on Monday.")
-    copy = segment("Floods cut the coast road\n\nThe army sent boats on Monday.")
     assert [s.repeat_of for s in reference.sentences] == [None, 0, None]
     alignment = Alignment(tuple(units))
     assert unlinked_repeats(reference, alignment, "reference") == expected_repeats
