@@ -10,13 +10,13 @@ from typing import Literal
 Side = Literal["reference", "copy"]
 SentenceKind = Literal["headline", "body", "byline", "boilerplate"]
 Severity = Literal["major", "minor"]
-Label = Literal["faithful", "paraphrase", "garbled", "omitted", "added", "boilerplate"]
+Label = Literal["faithful", "paraphrase", "garbled", "omitted", "added", "boilerplate", "repeat"]
 
 SIDES: tuple[Side, ...] = ("reference", "copy")
 SEVERITIES: tuple[Severity, ...] = ("major", "minor")
 # For sorting: the higher, the worse.
 SEVERITY_RANK: dict[str, int] = {"major": 2, "minor": 1}
-LABELS: tuple[Label, ...] = ("faithful", "paraphrase", "garbled", "omitted", "added", "boilerplate")
+LABELS: tuple[Label, ...] = ("faithful", "paraphrase", "garbled", "omitted", "added", "boilerplate", "repeat")
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,9 @@ class Sentence:
             ``"boilerplate"`` for page debris (a credit, "Posted on"), else ``"body"``.
         debris: Offsets (in the document) of page debris inside a body
             sentence, such as pasted link text; left out of ``norm``.
+        repeat_of: The id of the earlier sentence of the same document that
+            this one repeats (a scraped page's headline given twice), else
+            ``None``; see ``mtqa.segment.repeats``. The earlier one is never a repeat itself.
     """
 
     id: int
@@ -45,10 +48,13 @@ class Sentence:
     paragraph: int
     kind: SentenceKind = "body"
     debris: tuple[tuple[int, int], ...] = ()
+    repeat_of: int | None = None
 
     def __post_init__(self) -> None:
         if self.id < 0:
             raise ValueError(f"sentence id must be >= 0, got {self.id}")
+        if self.repeat_of is not None and not 0 <= self.repeat_of < self.id:
+            raise ValueError(f"sentence {self.id} cannot repeat sentence {self.repeat_of}, which is not before it")
         if not 0 <= self.start < self.end:
             raise ValueError(f"bad sentence span [{self.start}, {self.end})")
         if len(self.text) != self.end - self.start:
@@ -68,6 +74,8 @@ class Document:
                 raise ValueError("sentence ids must be 0..n-1 in order")
             if self.text[sentence.start : sentence.end] != sentence.text:
                 raise ValueError(f"sentence {position} does not match the text at its offsets")
+            if sentence.repeat_of is not None and self.sentences[sentence.repeat_of].repeat_of is not None:
+                raise ValueError(f"sentence {position} must name the first occurrence it repeats")
 
     def __len__(self) -> int:
         return len(self.sentences)

@@ -9,6 +9,7 @@ skip them. The screenshot goes to ``artifacts/report.png`` (or
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -206,19 +207,81 @@ def test_hovering_a_word_lights_the_word_that_renders_it(seed: tuple[Page, dict[
             assert shown[f"w{number}"] == {"reference": link["reference_word"], "copy": link["copy_word"]}
 
 
+def badges(page: Page) -> dict[str, dict[str, Any]]:
+    """Each sentence's text (without its id and links), its badge's text (None without one), the badge's colour,
+    and its number of counterpart links."""
+    found: dict[str, dict[str, Any]] = page.js(
+        """() => Object.fromEntries(Array.from(document.querySelectorAll('.sent')).map(s => {
+             const badge = s.querySelector(':scope > .links .badge');
+             const text = Array.from(s.childNodes).filter(n => n.nodeName !== 'SUP').map(n => n.textContent).join('');
+             return [s.id, {text: text, badge: badge ? badge.textContent : null,
+                            colour: badge ? getComputedStyle(badge).backgroundColor : null,
+                            links: s.querySelectorAll(':scope > .links a.link').length}]; }))"""
+    )
+    return found
+
+
 def test_unaligned_sentences_are_marked_added_or_omitted(seed: tuple[Page, dict[str, Any]]) -> None:
     page, data = seed
-    badges = page.js(
-        """() => Object.fromEntries(Array.from(document.querySelectorAll('.sent')).map(
-             s => [s.id, (s.querySelector(':scope > .links .badge') || {}).textContent || null]))"""
-    )
+    shown = badges(page)
     for unit in data["pairs"]:
+        if unit["label"] in ("boilerplate", "repeat"):
+            continue  # below
         if not unit["copy_ids"]:
-            assert all(badges[f"r{i}"] == "omitted" for i in unit["reference_ids"])
+            assert all(shown[f"r{i}"]["badge"] == "omitted" for i in unit["reference_ids"])
         if not unit["reference_ids"]:
-            assert all(badges[f"c{j}"] == "added" for j in unit["copy_ids"])
+            assert all(shown[f"c{j}"]["badge"] == "added" for j in unit["copy_ids"])
         if unit["reference_ids"] and unit["copy_ids"]:
-            assert all(badges[f"c{j}"] is None for j in unit["copy_ids"])
+            assert all(shown[f"c{j}"]["badge"] is None for j in unit["copy_ids"])
+
+
+def test_page_debris_and_a_repeated_headline_carry_a_grey_badge_not_omitted_or_added(
+    seed: tuple[Page, dict[str, Any]],
+) -> None:
+    page, _ = seed
+    shown = badges(page)
+    # Found by their text on the page, not by the report's labels: the credit and the posting date are page
+    # debris, and the original's second line repeats its headline word for word.
+    credit = [k for k, s in shown.items() if k.startswith("r") and "Department of Defense" in s["text"]]
+    posted = [k for k, s in shown.items() if k.startswith("c") and "Posted on" in s["text"]]
+    headline = shown["r0"]["text"].split("Iraqi militia leader vows")[1]
+    again = [k for k, s in shown.items() if k.startswith("r") and k != "r0" and headline in s["text"]]
+    assert len(credit) == len(posted) == len(again) == 1
+    for sentence in credit + posted:
+        assert shown[sentence]["badge"] == "boilerplate", sentence
+    assert shown[again[0]]["badge"] == "repeat"
+    neutral = [shown[k]["colour"] for k in (*credit, *posted, *again)]
+    findings = {s["colour"] for s in shown.values() if s["badge"] in ("omitted", "added")}
+    assert findings and not findings & set(neutral)  # their own colour, not a finding's
+    for colour in neutral:  # grey: red, green and blue alike
+        assert len(set(re.findall(r"\d+", colour)[:3])) == 1, colour
+    for k, s in shown.items():
+        if s["badge"] in ("boilerplate", "repeat"):
+            assert s["links"] == 0, k
+    assert {s["badge"] for s in shown.values()} <= {None, "omitted", "added", "boilerplate", "repeat"}
+
+
+def test_the_seed_coverage_counts_the_repeated_headline_as_rendered(seed: tuple[Page, dict[str, Any]]) -> None:
+    page, _ = seed
+    shown = badges(page)
+    figures = dict(
+        page.js(
+            """() => Array.from(document.querySelectorAll('.figure')).map(
+                 f => [f.querySelector('span').textContent, f.querySelector('b').textContent])"""
+        )
+    )
+    verdict = page.js("() => document.querySelector('.verdict').textContent")
+    # Counted off the page: the original's story sentences, a repeated one once, rendered when any copy of it is.
+    story: dict[str, bool] = {}
+    for k, s in shown.items():
+        if k.startswith("r") and s["badge"] != "boilerplate":
+            said = " ".join(re.findall(r"\w+", s["text"].lower()))
+            story[said] = story.get(said, False) or s["links"] > 0
+    rendered, distinct = sum(story.values()), len(story)
+    original = [k for k in shown if k.startswith("r") and shown[k]["badge"] != "boilerplate"]
+    assert distinct == len(original) - 1  # the headline, given twice, counts once
+    assert figures["coverage"] == f"{rendered / distinct:.0%}" == "93%"
+    assert f"renders {rendered} of {distinct} original sentences" in verdict
 
 
 def test_the_flag_list_filters_and_scrolls_to_the_span(seed: tuple[Page, dict[str, Any]]) -> None:

@@ -12,7 +12,7 @@ from matplotlib.patches import Rectangle
 from mtqa import audit
 from mtqa.embed.base import Embedder
 from mtqa.errors import MtqaError
-from mtqa.report.plots import ADDED, OMITTED, flag_counts, similarity_heatmap, unit_scores
+from mtqa.report.plots import ADDED, NEUTRAL, OMITTED, flag_counts, similarity_heatmap, unit_scores
 from mtqa.report.report import Report
 from tests.conftest import FakeEmbedder, read_pair
 
@@ -53,12 +53,31 @@ def test_the_heatmap_outlines_each_unit_and_colours_unaligned_labels(seed: Repor
         if r and c
     )
     assert boxes == expected
-    omitted = {i for r, c in zip(seed.pairs.reference_ids, seed.pairs.copy_ids, strict=True) if not c for i in r}
-    added = {j for r, c in zip(seed.pairs.reference_ids, seed.pairs.copy_ids, strict=True) if not r for j in c}
+    units = list(zip(seed.pairs.reference_ids, seed.pairs.copy_ids, seed.pairs.label, strict=True))
+    omitted = {i for r, c, label in units if not c and label == "omitted" for i in r}
+    added = {j for r, c, label in units if not r and label == "added" for j in c}
     assert omitted and added
     assert {i for i, t in enumerate(ax.get_yticklabels()) if to_hex(t.get_color()) == OMITTED} == omitted
     assert {j for j, t in enumerate(ax.get_xticklabels()) if to_hex(t.get_color()) == ADDED} == added
     assert similarity_heatmap(seed, matrix="cosine").images[0].get_array().shape == seed.cosine.shape
+
+
+def test_the_heatmap_draws_page_debris_and_a_repeated_headline_in_grey_not_as_findings(seed: Report) -> None:
+    ax = similarity_heatmap(seed)
+    sentences = seed.sentences.set_index(["side", "id"])
+    # Found by their text, not by the labels: the original's credit line and its headline given a second
+    # time, and the copy's "Posted on".
+    reference = sentences.loc["reference"]
+    headline = reference.text[0]
+    grey_rows = {int(i) for i, text in reference.text.items() if i > 0 and (text == headline or text.startswith("©"))}
+    grey_columns = {int(j) for j, text in sentences.loc["copy"].text.items() if text.startswith("Posted on")}
+    assert len(grey_rows) == 2 and len(grey_columns) == 1
+    rows = {i: to_hex(t.get_color()) for i, t in enumerate(ax.get_yticklabels())}
+    columns = {j: to_hex(t.get_color()) for j, t in enumerate(ax.get_xticklabels())}
+    assert {i for i, colour in rows.items() if colour == NEUTRAL} == grey_rows
+    assert {j for j, colour in columns.items() if colour == NEUTRAL} == grey_columns
+    assert NEUTRAL not in (OMITTED, ADDED)
+    assert "grey: boilerplate or repeat" in ax.get_title()
 
 
 def test_unit_bars_show_three_scores_per_aligned_unit(seed: Report) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mtqa.align.repeats import unlinked_repeats
 from mtqa.detectors.base import LOW_COVERAGE, AuditContext
 from mtqa.nlp.facts import key_facts
 from mtqa.types import Flag
@@ -10,7 +11,8 @@ from mtqa.types import Flag
 class AdditionDetector:
     """Flags each body sentence of the copy that renders nothing of the original.
 
-    Fragments already flagged as major syntax errors and page debris are not
+    Fragments already flagged as major syntax errors, page debris and a
+    repeat of an earlier copy sentence (``mtqa.align.repeats``) are not
     additions. An added sentence that asserts a number, a quotation or a name
     the original never mentions is major (an invented fact); otherwise minor.
     """
@@ -28,10 +30,11 @@ class AdditionDetector:
             return []
         sourced = {j for unit in context.alignment.units if unit.reference_ids for j in unit.copy_ids}
         fragments = {f.copy_id for f in context.prior if f.kind == "syntax" and f.severity == "major"}
+        repeats = unlinked_repeats(context.copy, context.alignment, "copy")  # saying a thing twice adds nothing
         original = context.reference.text.lower()
         flags = []
         for sentence in context.copy.sentences:
-            if sentence.id in sourced or sentence.id in fragments or sentence.kind != "body":
+            if sentence.id in sourced or sentence.id in fragments or sentence.id in repeats or sentence.kind != "body":
                 continue
             facts = key_facts(sentence.norm)
             new_names = [n for n in facts.names if n.lower() not in original]

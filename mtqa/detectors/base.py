@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Protocol
 
+from mtqa.align.repeats import covered_share
 from mtqa.nlp.parser import SentenceParses
 from mtqa.types import Alignment, Document, Flag, Side, WordAlignment
 
@@ -71,13 +72,12 @@ LOW_COVERAGE = 0.3
 
 
 def coverage(reference: Document, alignment: Alignment) -> float:
-    """Share of the original's story sentences (not debris) that the copy renders.
+    """Share of the original's story sentences (not debris) that the copy renders, a repeated one once.
 
-    One definition for the report's summary and the detectors' low-coverage gate.
+    One definition for the report's summary and the detectors' low-coverage gate
+    (``mtqa.align.repeats.covered_share``).
     """
-    story = [s.id for s in reference.sentences if s.kind != "boilerplate"]
-    rendered = {i for unit in alignment.units if unit.copy_ids for i in unit.reference_ids}
-    return len(rendered.intersection(story)) / len(story) if story else 0.0
+    return covered_share(reference, alignment, "reference")
 
 
 class Detector(Protocol):

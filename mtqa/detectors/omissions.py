@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from mtqa.align.repeats import unlinked_repeats
 from mtqa.detectors.base import LOW_COVERAGE, AuditContext
 from mtqa.detectors.name_flags import named_before
 from mtqa.detectors.name_renderings import rendered_by_words
@@ -23,7 +24,8 @@ class OmissionDetector:
     """Flags what the copy leaves out: whole sentences, and names inside the sentences it renders.
 
     - **Sentences.** Each run of consecutive unrendered body sentences of the
-      original that carries a key fact (a name, a number or a quotation). The
+      original that carries a key fact (a name, a number or a quotation); a
+      repeat of a sentence the original gives anyway is none (``mtqa.align.repeats``). The
       flag is document-level: an empty span at the copy position where the
       material would stand (after the copy sentence rendering the nearest
       earlier original sentence), ``reference_id`` the run's first sentence,
@@ -77,9 +79,10 @@ class OmissionDetector:
     def _sentences(self, context: AuditContext) -> list[Flag]:
         """Runs of original sentences with a key fact that no copy sentence renders."""
         rendered = {i for unit in context.alignment.units if unit.copy_ids for i in unit.reference_ids}
+        repeats = unlinked_repeats(context.reference, context.alignment, "reference")  # said already, or again
         runs: list[list[Sentence]] = []
         for sentence in context.reference.sentences:
-            if sentence.id in rendered or sentence.kind != "body":
+            if sentence.id in rendered or sentence.id in repeats or sentence.kind != "body":
                 continue
             if runs and runs[-1][-1].id == sentence.id - 1:
                 runs[-1].append(sentence)

@@ -15,6 +15,7 @@ from html import escape
 from typing import Any
 
 from mtqa.report.html_assets import SCRIPT, STYLE
+from mtqa.scoring.labels import NEUTRAL_LABELS
 from mtqa.types import SEVERITY_RANK
 
 
@@ -213,6 +214,8 @@ def _side(
             badge = " ".join(f'<a class="link" href="#{other[0]}{k:d}">{other[0]}{k:d}</a>' for k in counterpart)
             if side == "copy" and label:
                 badge += f' <span class="unit-label">{escape(label)}</span>'
+        elif label in NEUTRAL_LABELS:  # page debris, or a sentence its own side already gave: not a finding
+            badge = f'<span class="badge neutral">{escape(label)}</span>'
         elif side == "reference" and sid in omitted:
             badge = f'<a class="badge" href="#flag-{omitted[sid]:d}">omitted</a>'
         else:

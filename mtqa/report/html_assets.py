@@ -19,6 +19,8 @@ details pre { max-height: 16rem; overflow: auto; font-size: .75rem; background: 
 .sent { border-radius: 3px; padding: 1px 2px; background: hsl(var(--hue) 70% 94%);
   border-bottom: 2px solid hsl(var(--hue) 55% 70%); cursor: pointer; outline: none; }
 .sent.unaligned { background: #f1f1f1; border-bottom: 2px dashed #999; }
+.sent.label-boilerplate, .sent.label-repeat { background: transparent; border-bottom: 1px dotted #bbb;
+  color: var(--muted); }
 .sent.active, .sent.pinned, .sent:focus { background: hsl(var(--hue) 85% 80%);
   box-shadow: 0 0 0 2px hsl(var(--hue) 60% 45%); }
 .unit-label { color: var(--muted); font-style: italic; }
@@ -28,6 +30,7 @@ details pre { max-height: 16rem; overflow: auto; font-size: .75rem; background: 
 .links a { color: hsl(var(--hue) 60% 30%); margin-left: 2px; }
 .badge { background: #555; color: #fff; border-radius: 3px; padding: 0 3px; text-decoration: none; }
 a.badge { background: var(--minor); }
+.badge.neutral { background: #e2e2e2; color: #555; }
 mark.flag { position: relative; background: transparent; color: inherit; border-bottom: 3px solid; outline: none; }
 mark.sev-major { border-color: var(--major); background: #ffdede; }
 mark.sev-minor { border-color: var(--minor); background: #fff0cc; }

@@ -12,6 +12,7 @@ import numpy as np
 
 from mtqa.errors import MtqaError
 from mtqa.report.summary import linked_pairs
+from mtqa.scoring.labels import NEUTRAL_LABELS
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -19,6 +20,8 @@ if TYPE_CHECKING:
     from mtqa.report.report import Report
 
 OMITTED, ADDED = "#c62828", "#b26a00"
+# Page debris and repeats are no finding: grey, like the HTML report's badge.
+NEUTRAL = "#9e9e9e"
 SEVERITY_COLOURS = {"major": "#c62828", "minor": "#f0a030"}
 
 
@@ -44,6 +47,19 @@ def unit_outlines(report: Report) -> list[tuple[int, int, int, int]]:
     return [(min(c), min(r), len(c), len(r)) for r, c in linked_units(report)]
 
 
+def unaligned_colours(report: Report) -> dict[tuple[str, int], str]:
+    """The label colour of each unaligned sentence, keyed ``(side, id)``: omitted red, added amber,
+    boilerplate and repeat grey."""
+    colours = {"omitted": OMITTED, "added": ADDED} | dict.fromkeys(NEUTRAL_LABELS, NEUTRAL)
+    found: dict[tuple[str, int], str] = {}
+    for refs, copies, label in zip(report.pairs.reference_ids, report.pairs.copy_ids, report.pairs.label, strict=True):
+        if not len(refs) or not len(copies):
+            side, ids = ("reference", refs) if len(refs) else ("copy", copies)
+            for i in ids:
+                found[side, int(i)] = colours.get(label, OMITTED if side == "reference" else ADDED)
+    return found
+
+
 def similarity_heatmap(report: Report, ax: Axes | None = None, matrix: str = "similarity") -> Axes:
     """Original sentences (rows) against copy sentences (columns), with the chosen units outlined.
 
@@ -53,7 +69,8 @@ def similarity_heatmap(report: Report, ax: Axes | None = None, matrix: str = "si
         matrix: ``"similarity"`` (the blended score the aligner used) or ``"cosine"`` (embedding only).
 
     Returns:
-        The axes. Omitted original sentences have red row labels; added copy sentences, amber column labels.
+        The axes. Omitted original sentences have red row labels; added copy sentences, amber column labels;
+        page debris and repeats (no finding), grey ones.
     """
     values = getattr(report, matrix, None) if matrix in ("similarity", "cosine") else None
     if values is None:
@@ -68,18 +85,16 @@ def similarity_heatmap(report: Report, ax: Axes | None = None, matrix: str = "si
         ax.add_patch(Rectangle((left - 0.5, top - 0.5), width, height, fill=False, edgecolor="#d81b60", linewidth=2))
     ax.set_xticks(range(n_copy), [f"c{j}" for j in range(n_copy)], rotation=90, fontsize=7)
     ax.set_yticks(range(n_ref), [f"r{i}" for i in range(n_ref)], fontsize=7)
-    units = linked_units(report)
-    linked_ref = {i for r, _ in units for i in r}
-    linked_copy = {j for _, c in units for j in c}
-    for label, i in zip(ax.get_yticklabels(), range(n_ref), strict=True):
-        if i not in linked_ref:
-            label.set_color(OMITTED)
-    for label, j in zip(ax.get_xticklabels(), range(n_copy), strict=True):
-        if j not in linked_copy:
-            label.set_color(ADDED)
+    colours = unaligned_colours(report)
+    for side, ticks in (("reference", ax.get_yticklabels()), ("copy", ax.get_xticklabels())):
+        for sentence_id, tick in enumerate(ticks):
+            if (side, sentence_id) in colours:
+                tick.set_color(colours[side, sentence_id])
     ax.set_xlabel("copy sentence")
     ax.set_ylabel("original sentence")
-    ax.set_title(f"{matrix}; units outlined (red rows: omitted, amber columns: added)", fontsize=9)
+    ax.set_title(
+        f"{matrix}; units outlined (red rows: omitted, amber columns: added, grey: boilerplate or repeat)", fontsize=9
+    )
     return ax
 
 

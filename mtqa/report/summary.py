@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from mtqa.align.repeats import covered_share
 from mtqa.detectors.base import LOW_COVERAGE, coverage
 from mtqa.nlp.language import MIN_ENGLISH_SHARE
 from mtqa.scoring.scorers import BleuScorer, ChrfScorer
@@ -50,6 +51,8 @@ class Summary(_Fields):
         reference_sentences: Sentences of the original (page debris included).
         copy_sentences: Sentences of the copy.
         boilerplate_sentences: Debris sentences per side (``reference``, ``copy``).
+        repeat_sentences: Sentences per side that repeat an earlier one of their side
+            (``mtqa.segment.repeats``); a repeated sentence counts once in either coverage.
         units: Alignment units; ``aligned_units`` those with both sides.
         units_by_shape: Units per shape (``"1-1"``, ``"1-2"``, ...).
         labels: Units per label.
@@ -68,6 +71,7 @@ class Summary(_Fields):
     reference_sentences: int
     copy_sentences: int
     boilerplate_sentences: dict[str, int]
+    repeat_sentences: dict[str, int]
     units: int
     aligned_units: int
     units_by_shape: dict[str, int]
@@ -147,14 +151,13 @@ def summarize(
 ) -> Summary:
     """Document-level figures, and a sentence that says what they mean.
 
-    Page debris (boilerplate sentences) counts in neither coverage.
+    Page debris (boilerplate sentences) counts in neither coverage, and a repeated sentence counts once.
     """
     linked = linked_pairs(pairs)
-    sourced = sum(len(ids) for ids in linked.copy_ids)
     story_reference = sum(s.kind != "boilerplate" for s in reference.sentences)
     story_copy = sum(s.kind != "boilerplate" for s in copy.sentences)
     share_rendered = coverage(reference, alignment)
-    copy_coverage = sourced / story_copy if story_copy else 0.0
+    copy_coverage = covered_share(copy, alignment, "copy")
     refs = [" ".join(reference.sentences[i].norm for i in ids) for ids in linked.reference_ids]
     hyps = [" ".join(copy.sentences[j].norm for j in ids) for ids in linked.copy_ids]
     by_kind = Counter(flags.kind) if len(flags) else Counter()
@@ -163,6 +166,7 @@ def summarize(
         reference_sentences=len(reference),
         copy_sentences=len(copy),
         boilerplate_sentences={"reference": len(reference) - story_reference, "copy": len(copy) - story_copy},
+        repeat_sentences={"reference": _repeats(reference), "copy": _repeats(copy)},
         units=len(alignment.units),
         aligned_units=len(linked),
         units_by_shape=dict(Counter(pairs["shape"])),
@@ -182,10 +186,17 @@ def summarize(
     return dataclasses.replace(summary, verdict=verdict(summary))
 
 
+def _repeats(document: Document) -> int:
+    """The story sentences of ``document`` that repeat an earlier one (debris is never a repeat)."""
+    return sum(s.repeat_of is not None for s in document.sentences)
+
+
 def verdict(summary: Summary) -> str:
     """One or two sentences for a reader, including an honest warning at low coverage."""
-    n_ref = summary.reference_sentences - summary.boilerplate_sentences["reference"]
-    n_copy = summary.copy_sentences - summary.boilerplate_sentences["copy"]
+    n_ref, n_copy = (
+        total - summary.boilerplate_sentences[side] - summary.repeat_sentences[side]
+        for side, total in (("reference", summary.reference_sentences), ("copy", summary.copy_sentences))
+    )
     rendered = round(summary.coverage * n_ref)
     unsourced = n_copy - round(summary.copy_coverage * n_copy)
     text = (

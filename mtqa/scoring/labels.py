@@ -13,6 +13,10 @@ human MQM judgements of ``mqm_ted_zhen.tsv``):
   the rest (balanced accuracy, calibration talks);
 - ``paraphrase``: anything else: the meaning is kept in other words.
 
+Two labels come before these rules (``mtqa.scoring.units``): ``boilerplate``
+for page debris and ``repeat`` for an unaligned sentence that repeats one of
+its own side (``mtqa.align.repeats``); neither is an omission or an addition.
+
 Cosine cannot see a single mistranslated word or an inverted fact: as a
 detector of MQM major accuracy errors it is near chance (balanced accuracy
 0.49 on held-out talks). Those are the flags' job, which is why a major flag
@@ -24,6 +28,9 @@ from __future__ import annotations
 import math
 
 from mtqa.types import Label
+
+# The labels that are no finding: shown in a neutral colour, never as omitted or added, counted in no coverage.
+NEUTRAL_LABELS: tuple[Label, ...] = ("boilerplate", "repeat")
 
 GARBLED_COSINE = 0.48
 FAITHFUL_COSINE = 0.7

@@ -22,6 +22,8 @@ The rules, in order:
 6. Page debris (``mtqa.segment.boilerplate``) is marked: a debris line is a
    ``boilerplate`` sentence, a byline a ``byline``, and link text pasted inside
    a sentence is recorded in ``Sentence.debris`` and left out of ``norm``.
+7. A sentence that repeats an earlier one (``mtqa.segment.repeats``) records
+   it in ``Sentence.repeat_of``.
 """
 
 from __future__ import annotations
@@ -30,10 +32,12 @@ import bisect
 import re
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 
 from mtqa.segment.boilerplate import debris_spans, is_byline, is_debris_line
 from mtqa.segment.normalize import dateline_length, normalize
 from mtqa.segment.quotations import quotation_spans
+from mtqa.segment.repeats import find_repeats
 from mtqa.types import Document, Sentence, SentenceKind
 
 TITLE_ABBREVIATIONS = frozenset(
@@ -215,7 +219,8 @@ def segment(text: str) -> Document:
                 kept = kept[: a - start - skip] + kept[b - start - skip :]
             norm = normalize(kept) or normalize(piece)
             sentences.append(Sentence(len(sentences), start, end, piece, norm, paragraph, kind, tuple(debris)))
-    return Document(text, tuple(sentences))
+    repeats = find_repeats(sentences)
+    return Document(text, tuple(replace(s, repeat_of=repeats.get(s.id)) if s.id in repeats else s for s in sentences))
 
 
 # Fewer words on a line of their own is a piece cut off a sentence ("The ferry"), not a headline.
