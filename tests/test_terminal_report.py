@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import itertools
 import json
 import os
 import pty
@@ -119,7 +120,7 @@ def test_no_column_is_narrower_than_8_and_evidence_wraps_to_the_width(
         indents = {len(line) - len(line.lstrip(" ")) for line in run}
         assert len(indents) == 1 and indents.pop() <= width - MIN_COLUMN, run
         # Wrapped greedily: the next line's first word would not have fitted on the line before.
-        for line, following in zip(run, run[1:], strict=False):
+        for line, following in itertools.pairwise(run):
             assert cell_len(line) + 1 + cell_len(following.split()[0]) > width, (line, following)
     units = [UNIT_LINE.match(line) for line in lines]
     starts = {match.end() for match in units if match}
