@@ -39,7 +39,7 @@ def _model_loaded_once(real_embedder: SentenceTransformerEmbedder) -> None:
     """Audits in this module reuse the process-wide embedder, which the session fixture warmed."""
 
 
-def audit_table(*args: str, env: dict[str, str] | None = None) -> str:
+def audit_table(*args: str, env: dict[str, str | None] | None = None) -> str:
     result = runner.invoke(app, ["audit", *SEED, *args], env=env)
     assert result.exit_code == 0, result.output
     return result.stdout
@@ -192,7 +192,8 @@ def test_color_always_and_never() -> None:
     assert ANSI in coloured and "[[" not in coloured  # spans coloured instead of bracketed
     plain = audit_table("--color", "never")
     assert ANSI not in plain and "[[" in plain
-    assert ANSI not in audit_table()  # auto, and CliRunner's stdout is no terminal
+    # auto with NO_COLOR unset: still none, since CliRunner's stdout is no terminal
+    assert ANSI not in audit_table("--show", "summary,flags", env={"NO_COLOR": None})
 
 
 def on_a_terminal(*args: str, env: dict[str, str], columns: int) -> str:
