@@ -117,7 +117,8 @@ def marked(text: str, offset: int, flags: Iterable[dict[str, Any]], color: bool)
 
 def heading(title: str, note: str, width: int) -> list[Text]:
     """A part's title in bold and a dim note beside it, wrapped."""
-    line = Text(title, style="bold")
+    line = Text()
+    line.append(title, style="bold")  # as a span: a Text's own style would also embolden the note
     if note:
         line.append(f" · {note}", style="dim")
     return wrap(line, width, 0) if line.cell_len > width else [line]
