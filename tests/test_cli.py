@@ -127,13 +127,13 @@ def test_a_folder_that_is_not_a_model_is_refused(tmp_path: Path) -> None:
 def test_table_output_appears_once_and_not_at_all_on_stdout_with_output(tmp_path: Path) -> None:
     result = runner.invoke(app, ["audit", *SEED])
     assert result.exit_code == 0, result.output
-    assert result.stdout.count("Alignment units") == 1 and result.stdout.count("Summary") == 1
+    assert result.stdout.count("Units (") == 1 and result.stdout.count("Summary") == 1
     target = tmp_path / "report.txt"
     result = runner.invoke(app, ["audit", *SEED, "--output", str(target)])
     assert result.exit_code == 0, result.output
     assert result.stdout == ""
     text = target.read_text(encoding="utf-8")
-    assert text.count("Alignment units") == 1 and text.count("Summary") == 1 and "[[Alwarae]]" in text
+    assert text.count("Units (") == 1 and text.count("Summary") == 1 and "[[Alwarae]]" in text
 
 
 @pytest.mark.parametrize("color", [False, True])

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
-import sys
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -23,6 +21,14 @@ from mtqa.cli.common import (
     bad_input_exits_2,
     emit,
     side_encodings,
+)
+from mtqa.cli.table_options import (
+    ColorOption,
+    MinSeverityOption,
+    ShowOption,
+    WidthOption,
+    check_table_options,
+    render_for_terminal,
 )
 from mtqa.outputs import check_file_target, check_folder_target
 
@@ -68,12 +74,17 @@ def audit(
             show_default=False,
         ),
     ] = None,
+    show: ShowOption = None,
+    min_severity: MinSeverityOption = None,
+    width: WidthOption = None,
+    color: ColorOption = None,
 ) -> None:
     """Audit COPY against ORIGINAL, sentence by sentence."""
     from mtqa.embed.base import resolve_model
     from mtqa.inputs import read_story
     from mtqa.report.report import CSV_FILES, CSV_KIND
 
+    parts = check_table_options(output_format is OutputFormat.table, show, min_severity, width, color)
     original_codec, copy_codec = side_encodings(encoding, original_encoding, copy_encoding)
     reference, copied = (
         read_story(original, original_codec, input_format.value, option="--original-encoding"),
@@ -101,9 +112,7 @@ def audit(
                 reference_ids=report.pairs.reference_ids.map(str), copy_ids=report.pairs.copy_ids.map(str)
             ).to_csv(index=False)
         else:
-            on_terminal = output is None and sys.stdout.isatty()
-            width = shutil.get_terminal_size((120, 24)).columns if on_terminal else 120
-            rendered = report.to_table(color=on_terminal, width=max(width, 80))
+            rendered = render_for_terminal(report, parts, min_severity, width, color, output)
         emit(rendered, output)
     if fail_under is not None and report.summary.coverage < fail_under:
         typer.echo(f"mtqa: coverage {report.summary.coverage:.2f} is below --fail-under {fail_under:.2f}", err=True)

@@ -33,6 +33,7 @@ import math
 import os
 import shutil
 import tempfile
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ import pandas as pd
 from mtqa.align.aligner import AlignParams
 from mtqa.outputs import check_folder_target, replace_folder, write_marker
 from mtqa.report.summary import Signature, Summary, summarize
+from mtqa.report.terminal_options import DEFAULT_MIN_SEVERITY, DEFAULT_SHOW, DEFAULT_WIDTH
 from mtqa.scoring.labels import thresholds
 from mtqa.scoring.quality import quality_signature
 from mtqa.scoring.scorers import BleuScorer, ChrfScorer
@@ -164,11 +166,32 @@ class Report:
 
         return render_html(self.to_dict(), title, index_href)
 
-    def to_table(self, color: bool = False, width: int = 120) -> str:
-        """Render the report for a terminal; see ``mtqa.report.table``."""
+    def to_table(
+        self,
+        color: bool = False,
+        width: int = DEFAULT_WIDTH,
+        show: str | Sequence[str] = DEFAULT_SHOW,
+        min_severity: str = DEFAULT_MIN_SEVERITY,
+    ) -> str:
+        """Render the report for a terminal, no line wider than ``width``; see ``mtqa.report.table.render_table``.
+
+        Args:
+            color: Emit ANSI colours (flagged spans coloured by severity, else marked ``[[...]]``).
+            width: Width in terminal cells, at least 40.
+            show: Parts, in print order: ``summary``, ``flags``, ``units`` (one line each)
+                or ``texts`` (each unit in full); a list or a comma-separated string.
+            min_severity: ``minor`` or ``major``: flags below it are not listed or marked
+                (the summary still counts them).
+
+        Returns:
+            The rendered text.
+
+        Raises:
+            MtqaError: If a part, the severity or the width is not allowed.
+        """
         from mtqa.report.table import render_table
 
-        return render_table(self, color=color, width=width)
+        return render_table(self, color=color, width=width, show=show, min_severity=min_severity)
 
 
 def build_report(

@@ -1,4 +1,9 @@
-"""Render a report for a terminal: per unit the scores and label, flagged spans highlighted."""
+"""Render a report for a terminal: the summary, then the flags, then the units, fitted to a width.
+
+Text from the inputs is shown as written: its control characters made
+visible (``visible``) and no rich markup obeyed (every line is a ``Text``
+built from plain strings).
+"""
 
 from __future__ import annotations
 
@@ -6,45 +11,84 @@ from io import StringIO
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
-from rich.table import Table
 from rich.text import Text
 
-from mtqa.report.safe_text import visible
+from mtqa.report.terminal_options import (
+    DEFAULT_MIN_SEVERITY,
+    DEFAULT_SHOW,
+    DEFAULT_WIDTH,
+    FLAGS,
+    SEVERITIES,
+    SUMMARY,
+    TEXTS,
+    UNITS,
+    check_severity,
+    check_width,
+    parse_show,
+)
+from mtqa.report.terminal_text import SEVERITY_STYLE, cut, heading, number, one_line, pack, wrap
+from mtqa.report.terminal_units import unit_lines
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from mtqa.report.report import Report
 
-SEVERITY_STYLE = {"major": "bold red underline", "minor": "yellow underline"}
-LABEL_STYLE = {
-    "faithful": "green",
-    "paraphrase": "cyan",
-    "garbled": "bold red",
-    "omitted": "magenta",
-    "added": "blue",
-}
+# Evidence and a suggestion that does not fit beside its span sit under the flag, this far in.
+FLAG_INDENT = 4
+SUMMARY_INDENT = 2
+SEVERITY_RANK = {"major": 0, "minor": 1}
 
 
-def render_table(report: Report, color: bool = False, width: int = 120) -> str:
-    """Return the report as terminal text.
+def render_table(
+    report: Report,
+    color: bool = False,
+    width: int = DEFAULT_WIDTH,
+    show: str | Sequence[str] = DEFAULT_SHOW,
+    min_severity: str = DEFAULT_MIN_SEVERITY,
+) -> str:
+    """Return the report as terminal text, no line wider than ``width``.
 
-    Each unit is a row: original ids, copy ids, label, cosine, BLEU, chrF, quality,
-    then the copy text with flagged spans marked (``[[...]]`` when colour is
-    off, coloured by severity when on) above the original text. The flag list
-    and the summary follow. Text from the inputs is shown as written: its
-    control characters made visible (``visible``) and no rich markup obeyed.
+    Parts, in this order, those named in ``show``:
+
+    - ``summary``: the verdict and the figures, and how many flags ``min_severity`` left out;
+    - ``flags``: each flag as a line of copy sentence, severity, kind, the span quoted
+      and ``→`` its suggestion, then its evidence wrapped below; by position in the
+      copy, major first at the same place;
+    - ``units``: one line per unit (original ids → copy ids, label, quality, the copy
+      text cut to the width), or ``texts``: each unit in full, the copy wrapped and the
+      original below it.
+
+    Flagged spans are coloured by severity with ``color``, else put between ``[[`` and ``]]``.
 
     Args:
         report: The audit report.
         color: Emit ANSI colours.
-        width: Width in characters.
+        width: Width in terminal cells, at least ``MIN_WIDTH``.
+        show: The parts, as a list or a comma-separated string.
+        min_severity: ``minor`` (all flags) or ``major``: flags below it are not listed or marked.
 
     Returns:
         The rendered text.
+
+    Raises:
+        MtqaError: If a part, the severity or the width is not allowed.
     """
+    parts = parse_show(show)
+    check_severity(min_severity)
+    check_width(width)
     data = report.to_dict()
+    floor = SEVERITIES.index(min_severity)
+    shown = [f for f in data["flags"] if SEVERITIES.index(f["severity"]) >= floor]
+    lines: list[Text] = []
+    if SUMMARY in parts:
+        lines += _summary(report, len(data["flags"]) - len(shown), min_severity, width)
+    if FLAGS in parts:
+        lines += _flags(shown, width, color)
+    if TEXTS in parts or UNITS in parts:
+        lines += unit_lines(data, shown, width, color, full=TEXTS in parts)
     # Rendered into a buffer: a console on stdout (or one with record=True,
-    # which still prints) would write the table as a side effect, so the CLI
-    # showed it twice and wrote to stdout even with --output.
+    # which still prints) would write the report as a side effect.
     buffer = StringIO()
     console = Console(
         file=buffer,
@@ -52,96 +96,74 @@ def render_table(report: Report, color: bool = False, width: int = 120) -> str:
         force_terminal=color,
         no_color=not color,
         color_system="standard" if color else None,
+        highlight=False,
+        markup=False,
+        emoji=False,
     )
-    copy_sentences = {s["id"]: s for s in data["sentences"] if s["side"] == "copy"}
-    table = Table(title="Alignment units (original ↔ copy)", show_lines=True, expand=True)
-    table.add_column("orig", justify="right", no_wrap=True)
-    table.add_column("copy", justify="right", no_wrap=True)
-    table.add_column("label", no_wrap=True)
-    for column in ("cos", "BLEU", "chrF", "qual"):
-        table.add_column(column, justify="right", no_wrap=True)
-    table.add_column("copy text / original text", ratio=1)
-    for unit in data["pairs"]:
-        body = Text(" ").join(
-            _highlighted(copy_sentences[j], [f for f in data["flags"] if f["copy_id"] == j], color)
-            for j in unit["copy_ids"]
-        )
-        if unit["reference_text"]:
-            if len(body):
-                body.append("\n")
-            body.append("orig: " + visible(unit["reference_text"], keep_newlines=True), style="dim")
-        table.add_row(
-            _ids(unit["reference_ids"]),
-            _ids(unit["copy_ids"]),
-            Text(unit["label"], style=LABEL_STYLE.get(unit["label"], "")),
-            _number(unit["cosine"], "{:.2f}"),
-            _number(unit["bleu"], "{:.1f}"),
-            _number(unit["chrf"], "{:.1f}"),
-            _number(unit["quality"], "{:.2f}"),
-            body,
-        )
-    console.print(table)
-    if data["flags"]:
-        flags = Table(title="Flags", expand=True)
-        for column in ("kind", "severity", "copy", "span", "suggestion"):
-            flags.add_column(column)
-        flags.add_column("evidence", ratio=3)
-        for flag in data["flags"]:
-            flags.add_row(
-                Text(flag["kind"]),
-                Text(flag["severity"], style=SEVERITY_STYLE[flag["severity"]]),
-                Text(str(flag["copy_id"])),
-                Text(f"{visible(flag['text'])} [{flag['start']}:{flag['end']}]"),
-                Text(visible(flag["suggestion"] or "")),
-                Text(visible(flag["message"])),
-            )
-        console.print(flags)
-    console.print(_summary(report))
+    for line in lines:
+        console.print(line, no_wrap=True, overflow="crop", soft_wrap=False)
     return buffer.getvalue()
 
 
-def _highlighted(sentence: dict[str, Any], flags: list[dict[str, Any]], color: bool) -> Text:
-    """One copy sentence with its flagged spans marked."""
-    start, text = sentence["start"], sentence["text"]
-    out = Text()
-    cursor = 0
-    for flag in sorted(flags, key=lambda f: (f["start"], f["end"])):
-        begin, end = max(flag["start"] - start, cursor), flag["end"] - start
-        if end <= begin:
-            continue
-        out.append(visible(text[cursor:begin], keep_newlines=True))
-        piece = visible(text[begin:end], keep_newlines=True)
-        if color:
-            out.append(piece, style=SEVERITY_STYLE[flag["severity"]])
-        else:
-            out.append(f"[[{piece}]]")
-        cursor = end
-    out.append(visible(text[cursor:], keep_newlines=True))
-    return out
-
-
-def _summary(report: Report) -> Text:
+def _summary(report: Report, hidden: int, min_severity: str, width: int) -> list[Text]:
     summary, signature = report.summary, report.signature
-    lines = [
-        "Summary",
-        f"  {summary.verdict}",
-        f"  sentences: {summary.reference_sentences} original, {summary.copy_sentences} copy; "
-        f"units: {summary.units} ({summary.aligned_units} aligned)",
-        f"  coverage {summary.coverage:.2f}   copy coverage {summary.copy_coverage:.2f}   "
-        f"mean cosine {_number(summary.mean_cosine, '{:.3f}')}   "
-        f"mean quality {_number(summary.mean_quality, '{:.2f}')}   "
-        f"corpus BLEU {_number(summary.corpus_bleu, '{:.1f}')}   "
-        f"corpus chrF {_number(summary.corpus_chrf, '{:.1f}')}",
-        "  labels: " + ", ".join(f"{k} {v}" for k, v in summary.labels.items()),
-        "  flags: " + (", ".join(f"{k} {v}" for k, v in summary.flags_by_kind.items()) or "none"),
-        f"  model {visible(signature.model)}, mtqa {signature.mtqa}",
+    verdict = wrap(Text(summary.verdict), width, SUMMARY_INDENT)
+    figures = [
+        f"coverage {summary.coverage:.2f}",
+        f"copy coverage {summary.copy_coverage:.2f}",
+        f"mean quality {number(summary.mean_quality, '{:.2f}')}",
+        f"mean cosine {number(summary.mean_cosine, '{:.3f}')}",
+        f"corpus BLEU {number(summary.corpus_bleu, '{:.1f}')}",
+        f"corpus chrF {number(summary.corpus_chrf, '{:.1f}')}",
+        f"sentences {summary.reference_sentences} original, {summary.copy_sentences} copy",
+        f"units {summary.units} ({summary.aligned_units} aligned)",
     ]
-    return Text("\n".join(lines))
+    labels = [f"{label} {count}" for label, count in summary.labels.items() if count] or ["none"]
+    labels[0] = f"labels: {labels[0]}"
+    severities = ", ".join(f"{count} {severity}" for severity, count in summary.flags_by_severity.items())
+    flags = [f"flags {summary.flags}" + (f" ({severities})" if summary.flags else "")]
+    flags += [f"{kind} {count}" for kind, count in summary.flags_by_kind.items()]
+    if hidden:
+        below = " or ".join(SEVERITIES[: SEVERITIES.index(min_severity)])
+        flags.append(f"{hidden} {below} not listed (min severity {min_severity})")
+    model = f"model {one_line(signature.model)} ({one_line(signature.backend)}), mtqa {one_line(signature.mtqa)}"
+    return [
+        *heading("Summary", "", width),
+        *verdict,
+        *pack([Text(item) for item in figures], width, SUMMARY_INDENT),
+        *pack([Text(item) for item in labels], width, SUMMARY_INDENT, separator=", "),
+        *pack([Text(item) for item in flags], width, SUMMARY_INDENT, separator=", "),
+        *wrap(Text(model, style="dim"), width, SUMMARY_INDENT),
+    ]
 
 
-def _ids(ids: list[int]) -> str:
-    return ",".join(str(i) for i in ids) or "–"
+def _flags(flags: list[dict[str, Any]], width: int, color: bool) -> list[Text]:
+    """Each flag: a head line (sentence, severity, kind, span, suggestion), its evidence wrapped below."""
+    ordered = sorted(
+        flags,
+        key=lambda f: (f["start"] if f["start"] is not None else -1, SEVERITY_RANK[f["severity"]], f["kind"]),
+    )
+    note = "by position in the copy, major first at one place; c = copy sentence, → = suggestion"
+    lines = heading(f"Flags ({len(flags)})", note, width)
+    if not flags:
+        return [*lines, Text("  none", style="dim")]
+    id_width = max(len(_sentence(f)) for f in flags)
+    kind_width = max(len(f["kind"]) for f in flags)
+    for flag in ordered:
+        head = Text(f"{_sentence(flag):<{id_width}} ")
+        head.append(f"{flag['severity']:<5}", style=SEVERITY_STYLE[flag["severity"]] if color else "")
+        head.append(f" {flag['kind']:<{kind_width}} ", style="bold")
+        span = Text(f"“{one_line(flag['text'])}”") if flag["text"] else Text("(nothing here in the copy)", style="dim")
+        suggestion = Text(f"→ {one_line(flag['suggestion'])}", style="green") if flag["suggestion"] else None
+        if suggestion is not None and head.cell_len + span.cell_len + 1 + suggestion.cell_len <= width:
+            lines.append(head + span + Text(" ") + suggestion)
+        else:
+            lines.append(head + cut(span, width - head.cell_len, marks=False))
+            if suggestion is not None:
+                lines += wrap(suggestion, width, FLAG_INDENT)
+        lines += wrap(Text(one_line(flag["message"])), width, FLAG_INDENT)
+    return lines
 
 
-def _number(value: float | None, pattern: str) -> str:
-    return "–" if value is None or value != value else pattern.format(value)
+def _sentence(flag: dict[str, Any]) -> str:
+    return "c–" if flag["copy_id"] is None else f"c{flag['copy_id']}"
