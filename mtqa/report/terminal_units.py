@@ -15,6 +15,7 @@ LABEL_STYLE = {
     "omitted": "magenta",
     "added": "blue",
     "boilerplate": "dim",
+    "repeat": "dim",
 }
 # A unit line whose text would get fewer cells than this puts the text on its own line.
 MIN_TEXT = 8
