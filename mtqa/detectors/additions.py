@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 from mtqa.detectors.base import LOW_COVERAGE, AuditContext
-from mtqa.nlp.facts import key_facts
+from mtqa.nlp.entities import text_words
+from mtqa.nlp.facts import KeyFacts, key_facts
+from mtqa.nlp.name_spans import fold
 from mtqa.types import Flag
+
+# A possessive ending, dropped before words are compared ("Iran’s" is "Iran").
+_POSSESSIVE = re.compile(r"['’]s\b")
 
 
 class AdditionDetector:
@@ -13,6 +20,11 @@ class AdditionDetector:
     Fragments already flagged as major syntax errors and page debris are not
     additions. An added sentence that asserts a number, a quotation or a name
     the original never mentions is major (an invented fact); otherwise minor.
+    A name is in the original when each capitalised part of it ("Iran" of
+    "Iran-backed") is a word of the original, folded (case, accents,
+    possessive), or when the name detector found it a rendering of a name of
+    the original ("Alwarae" for "al-Walae"). The evidence cites only the
+    names and numbers new to the original.
     """
 
     name = "addition"
@@ -29,19 +41,33 @@ class AdditionDetector:
         sourced = {j for unit in context.alignment.units if unit.reference_ids for j in unit.copy_ids}
         fragments = {f.copy_id for f in context.prior if f.kind == "syntax" and f.severity == "major"}
         original = context.reference.text.lower()
+        known = text_words(_POSSESSIVE.sub("", context.reference.text))
+        # the words of copy names the name detector judged renderings of an original name
+        rendered = {
+            fold(_POSSESSIVE.sub("", word))
+            for f in context.prior
+            if f.kind == "name" and f.reference_id is not None
+            for word in f.text.split()
+        }
         flags = []
         for sentence in context.copy.sentences:
             if sentence.id in sourced or sentence.id in fragments or sentence.kind != "body":
                 continue
             facts = key_facts(sentence.norm)
-            new_names = [n for n in facts.names if n.lower() not in original]
-            new_numbers = [n for n in facts.numbers if n.lower() not in original]
-            invented = bool(new_numbers or facts.quotes or new_names)
-            evidence = "; it asserts " + facts.describe() if facts else ""
+            new = KeyFacts(
+                tuple(n for n in facts.names if not _in_original(n, known, rendered)),
+                tuple(n for n in facts.numbers if n.lower() not in original),
+                facts.quotes,
+            )
+            evidence = ""
+            if new.names or new.numbers:
+                evidence += "; new to the original: " + KeyFacts(new.names, new.numbers, ()).describe()
+            if new.quotes:
+                evidence += "; it holds " + KeyFacts((), (), new.quotes).describe()
             flags.append(
                 Flag(
                     kind=self.name,
-                    severity="major" if invented else "minor",
+                    severity="major" if new else "minor",
                     copy_id=sentence.id,
                     reference_id=None,
                     start=sentence.start,
@@ -52,3 +78,12 @@ class AdditionDetector:
                 )
             )
         return flags
+
+
+def _in_original(name: str, known: set[str], rendered: set[str]) -> bool:
+    """Whether ``name`` is a name of the original: the name detector took it for a rendering of one
+    (``rendered``), or each capitalised part of it is a folded word of the original (``known``)."""
+    if fold(name) in rendered:
+        return True
+    parts = [fold(p) for p in re.split(r"[-‐–]", name) if p[:1].isupper()]
+    return bool(parts) and all(p in known for p in parts)
