@@ -1172,7 +1172,7 @@ def rendering_flags(context: AuditContext, story: StoryNames) -> tuple[list[Flag
                 text,
                 whole,
                 f"{cls}: “{text}” renders “{whole}” (original sentence {name.sentence_id}): {reason}; "
-                f"aligned words: {aligned}",
+                + (f"aligned words: {aligned}" if aligned else "no word of it is aligned word by word"),
             )
             if (start, end) not in flags or SEVERITY_RANK[severity] > SEVERITY_RANK[flags[start, end].severity]:
                 flags[start, end] = flag
