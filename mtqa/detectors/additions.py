@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from mtqa.detectors.base import LOW_COVERAGE, AuditContext
@@ -20,11 +21,11 @@ class AdditionDetector:
     Fragments already flagged as major syntax errors and page debris are not
     additions. An added sentence that asserts a number, a quotation or a name
     the original never mentions is major (an invented fact); otherwise minor.
-    A name is in the original when each capitalised part of it ("Iran" of
-    "Iran-backed") is a word of the original, folded (case, accents,
-    possessive), or when the name detector found it a rendering of a name of
-    the original ("Alwarae" for "al-Walae"). The evidence cites only the
-    names and numbers new to the original.
+    A name is in the original when it is a word of the original, folded
+    (case, accents, a possessive; "Jae-min" is not "Min-jae"), or when the
+    name detector found it a rendering of a name of the original ("Alwarae"
+    for "al-Walae"). The evidence cites only the names and numbers new to the
+    original.
     """
 
     name = "addition"
@@ -41,7 +42,7 @@ class AdditionDetector:
         sourced = {j for unit in context.alignment.units if unit.reference_ids for j in unit.copy_ids}
         fragments = {f.copy_id for f in context.prior if f.kind == "syntax" and f.severity == "major"}
         original = context.reference.text.lower()
-        known = text_words(_POSSESSIVE.sub("", context.reference.text))
+        known = _original_words(context.reference.text)
         # the words of copy names the name detector judged renderings of an original name
         rendered = {
             fold(_POSSESSIVE.sub("", word))
@@ -82,8 +83,13 @@ class AdditionDetector:
 
 def _in_original(name: str, known: set[str], rendered: set[str]) -> bool:
     """Whether ``name`` is a name of the original: the name detector took it for a rendering of one
-    (``rendered``), or each capitalised part of it is a folded word of the original (``known``)."""
-    if fold(name) in rendered:
-        return True
-    parts = [fold(p) for p in re.split(r"[-‐–]", name) if p[:1].isupper()]
-    return bool(parts) and all(p in known for p in parts)
+    (``rendered``), or it is, folded, a word of the original (``known``, from ``_original_words``)."""
+    return fold(name) in rendered or fold(name) in known
+
+
+def _original_words(text: str) -> set[str]:
+    """The original's words folded, possessives dropped: each word whole ("minjae"), each part of a
+    hyphenated word ("jae"), two neighbours run together ("hongkong"), and initials (``text_words``)."""
+    text = _POSSESSIVE.sub("", text)
+    tokens = [fold(t) for t in text.split()]
+    return text_words(text) | set(tokens) | {a + b for a, b in itertools.pairwise(tokens)}
