@@ -41,3 +41,19 @@ def test_a_name_given_once_in_full_and_once_by_its_initials_is_no_omission(
     original = LEAD + "The European Union said the European Union would respond to the tariffs." + TAIL
     copy = LEAD + "The European Union said the EU would respond to the tariffs." + TAIL
     assert omissions(original, copy, real_embedder) == []
+
+
+def test_link_text_pasted_into_an_original_sentence_is_demanded_of_no_copy(
+    real_embedder: SentenceTransformerEmbedder,
+) -> None:
+    """Segmentation marks the pasted links as debris; the copy leaving them out drops no name."""
+    original = (
+        LEAD + "The minister met growers from Moravia in Brno with Governor NovakJan NovakHow Vienna Cafes Fight "
+        "Rising Rents Photos of the Week: Lisbon Festival, Oslo Marathon MORE before the harvest began." + TAIL
+    )
+    copy = LEAD + "The minister met growers from Moravia in Brno with Governor Novak before the harvest began." + TAIL
+    assert omissions(original, copy, real_embedder) == []
+    # the same names in the story text are demanded
+    story = LEAD + "The minister met growers from Moravia in Brno with Governor Novak and Jan Vienna of Lisbon." + TAIL
+    shorter = LEAD + "The minister met growers from Moravia in Brno with Governor Novak." + TAIL
+    assert omissions(story, shorter, real_embedder) != []

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mtqa.nlp.world import different_places, same_entity
+from mtqa.nlp.facts import key_facts
+from mtqa.nlp.world import different_places, is_country_adjective, same_entity
 from tests.conftest import name_flags
 
 
@@ -33,6 +34,29 @@ def test_the_world_knows_these_for_the_same(original: str, copy: str, because: s
 def test_the_world_tells_these_apart(original: str, copy: str) -> None:
     assert same_entity(original, copy) is None
     assert different_places(original, copy)
+
+
+@pytest.mark.parametrize(
+    ("word", "about_a_country"),
+    [
+        ("Iraqi", True),  # countryinfo's demonym
+        ("Brazilians", True),  # a plural demonym
+        ("Iran-backed", True),  # a country and lowercase words
+        ("US-led", True),
+        ("Iraqi-Syrian", True),
+        ("Iran", False),  # the country itself is a name
+        ("Baghdad-based", False),  # a capital names a city
+        ("Kata'ib-Hezbollah", False),
+        ("Shiite", False),
+    ],
+)
+def test_a_demonym_or_a_country_compound_is_a_word_about_a_country(word: str, about_a_country: bool) -> None:
+    assert is_country_adjective(word) is about_a_country
+
+
+def test_key_facts_cite_no_word_about_a_country_as_a_name() -> None:
+    facts = key_facts("Officials said Syrian and Iran-backed fighters met Hassan Nasrallah's aides in Beirut.")
+    assert facts.names == ("Hassan", "Nasrallah", "Beirut")  # the possessive dropped, "Syrian" no name
 
 
 def test_a_place_and_a_word_derived_from_it_are_not_two_places() -> None:

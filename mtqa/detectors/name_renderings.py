@@ -31,6 +31,7 @@ from rapidfuzz.distance import OSA, Levenshtein
 from mtqa.align.words import fold_word, sentence_words, unlinked_slot
 from mtqa.detectors.base import AuditContext
 from mtqa.detectors.spinning import SPUN_RATE, swap_rate
+from mtqa.detectors.wording import counted, differ
 from mtqa.nlp.language import MIN_ENGLISH_SHARE, english_share
 from mtqa.nlp.lexicon import foreign_letters, foreign_word, language_name, same_but_lookalikes, zipf
 from mtqa.nlp.name_spans import CALENDAR
@@ -459,7 +460,7 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     similarity = OSA.normalized_similarity(mine, theirs)
     if similarity >= RESPELT_SIMILARITY or _metaphone(mine)[:3] == _metaphone(theirs)[:3]:
         distance = OSA.distance(mine, theirs)
-        return "mangled", "major", f"“{copy}” re-spells “{original}” ({distance} letters differ)"
+        return "mangled", "major", f"“{copy}” re-spells “{original}” ({counted(distance, 'letter')} {differ(distance)})"
     if match == "embedding" and score < MIN_REPLACED_SCORE:
         return "unsure", None, "a weak link"
     if not person and zipf(theirs) >= TAIL_ZIPF and zipf(mine) < COMMON_ZIPF:
@@ -1171,7 +1172,7 @@ def rendering_flags(context: AuditContext, story: StoryNames) -> tuple[list[Flag
                 text,
                 whole,
                 f"{cls}: “{text}” renders “{whole}” (original sentence {name.sentence_id}): {reason}; "
-                f"aligned words: {aligned}",
+                + (f"aligned words: {aligned}" if aligned else "no word of it is aligned word by word"),
             )
             if (start, end) not in flags or SEVERITY_RANK[severity] > SEVERITY_RANK[flags[start, end].severity]:
                 flags[start, end] = flag

@@ -100,7 +100,7 @@ class OmissionDetector:
                 continue
             anchor = self._anchor(context, run[0].id, rendered)
             at = context.copy.sentences[anchor].end if anchor is not None else 0
-            ids = f"{run[0].id}" if len(run) == 1 else f"{run[0].id}-{run[-1].id}"
+            ids = f"sentence {run[0].id}" if len(run) == 1 else f"sentences {run[0].id}-{run[-1].id}"
             flags.append(
                 Flag(
                     kind=self.name,
@@ -110,8 +110,8 @@ class OmissionDetector:
                     start=at,
                     end=at,
                     text="",
-                    suggestion=" ".join(s.text for s in run),
-                    message=f"not rendered: original sentence(s) {ids}, with {merged.describe()}",
+                    suggestion=" ".join(_story_text(s) for s in run),
+                    message=f"not rendered: original {ids}, with {merged.describe()}",
                 )
             )
         return flags
@@ -135,6 +135,7 @@ class OmissionDetector:
                 for entity in context.parse("reference", i).ents
                 if is_name(entity)
                 and not any(o <= entity.start_char < c for o, c in quoted)
+                and not _in_debris(sentence, entity.start_char, entity.end_char)
                 and not any(core(entity) in r or r in core(entity) for r in replaced)
             ]
             # a name the sentence writes more often than the copy sentences rendering it do ("Russian" twice,
@@ -177,12 +178,12 @@ class OmissionDetector:
             flag = self._role_kept(context, unit, sentence, entity)
             flag = flag or self._described(context, unit, sentence, entity)
             if flag is not None:
-                found.append(_given_earlier(flag) if self._named_earlier(context, unit, [entity]) else flag)
+                found.append(_given_earlier(flag, 1) if self._named_earlier(context, unit, [entity]) else flag)
             else:
                 unplaced.append(entity)
         if unplaced:
             flag = self._no_trace(context, unit, sentence, unplaced)
-            found.append(_given_earlier(flag) if self._named_earlier(context, unit, unplaced) else flag)
+            found.append(_given_earlier(flag, len(unplaced)) if self._named_earlier(context, unit, unplaced) else flag)
         return found
 
     @staticmethod
@@ -322,9 +323,25 @@ def _mentions(name: str, text: str) -> int:
     return sum(len(re.findall(rf"(?<!\w){re.escape(form)}(?!\w)", text)) for form in {name, short} if form)
 
 
-def _given_earlier(flag: Flag) -> Flag:
-    """A dropped name the copy gave earlier: the reader still knows who, so the flag is minor."""
-    return replace(flag, severity="minor", message=f"{flag.message} (the copy names it earlier)")
+def _given_earlier(flag: Flag, names: int) -> Flag:
+    """A dropped name (``names`` of them) the copy gave earlier: the reader still knows who, so the flag is
+    minor."""
+    them = "it" if names == 1 else "them"
+    return replace(flag, severity="minor", message=f"{flag.message} (the copy names {them} earlier)")
+
+
+def _in_debris(sentence: Sentence, start: int, end: int) -> bool:
+    """Whether characters ``start:end`` of ``sentence`` lie in page debris pasted into it (link text): a name
+    there is no part of the story, and no copy owes it."""
+    return any(a < sentence.start + end and sentence.start + start < b for a, b in sentence.debris)
+
+
+def _story_text(sentence: Sentence) -> str:
+    """The sentence's text without the page debris pasted into it, spaces closed up."""
+    text = sentence.text
+    for a, b in sorted(sentence.debris, reverse=True):
+        text = text[: a - sentence.start] + " " + text[b - sentence.start :]
+    return " ".join(text.split()) if sentence.debris else text
 
 
 def _shared_words(a: str, b: str) -> int:

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from mtqa.nlp.lexicon import zipf
+from mtqa.nlp.world import is_country_adjective
 from mtqa.segment.quotations import quotation_spans
 
 _NUMBER = re.compile(
@@ -15,6 +16,7 @@ _NUMBER = re.compile(
     re.IGNORECASE,
 )
 _CAPITALISED = re.compile(r"(?<![\w'’-])[^\W\d_][\w'’-]*")
+_POSSESSIVE = re.compile(r"['’]s$")
 # A capitalised word rarer than this in English is taken as a name.
 NAME_ZIPF = 4.5
 
@@ -45,11 +47,19 @@ class KeyFacts:
 def key_facts(text: str) -> KeyFacts:
     """Extract the names, numbers and quotations of one sentence.
 
-    A name is a capitalised word that is not the sentence's first word and is
-    not a very common English word; numbers are digits and number words.
+    A name is a capitalised word that is not the sentence's first word, not a
+    very common English word, and not a word about a country ("Iraqi",
+    "Iran-backed": ``is_country_adjective``), cited without a possessive
+    ("Iran" for "Iran's"); numbers are digits and number words.
     """
     words = list(_CAPITALISED.finditer(text))
-    names = tuple(dict.fromkeys(m.group() for m in words[1:] if m.group()[0].isupper() and zipf(m.group()) < NAME_ZIPF))
+    names = tuple(
+        dict.fromkeys(
+            _POSSESSIVE.sub("", m.group())
+            for m in words[1:]
+            if m.group()[0].isupper() and zipf(m.group()) < NAME_ZIPF and not is_country_adjective(m.group())
+        )
+    )
     numbers = tuple(dict.fromkeys(m.group() for m in _NUMBER.finditer(text)))
     quotes = tuple(text[o + 1 : c] for o, c in quotation_spans(text) if c - o > 1)
     return KeyFacts(names, numbers, quotes)

@@ -12,6 +12,7 @@ built on first use (about a second, 100 MB), once per process.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -191,3 +192,22 @@ def different_places(original: str, copy: str) -> bool:
 def is_place_or_country(text: str) -> bool:
     """Whether ``text`` names a country, a demonym or capital, or a known place."""
     return bool(_country_forms(text)) or fold(text) in _places()
+
+
+def is_country_adjective(text: str) -> bool:
+    """Whether ``text`` is a country's demonym ("Iraqi", "Brazilians") or a compound of a country and
+    lowercase words ("Iran-backed", "US-led", "Iraqi-Syrian"): a word about a country, not a name.
+
+    A possessive is dropped first ("Iraqi's" is the demonym). The demonyms come from ``countryinfo``.
+    """
+    parts = [p for p in re.split(r"[-‐–]", text.removesuffix("'s").removesuffix("’s")) if p]
+    if len(parts) > 1:
+        capitalised = [p for p in parts if p[:1].isupper()]
+        rest = [p for p in parts if not p[:1].isupper()]
+        # a country by any of its names, not its capital: "Baghdad-based" names a city
+        return (
+            bool(capitalised)
+            and all(p.isalpha() and p.islower() for p in rest)
+            and all(any(relation != "the capital" for _, relation in _country_forms(p)) for p in capitalised)
+        )
+    return any(relation == "the demonym" for _, relation in _country_forms(text))
