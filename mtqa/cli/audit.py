@@ -15,6 +15,7 @@ from mtqa.cli.common import (
     Backend,
     BackendOption,
     CopyEncodingOption,
+    FailOnOption,
     InputFormat,
     InputFormatOption,
     ModelOption,
@@ -68,12 +69,15 @@ def audit(
             show_default=False,
         ),
     ] = None,
+    fail_on: FailOnOption = None,
 ) -> None:
     """Audit COPY against ORIGINAL, sentence by sentence."""
     from mtqa.embed.base import resolve_model
     from mtqa.inputs import read_story
+    from mtqa.report.gate import parse_gate, summary_counts
     from mtqa.report.report import CSV_FILES, CSV_KIND
 
+    gate = parse_gate(fail_on) if fail_on is not None else None  # a bad EXPR fails before any work
     original_codec, copy_codec = side_encodings(encoding, original_encoding, copy_encoding)
     reference, copied = (
         read_story(original, original_codec, input_format.value, option="--original-encoding"),
@@ -105,6 +109,10 @@ def audit(
             width = shutil.get_terminal_size((120, 24)).columns if on_terminal else 120
             rendered = report.to_table(color=on_terminal, width=max(width, 80))
         emit(rendered, output)
+    failures = [] if gate is None else gate.failures(summary_counts(report.summary))
     if fail_under is not None and report.summary.coverage < fail_under:
-        typer.echo(f"mtqa: coverage {report.summary.coverage:.2f} is below --fail-under {fail_under:.2f}", err=True)
+        failures.insert(0, f"coverage {report.summary.coverage:.2f} is below --fail-under {fail_under:.2f}")
+    for failure in failures:
+        typer.echo(f"mtqa: {failure}", err=True)
+    if failures:
         raise typer.Exit(EXIT_GATE)
