@@ -107,3 +107,9 @@ def test_a_bad_gate_exits_2_before_any_work() -> None:
     assert result.exit_code == 2
     assert result.stderr.count("\n") == 1
     assert "unknown key 'names'" in result.stderr and "major, minor" in result.stderr
+
+
+def test_the_readme_names_every_key_of_the_gate() -> None:
+    readme = (FIXTURES.parent / "README.md").read_text(encoding="utf-8")
+    paragraph = next(line for line in readme.splitlines() if line.startswith("- `--fail-on EXPR`"))
+    assert all(f"`{key}`" in paragraph for key in gate_keys())
