@@ -142,7 +142,7 @@ def render_index(summary: pd.DataFrame, pages: set[str]) -> str:
     content = (
         f"<h1>{title}</h1><p>{len(rows)} {'copy' if len(rows) == 1 else 'copies'}, {ok} audited{unsourced}, "
         f"{errors} with errors. In manifest order; click a heading to sort by it. Paths are relative to the "
-        'manifest\'s folder. <span class="muted">Coverage is the share '
+        'manifest\'s folder (or the folder of copies). <span class="muted">Coverage is the share '
         "of the original's sentences the copy renders; quality is the chance a professional rater finds no error."
         f'</span></p><table id="copies"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     )
