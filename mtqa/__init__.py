@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mtqa.archive.find import find
+from mtqa.batch.tables import BatchTables, read_batch
 from mtqa.errors import MtqaError
 from mtqa.pipeline import audit
 from mtqa.report.analysis import flags_frame
@@ -10,4 +11,14 @@ from mtqa.report.report import Report
 from mtqa.scoring.segments import score
 from mtqa.version import VERSION as __version__
 
-__all__ = ["MtqaError", "Report", "__version__", "audit", "find", "flags_frame", "score"]
+__all__ = [
+    "BatchTables",
+    "MtqaError",
+    "Report",
+    "__version__",
+    "audit",
+    "find",
+    "flags_frame",
+    "read_batch",
+    "score",
+]

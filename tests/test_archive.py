@@ -184,6 +184,15 @@ def test_audit_batch_finds_each_copys_original_in_the_index(archive: Path, tmp_p
     assert summary.loc["seed-copy", "source"] == "seed" and summary.loc["seed-copy", "status"] == "ok"
     assert summary.loc["farm-page", "source"] == "flood" and summary.loc["farm-page", "copy_format"] == "html"
     assert summary.loc["other-outlet", "status"] == "no_source" and pd.isna(summary.loc["other-outlet", "source"])
+    # the editor's sheet: the folder's copies in name order, each original the story found in the index
+    sheet = mtqa.read_batch(tmp_path / "out").sheet()
+    assert list(zip(sheet.row, sheet.id, sheet["copy"], strict=True)) == [
+        (1, "farm-page", "farm-page.html"),
+        (2, "other-outlet", "other-outlet.txt"),
+        (3, "seed-copy", "seed-copy.txt"),
+    ]
+    assert sheet.original[0].startswith("flood") and sheet.original[2].startswith("seed")
+    assert pd.isna(sheet.original[1]) or sheet.original[1] == ""
     flags = read_table(tmp_path / "out", "flags")
     seed = mtqa.audit((FIXTURES / "seed" / "original.txt").read_text(), (FIXTURES / "seed" / "copy.txt").read_text())
     assert (flags.id == "seed-copy").sum() == len(seed.flags)  # the audit against the original found in the index

@@ -12,6 +12,7 @@ import csv
 import dataclasses
 import hashlib
 import io
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -21,6 +22,7 @@ from urllib.parse import urlsplit
 import pandas as pd
 
 from mtqa.batch.results import ResultStore
+from mtqa.detectors import DETECTORS
 from mtqa.embed.base import DEFAULT_BACKEND, Embedder, resolve_model
 from mtqa.embed.factory import make_embedder
 from mtqa.errors import MtqaError
@@ -38,13 +40,19 @@ class Job:
     """One copy to audit against its original; paths are absolute.
 
     ``refused`` says why the job's paths are not audited (they lie outside
-    the manifest's folder); such a job becomes an error row.
+    the manifest's folder); such a job becomes an error row. ``row`` is the
+    job's place in the manifest (from 1; a folder of copies: sorted by name),
+    and ``copy_shown``/``original_shown`` its paths as an editor knows them,
+    relative to the manifest's folder (or the folder of copies).
     """
 
     id: str
     original: Path | None  # None: found in the index (audit-batch --index)
     copy: Path
     refused: str | None = None
+    row: int | None = None
+    copy_shown: str | None = None
+    original_shown: str | None = None
 
 
 @dataclass(frozen=True)
@@ -187,7 +195,8 @@ def read_manifest(path: Path, allow_outside: bool = False, with_index: bool = Fa
             if outside
             else None
         )
-        jobs.append(Job(job_id, original, copy, refused))
+        shown = [None if p is None else _relative(p, base) for p in (copy, original)]
+        jobs.append(Job(job_id, original, copy, refused, number, *shown))
     if not jobs:
         raise MtqaError(f"{path}: the manifest has no rows")
     return jobs
@@ -203,14 +212,19 @@ def _folder_jobs(folder: Path, allow_outside: bool) -> list[Job]:
     if len(set(ids)) < len(ids):
         raise MtqaError(f"{folder}: two copies share a name without their extension; rename one")
     jobs = []
-    for copy in copies:
+    for row, copy in enumerate(copies, start=1):
         target = copy.resolve()
         if allow_outside or target.is_relative_to(base):
-            jobs.append(Job(copy.stem, None, target))
+            jobs.append(Job(copy.stem, None, target, None, row, copy.name))
         else:  # the link's own path, so that the summary does not publish where it leads
             message = f"{copy} is a symlink out of the folder {base}; pass --allow-outside-paths to audit it"
-            jobs.append(Job(copy.stem, None, base / copy.name, message))
+            jobs.append(Job(copy.stem, None, base / copy.name, message, row, copy.name))
     return jobs
+
+
+def _relative(path: Path, base: Path) -> str:
+    """``path`` as written relative to ``base`` (``..`` where it lies outside), with ``/`` between parts."""
+    return Path(os.path.relpath(os.path.normpath(path), base)).as_posix()
 
 
 def waves(jobs: list[Job]) -> tuple[list[Job], list[Job]]:
@@ -290,7 +304,14 @@ def run_job(job: Job, options: EngineOptions) -> JobResult:
 
 
 def _base(job: Job) -> dict[str, Any]:
-    return {"id": job.id, "original": None if job.original is None else str(job.original), "copy": str(job.copy)}
+    return {
+        "id": job.id,
+        "row": job.row,
+        "original": None if job.original is None else str(job.original),
+        "copy": str(job.copy),
+        "original_shown": job.original_shown,
+        "copy_shown": job.copy_shown,
+    }
 
 
 @lru_cache(maxsize=2)
@@ -313,9 +334,15 @@ def _source_of(copy: str, options: EngineOptions, embedder: Embedder) -> tuple[S
         return None, {"source": None, "source_score": None if closest is None else float(closest.score)}
     best = matches.iloc[0]
     index = worker_index(options.index)
-    text = str(index.stories.text[index.stories.id == best.id].iloc[0])
+    story = index.stories[index.stories.id == best.id].iloc[0]
+    title = story.get("title")
     record = {"format": "index", "index": str(options.index), "id": str(best.id), "score": float(best.score)}
-    return Story(text, record), {"source": str(best.id), "source_score": float(best.score)}
+    summary = {
+        "source": str(best.id),
+        "source_score": float(best.score),
+        "source_title": title if isinstance(title, str) and title else None,
+    }
+    return Story(str(story.text), record), summary
 
 
 def error_result(job: Job, message: str) -> JobResult:
@@ -374,6 +401,7 @@ def summary_row(report: Report) -> dict[str, Any]:
         "aligned_units": summary.aligned_units,
         "flags": summary.flags,
         "major_flags": summary.flags_by_severity["major"],
+        **{f"flags_{kind}": summary.flags_by_kind.get(kind, 0) for kind in DETECTORS},
         **{f"label_{k}": v for k, v in summary.labels.items()},
         "verdict": summary.verdict,
     }

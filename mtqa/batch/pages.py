@@ -1,10 +1,10 @@
-"""HTML for audit-batch: one report page per copy, and an index page of all copies, worst first.
+"""HTML for audit-batch: one report page per copy, and an index page of all copies in manifest order.
 
 Pages go to ``OUT/html/copies/<name>.html`` as results arrive, each written to
 a temporary name and renamed into place. The index, ``OUT/html/index.html``,
 is written at the end of a run from the whole summary table, so a resumed run
-lists every copy. Its table is sorted by coverage, lowest first, and a click
-on a column heading sorts by that column (quality, chrF, flags, ...).
+lists every copy. Its rows follow the manifest, numbered, and a click on a
+column heading sorts by that column (coverage, quality, flags, ...).
 """
 
 from __future__ import annotations
@@ -18,13 +18,20 @@ from typing import Any
 import pandas as pd
 
 from mtqa.batch.jobs import Job, JobResult
+from mtqa.batch.parquet import FLAG_KIND_COLUMNS
+from mtqa.batch.tables import copy_shown, original_shown
 from mtqa.errors import MtqaError
 from mtqa.outputs import write_text_atomic
 from mtqa.report.html import document
+from mtqa.report.safe_text import visible
 
+# (column, heading, number format or None for text); the flag counts by kind go after "major"
 INDEX_COLUMNS = [
+    ("row", "#", "{}"),
     ("id", "id", None),
-    ("copy", "copy file", None),
+    ("copy", "copy", None),
+    ("original", "original", None),
+    ("status", "status", None),
     ("coverage", "coverage", "{:.0%}"),
     ("mean_quality", "mean quality", "{:.2f}"),
     ("mean_cosine", "mean cosine", "{:.3f}"),
@@ -112,50 +119,62 @@ class PageWriter:
 
 
 def render_index(summary: pd.DataFrame, pages: set[str]) -> str:
-    """The index page: one row per copy, lowest coverage first, linked to its page when there is one."""
-    keys = [c for c in ("coverage", "mean_quality") if c in summary]
-    rows = summary.sort_values(keys, na_position="last", kind="stable") if keys else summary
+    """The index page: one row per copy in manifest order, linked to its page when there is one.
+
+    Each row shows the copy's place in the manifest, its path and its
+    original's (relative to the manifest's folder; a story found in the index
+    by its id and title), its status and figures, and its flags: in all,
+    major, and one column per flag kind raised anywhere in the batch.
+    """
+    rows = summary.sort_values(["row", "id"], na_position="last", kind="stable") if "row" in summary else summary
     counts = rows.status.value_counts() if len(rows) else pd.Series(dtype=int)
     ok, errors, no_source = (int(counts.get(status, 0)) for status in ("ok", "error", "no_source"))
     # a copy whose story the index lacks is an answer, not a failure: it is counted apart from the errors
     unsourced = f", {no_source} with no source found in the index" if no_source else ""
+    kinds = [c for c in FLAG_KIND_COLUMNS if c in rows and rows[c].fillna(0).astype(int).sum() > 0]
+    columns = INDEX_COLUMNS[:-1] + [(c, c.removeprefix("flags_"), "{}") for c in kinds] + INDEX_COLUMNS[-1:]
     head = "".join(
         f'<th scope="col" data-type="{"number" if pattern else "text"}">{escape(label)}</th>'
-        for _, label, pattern in INDEX_COLUMNS
+        for _, label, pattern in columns
     )
-    body = "".join(_index_row(row, pages) for row in rows.to_dict("records"))
+    body = "".join(_index_row(row, pages, columns) for row in rows.to_dict("records"))
     title = "mtqa audit-batch"
     content = (
-        f"<h1>{title}</h1><p>{len(rows)} copies, {ok} audited{unsourced}, {errors} with errors. "
-        'Sorted by coverage, lowest first; click a heading to sort by it. <span class="muted">Coverage is the share '
+        f"<h1>{title}</h1><p>{len(rows)} {'copy' if len(rows) == 1 else 'copies'}, {ok} audited{unsourced}, "
+        f"{errors} with errors. In manifest order; click a heading to sort by it. Paths are relative to the "
+        'manifest\'s folder (or the folder of copies). <span class="muted">Coverage is the share '
         "of the original's sentences the copy renders; quality is the chance a professional rater finds no error."
         f'</span></p><table id="copies"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     )
     return document(title, content, INDEX_STYLE, INDEX_SCRIPT)
 
 
-def _index_row(row: dict[Any, Any], pages: set[str]) -> str:
+def _index_row(row: dict[Any, Any], pages: set[str], columns: list[tuple[str, str, str | None]]) -> str:
     cells = []
-    for column, _, pattern in INDEX_COLUMNS:
+    for column, _, pattern in columns:
         value = row.get(column)
         missing = value is None or value is pd.NA or (isinstance(value, float) and value != value)
         if column == "id":
             name = page_name(str(value))
-            text = escape(str(value))
+            text = escape(visible(str(value)))
             shown = f'<a href="copies/{escape(name)}">{text}</a>' if name in pages else text
             cells.append(f'<td data-value="{text}">{shown}</td>')
-        elif column == "copy":
-            path = str(value or "")
-            shown = escape(Path(path).name)
-            cells.append(f'<td data-value="{shown}" title="{escape(path)}">{shown}</td>')
+        elif column in ("copy", "original"):
+            path = escape(visible(copy_shown(row) if column == "copy" else original_shown(row)))
+            full = escape(visible(str(value or row.get("source") or "")))
+            cells.append(f'<td data-value="{path}" title="{full}">{path}</td>')
         elif column == "verdict":
-            shown = escape(str(row.get("error") or "")) if row.get("status") == "error" else escape(str(value or ""))
+            shown = str(row.get("error") or "") if row.get("status") == "error" else str(value or "")
             if row.get("status") == "no_source":
                 shown = "no source found in the index"
+            shown = escape(visible(shown))
+            cells.append(f'<td data-value="{shown}">{shown}</td>')
+        elif pattern is None:
+            shown = escape(visible("" if missing else str(value)))
             cells.append(f'<td data-value="{shown}">{shown}</td>')
         else:
             number = "" if missing else str(value)
-            shown = "" if missing else (pattern or "{}").format(value)
+            shown = "" if missing else pattern.format(value)
             cells.append(f'<td class="num" data-value="{escape(number)}">{escape(shown)}</td>')
     status = escape(str(row.get("status") or ""))
     return f'<tr class="{status}">{"".join(cells)}</tr>'

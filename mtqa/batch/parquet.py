@@ -31,6 +31,7 @@ import pyarrow.parquet as pq
 
 from mtqa.batch.jobs import JobResult
 from mtqa.batch.stopping import uninterrupted
+from mtqa.detectors import DETECTORS
 from mtqa.errors import MtqaError
 from mtqa.outputs import (
     LOCK,
@@ -71,14 +72,19 @@ PART_SCHEMAS = {
         + [(c, pa.string()) for c in ("text", "suggestion", "message")]
     ),
 }
+# One ``flags_<kind>`` column per detector of the registry, 0 where a copy has
+# none, so every part has the same columns whichever kinds its copies raised.
+FLAG_KIND_COLUMNS = tuple(f"flags_{kind}" for kind in DETECTORS)
 SUMMARY_SCHEMA: dict[str, str] = {
-    **dict.fromkeys(("id", "original", "copy", "status", "error"), "string"),
-    **dict.fromkeys(("original_format", "copy_format", "copy_title", "source"), "string"),
+    "id": "string",
+    "row": "Int64",
+    **dict.fromkeys(("original", "copy", "original_shown", "copy_shown", "status", "error"), "string"),
+    **dict.fromkeys(("original_format", "copy_format", "copy_title", "source", "source_title"), "string"),
     "source_score": "float64",
     **dict.fromkeys(
         ("coverage", "copy_coverage", "mean_cosine", "mean_quality", "corpus_bleu", "corpus_chrf"), "float64"
     ),
-    **dict.fromkeys(("units", "aligned_units", "flags", "major_flags"), "Int64"),
+    **dict.fromkeys(("units", "aligned_units", "flags", "major_flags", *FLAG_KIND_COLUMNS), "Int64"),
     **{f"label_{label}": "Int64" for label in LABELS},
     "verdict": "string",
 }
@@ -98,9 +104,13 @@ def check_output(folder: Path, inputs: Iterable[Path] = ()) -> bool:
         Whether the folder exists (a resume).
 
     Raises:
-        MtqaError: If the folder is something else, holds an input, or cannot be written.
+        MtqaError: If the folder is something else, holds an input, cannot be
+            written, or was written by a version of mtqa with other summary columns.
     """
-    return check_folder_target(folder, BATCH_KIND, inputs, layout=BATCH_LAYOUT)
+    existed = check_folder_target(folder, BATCH_KIND, inputs, layout=BATCH_LAYOUT)
+    if existed:
+        _check_columns(folder)
+    return existed
 
 
 class BatchWriter:
@@ -234,6 +244,29 @@ class BatchWriter:
                 staged.rename(self.folder / table / name)
             self.committed += len(self._buffer)
             self._buffer.clear()
+
+
+def _check_columns(folder: Path) -> None:
+    """Refuse to resume an output whose summary has other columns than this mtqa writes.
+
+    An output of an earlier mtqa (without the ``row`` and ``flags_<kind>``
+    columns, or with another registry of detectors) would mix two schemas in
+    one table; it is refused before anything is changed in it. Auditing into
+    a new folder is cheap: the result cache hands back every audit already done.
+
+    Raises:
+        MtqaError: If a summary part's columns differ from ``SUMMARY_SCHEMA``.
+    """
+    for part in sorted((folder / "summary").glob("part-*.parquet")):
+        try:
+            names = pq.read_schema(part).names
+        except (OSError, pa.ArrowException):
+            names = _read_part(part).column_names  # a damaged part: its own one-line message
+        if names != list(SUMMARY_SCHEMA):
+            raise MtqaError(
+                f"{folder}: written by another version of mtqa (its summary has other columns); run again "
+                "into a new folder (the result cache makes audits done before quick) and remove this one"
+            )
 
 
 def summary_frame(rows: list[dict[str, object]]) -> pd.DataFrame:

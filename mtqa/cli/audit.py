@@ -13,6 +13,7 @@ from mtqa.cli.common import (
     Backend,
     BackendOption,
     CopyEncodingOption,
+    FailOnOption,
     InputFormat,
     InputFormatOption,
     ModelOption,
@@ -74,6 +75,7 @@ def audit(
             show_default=False,
         ),
     ] = None,
+    fail_on: FailOnOption = None,
     show: ShowOption = None,
     min_severity: MinSeverityOption = None,
     width: WidthOption = None,
@@ -82,8 +84,10 @@ def audit(
     """Audit COPY against ORIGINAL, sentence by sentence."""
     from mtqa.embed.base import resolve_model
     from mtqa.inputs import read_story
+    from mtqa.report.gate import parse_gate, summary_counts
     from mtqa.report.report import CSV_FILES, CSV_KIND
 
+    gate = parse_gate(fail_on) if fail_on is not None else None  # a bad EXPR fails before any work
     parts = check_table_options(output_format is OutputFormat.table, show, min_severity, width, color)
     original_codec, copy_codec = side_encodings(encoding, original_encoding, copy_encoding)
     reference, copied = (
@@ -114,6 +118,10 @@ def audit(
         else:
             rendered = render_for_terminal(report, parts, min_severity, width, color, output)
         emit(rendered, output)
+    failures = [] if gate is None else gate.failures(summary_counts(report.summary))
     if fail_under is not None and report.summary.coverage < fail_under:
-        typer.echo(f"mtqa: coverage {report.summary.coverage:.2f} is below --fail-under {fail_under:.2f}", err=True)
+        failures.insert(0, f"coverage {report.summary.coverage:.2f} is below --fail-under {fail_under:.2f}")
+    for failure in failures:
+        typer.echo(f"mtqa: {failure}", err=True)
+    if failures:
         raise typer.Exit(EXIT_GATE)

@@ -12,11 +12,13 @@ import typer
 from mtqa.batch.pool import JOB_TIMEOUT
 from mtqa.batch.stopping import Stopped
 from mtqa.cli.common import (
+    EXIT_GATE,
     Backend,
     BackendOption,
     CopyEncodingOption,
     Engine,
     EngineOption,
+    FailOnOption,
     InputFormat,
     InputFormatOption,
     ModelOption,
@@ -107,6 +109,27 @@ def audit_batch(
             show_default=False,
         ),
     ] = None,
+    summary_csv: Annotated[
+        Path | None,
+        typer.Option(
+            "--summary-csv",
+            metavar="PATH",
+            help="Also write the summary as a CSV for a spreadsheet: one row per copy in manifest order, with its "
+            "paths, status, coverage, quality and flags by kind.",
+            show_default=False,
+        ),
+    ] = None,
+    fail_under: Annotated[
+        float | None,
+        typer.Option(
+            "--fail-under",
+            min=0.0,
+            max=1.0,
+            help="Exit with 1 when a copy's coverage (share of original sentences rendered) is below this.",
+            show_default=False,
+        ),
+    ] = None,
+    fail_on: FailOnOption = None,
 ) -> None:
     """Audit every (original, copy) row of MANIFEST; results stream to OUTPUT/{pairs,flags,summary}/.
 
@@ -119,8 +142,17 @@ def audit_batch(
     """
     from mtqa.batch.jobs import EngineOptions
     from mtqa.batch.run import run_batch
+    from mtqa.batch.tables import gate_failures, read_batch
     from mtqa.embed.cache import cache_dir
+    from mtqa.errors import MtqaError
+    from mtqa.outputs import check_file_target, write_text_atomic
+    from mtqa.report.gate import parse_gate
 
+    gate = parse_gate(fail_on) if fail_on is not None else None  # a bad EXPR fails before any work
+    if summary_csv is not None:  # and so does a CSV path that would destroy something
+        if summary_csv.resolve().is_relative_to(output.resolve()):
+            raise MtqaError(f"{summary_csv}: lies inside the output {output}; give a --summary-csv path outside it")
+        check_file_target(summary_csv, inputs=[manifest] + ([index] if index is not None else []))
     originals_encoding, copies_encoding = side_encodings(encoding, original_encoding, copy_encoding)
     options = EngineOptions(
         model=model,
@@ -171,3 +203,16 @@ def audit_batch(
     if outcome.index is not None:
         again = f"; pages written for {outcome.repainted} copies audited earlier" if outcome.repainted else ""
         typer.echo(f"mtqa: index of {outcome.copies} copies in {visible(str(outcome.index))}{again}", err=True)
+    if summary_csv is None and gate is None and fail_under is None:
+        return
+    batch = read_batch(output)
+    if summary_csv is not None:
+        write_text_atomic(summary_csv, batch.sheet().to_csv(index=False))
+        typer.echo(f"mtqa: summary of {len(batch.summary)} copies in {visible(str(summary_csv))}", err=True)
+    failed = gate_failures(batch.summary, gate, fail_under)
+    if failed:
+        audited = int((batch.summary.status == "ok").sum())
+        shown = "; ".join(f"{copy_id}: {reasons[0]}" for copy_id, reasons in failed[:3])
+        more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
+        typer.echo(f"mtqa: {len(failed)} of {audited} audited copies fail the gate: {visible(shown)}{more}", err=True)
+        raise typer.Exit(EXIT_GATE)

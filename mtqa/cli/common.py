@@ -130,6 +130,16 @@ EngineOption = Annotated[Engine, typer.Option(help="local (process workers) or d
 SchedulerOption = Annotated[
     str | None, typer.Option(help="Dask scheduler address, for --engine dask.", show_default=False)
 ]
+FailOnOption = Annotated[
+    str | None,
+    typer.Option(
+        "--fail-on",
+        metavar="EXPR",
+        help="Exit with 1 when the flags pass a limit: KEY>N or KEY>=N, comma-separated (any one fails), where KEY "
+        "is flags (all), major, minor or a flag kind (name, number, ...); e.g. 'major>0' or 'name>2,flags>=10'.",
+        show_default=False,
+    ),
+]
 WorkersOption = Annotated[
     int | None, typer.Option(min=1, help="Worker processes [default: the number of cores].", show_default=False)
 ]
