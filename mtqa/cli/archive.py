@@ -24,9 +24,11 @@ from mtqa.cli.common import (
     SidesEncodingOption,
     WorkersOption,
     bad_input_exits_2,
+    choices,
     emit,
     side_encodings,
 )
+from mtqa.cli.usage import HELP_OPTIONS, UnixCommand
 from mtqa.report.safe_text import visible
 
 if TYPE_CHECKING:
@@ -36,11 +38,15 @@ if TYPE_CHECKING:
     from mtqa.batch.jobs import EngineOptions
 
 index_app = typer.Typer(
-    help="Build or extend an index of an archive of stories, for mtqa find.", no_args_is_help=True, add_completion=False
+    help="Build or extend an index of an archive of stories, for mtqa find.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings=HELP_OPTIONS,
 )
 ArchiveArgument = Annotated[
     Path,
     typer.Argument(
+        metavar="ARCHIVE",
         help="A folder of .txt/.html stories (id: the file name), or a .csv, .parquet or .jsonl table "
         "with id and text columns (title and date optional).",
         show_default=False,
@@ -58,15 +64,19 @@ CacheOption = Annotated[
 ]
 CacheFileOption = Annotated[
     Path | None,
-    typer.Option(help="Embedding cache file [default: embeddings.sqlite in the mtqa cache].", show_default=False),
+    typer.Option(
+        metavar="FILE", help="Embedding cache file [default: embeddings.sqlite in the mtqa cache].", show_default=False
+    ),
 ]
 
 
-@index_app.command("build")
+@index_app.command("build", cls=UnixCommand)
 @bad_input_exits_2
 def build(
     archive: ArchiveArgument,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The index folder to write.", show_default=False)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="DIR", help="The index folder to write.", show_default=False)
+    ],
     model: ModelOption = None,
     backend: BackendOption = Backend.onnx,
     encoding: SidesEncodingOption = None,
@@ -96,10 +106,12 @@ def build(
     typer.echo(f"mtqa: indexed {len(index.stories)} stories ({sentences} sentences) in {where}", err=True)
 
 
-@index_app.command("add")
+@index_app.command("add", cls=UnixCommand)
 @bad_input_exits_2
 def add(
-    index: Annotated[Path, typer.Argument(help="An index folder from mtqa index build.", show_default=False)],
+    index: Annotated[
+        Path, typer.Argument(metavar="INDEX", help="An index folder from mtqa index build.", show_default=False)
+    ],
     archive: ArchiveArgument,
     encoding: SidesEncodingOption = None,
     original_encoding: OriginalEncodingOption = None,
@@ -171,13 +183,25 @@ class FindFormat(StrEnum):
 
 @bad_input_exits_2
 def find(
-    copies: Annotated[list[Path], typer.Argument(help="The copies: texts or saved web pages.", show_default=False)],
-    index: Annotated[Path, typer.Option("--index", help="An index from mtqa index build.", show_default=False)],
-    output_format: Annotated[FindFormat, typer.Option("--format", "-f", help="table, json or csv.")] = FindFormat.table,
+    copies: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="COPY", help="The copies: texts or saved web pages; - for standard input.", show_default=False
+        ),
+    ],
+    index: Annotated[
+        Path, typer.Option("--index", metavar="DIR", help="An index from mtqa index build.", show_default=False)
+    ],
+    output_format: Annotated[
+        FindFormat, typer.Option("--format", "-f", metavar=choices(FindFormat), help="table, json or csv.")
+    ] = FindFormat.table,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.", show_default=False)
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout.", show_default=False),
     ] = None,
-    candidates: Annotated[int, typer.Option(min=1, max=50, help="Stories each retrieval signal proposes.")] = 5,
+    candidates: Annotated[
+        int, typer.Option(min=1, max=50, metavar="N", help="Stories each retrieval signal proposes.")
+    ] = 5,
     encoding: SidesEncodingOption = None,
     copy_encoding: CopyEncodingOption = None,
     input_format: InputFormatOption = InputFormat.auto,

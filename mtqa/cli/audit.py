@@ -21,6 +21,7 @@ from mtqa.cli.common import (
     OriginalEncodingOption,
     SidesEncodingOption,
     bad_input_exits_2,
+    choices,
     emit,
     side_encodings,
 )
@@ -38,19 +39,40 @@ class OutputFormat(StrEnum):
 
 @bad_input_exits_2
 def audit(
-    original: Annotated[Path, typer.Argument(help="The original: a text or a saved web page.", show_default=False)],
-    copy: Annotated[Path, typer.Argument(help="The copy to audit: a text or a saved web page.", show_default=False)],
+    original: Annotated[
+        Path,
+        typer.Argument(
+            metavar="ORIGINAL",
+            help="The original: a text or a saved web page; - for standard input.",
+            show_default=False,
+        ),
+    ],
+    copy: Annotated[
+        Path,
+        typer.Argument(
+            metavar="COPY",
+            help="The copy to audit: a text or a saved web page; - for standard input.",
+            show_default=False,
+        ),
+    ],
     output_format: Annotated[
         OutputFormat,
         typer.Option(
             "--format",
             "-f",
+            metavar=choices(OutputFormat),
             help="table, json, csv (the pairs table; all tables with --output DIR), or html (one self-contained page).",
         ),
     ] = OutputFormat.table,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write here instead of stdout; a directory for csv.", show_default=False),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Write here instead of stdout; a directory for csv.",
+            show_default=False,
+        ),
     ] = None,
     model: ModelOption = None,
     encoding: SidesEncodingOption = None,
@@ -64,6 +86,7 @@ def audit(
             "--fail-under",
             min=0.0,
             max=1.0,
+            metavar="SHARE",
             help="Exit with 1 when coverage (share of original sentences rendered) is below this.",
             show_default=False,
         ),

@@ -45,19 +45,24 @@ def audit_batch(
     manifest: Annotated[
         Path,
         typer.Argument(
+            metavar="MANIFEST",
             help="CSV with columns original, copy and optionally id; with --index the original may be left out, "
-            "or MANIFEST be a folder of copies."
+            "or MANIFEST be a folder of copies.",
         ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the Parquet results.")] = Path(
-        "mtqa-batch"
-    ),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the Parquet results.")
+    ] = Path("mtqa-batch"),
     workers: WorkersOption = None,
     backend: BackendOption = Backend.onnx,
     model: ModelOption = None,
     cache_file: Annotated[
         Path | None,
-        typer.Option(help="Embedding cache file [default: embeddings.sqlite in the mtqa cache].", show_default=False),
+        typer.Option(
+            metavar="FILE",
+            help="Embedding cache file [default: embeddings.sqlite in the mtqa cache].",
+            show_default=False,
+        ),
     ] = None,
     use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Use the embedding cache.")] = True,
     engine: EngineOption = Engine.local,
@@ -93,6 +98,7 @@ def audit_batch(
         typer.Option(
             "--job-timeout",
             min=0,
+            metavar="SECONDS",
             help="Seconds one copy's audit may run before its worker is stopped and replaced and the copy "
             "recorded as an error row; 0 for no limit (local engine).",
         ),
@@ -102,6 +108,7 @@ def audit_batch(
         Path | None,
         typer.Option(
             "--index",
+            metavar="DIR",
             help="An index from mtqa index build: rows without an original (or MANIFEST a folder of copies) "
             "are audited against the story the copy renders, found there; no such story gives status no_source.",
             show_default=False,
