@@ -29,6 +29,8 @@ from mtqa.cli.common import (
     side_encodings,
 )
 from mtqa.cli.usage import HELP_OPTIONS, UnixCommand
+from mtqa.errors import MtqaError
+from mtqa.inputs import input_name, is_stdin
 from mtqa.report.safe_text import visible
 
 if TYPE_CHECKING:
@@ -214,21 +216,24 @@ def find(
     from mtqa.inputs import read_story
     from mtqa.outputs import check_file_target
 
+    if sum(map(is_stdin, copies)) > 1:
+        raise MtqaError("- (standard input) can be given once among the copies; it holds one text")
     _, copies_encoding = side_encodings(encoding, None, copy_encoding)
     if output is not None:  # before any work: never a copy, the index folder or a file in it
-        check_file_target(output, inputs=[*copies, index, *_files(index)])
+        files = [path for path in copies if not is_stdin(path)]
+        check_file_target(output, inputs=[*files, index, *_files(index)])
     # every input checked first
     texts = [read_story(path, copies_encoding, input_format.value, option="--copy-encoding") for path in copies]
     loaded = ArchiveIndex.load(index)
     frames = []
     for path, story in zip(copies, texts, strict=True):
         found = find_sources(story.text, loaded, candidates=candidates)
-        frames.append(found.assign(copy=str(path), rank=range(1, len(found) + 1)))
+        frames.append(found.assign(copy=input_name(path), rank=range(1, len(found) + 1)))
     results = pd.concat(frames, ignore_index=True)
     if output_format is FindFormat.json:
         records = [
             {
-                "copy": str(path),
+                "copy": input_name(path),
                 "source": _source(frame),
                 "candidates": json.loads(frame.drop(columns="copy").to_json(orient="records")),
             }
@@ -257,7 +262,7 @@ def _source(frame: pd.DataFrame) -> str | None:
 
 def _table(path: Path, frame: pd.DataFrame) -> str:
     """The answer for one copy, one line per field: ids, titles and sentences with their controls made visible."""
-    lines = [f"{visible(str(path))}:"]
+    lines = [f"{visible(input_name(path))}:"]
     matches: list[dict[Any, Any]] = frame[frame.match].to_dict("records")
     if not matches:
         closest = ""

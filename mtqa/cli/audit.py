@@ -25,6 +25,7 @@ from mtqa.cli.common import (
     emit,
     side_encodings,
 )
+from mtqa.errors import MtqaError
 from mtqa.outputs import check_file_target, check_folder_target
 
 
@@ -94,9 +95,11 @@ def audit(
 ) -> None:
     """Audit COPY against ORIGINAL, sentence by sentence."""
     from mtqa.embed.base import resolve_model
-    from mtqa.inputs import read_story
+    from mtqa.inputs import input_name, is_stdin, read_story
     from mtqa.report.report import CSV_FILES, CSV_KIND
 
+    if is_stdin(original) and is_stdin(copy):
+        raise MtqaError("ORIGINAL and COPY cannot both be - (standard input holds one text); give one as a file")
     original_codec, copy_codec = side_encodings(encoding, original_encoding, copy_encoding)
     reference, copied = (
         read_story(original, original_codec, input_format.value, option="--original-encoding"),
@@ -104,10 +107,11 @@ def audit(
     )
     resolve_model(model)  # a bad model path fails before any work
     if output is not None:  # and so does an output that would destroy something
+        files = [path for path in (original, copy) if not is_stdin(path)]
         if output_format is OutputFormat.csv:
-            check_folder_target(output, CSV_KIND, inputs=(original, copy), owned=CSV_FILES)
+            check_folder_target(output, CSV_KIND, inputs=files, owned=CSV_FILES)
         else:
-            check_file_target(output, inputs=(original, copy))
+            check_file_target(output, inputs=files)
     from mtqa.pipeline import audit as run_audit
 
     report = run_audit(reference.text, copied.text, model=model, backend=backend.value)
@@ -118,7 +122,8 @@ def audit(
         if output_format is OutputFormat.json:
             rendered = report.to_json() + "\n"
         elif output_format is OutputFormat.html:
-            rendered = report.to_html(title=f"mtqa audit: {copy.name} against {original.name}")
+            names = [input_name(path) if is_stdin(path) else path.name for path in (copy, original)]
+            rendered = report.to_html(title=f"mtqa audit: {names[0]} against {names[1]}")
         elif output_format is OutputFormat.csv:
             rendered = report.pairs.assign(
                 reference_ids=report.pairs.reference_ids.map(str), copy_ids=report.pairs.copy_ids.map(str)

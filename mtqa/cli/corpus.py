@@ -114,6 +114,10 @@ def score(
 
     if tsv is not None and (reference is not None or hypothesis is not None):
         raise MtqaError("give either --tsv or --reference and --hypothesis, not both")
+    if reference is not None and hypothesis is not None and str(reference) == str(hypothesis) == "-":
+        raise MtqaError(
+            "--reference and --hypothesis cannot both be - (standard input holds one file); give one as a file"
+        )
     if system_column is not None and tsv is None:
         raise MtqaError("--system-column needs --tsv")
     if tsv is not None:
