@@ -93,4 +93,4 @@ def test_the_index_counts_copies_without_a_source_apart_from_errors() -> None:
     assert "4 copies, 1 audited, 2 with no source found in the index, 1 with errors." in page
     assert "3 with errors" not in page
     assert page.count('<tr class="no_source">') == 2
-    assert "1 copies, 1 audited, 0 with errors." in render_index(summary.iloc[:1], set())
+    assert "1 copy, 1 audited, 0 with errors." in render_index(summary.iloc[:1], set())

@@ -20,6 +20,7 @@ import pandas as pd
 from mtqa.batch.jobs import Job, JobResult
 from mtqa.errors import MtqaError
 from mtqa.outputs import write_text_atomic
+from mtqa.plural import plural
 from mtqa.report.html import document
 
 INDEX_COLUMNS = [
@@ -126,7 +127,7 @@ def render_index(summary: pd.DataFrame, pages: set[str]) -> str:
     body = "".join(_index_row(row, pages) for row in rows.to_dict("records"))
     title = "mtqa audit-batch"
     content = (
-        f"<h1>{title}</h1><p>{len(rows)} copies, {ok} audited{unsourced}, {errors} with errors. "
+        f"<h1>{title}</h1><p>{plural(len(rows), 'copy', 'copies')}, {ok} audited{unsourced}, {errors} with errors. "
         'Sorted by coverage, lowest first; click a heading to sort by it. <span class="muted">Coverage is the share '
         "of the original's sentences the copy renders; quality is the chance a professional rater finds no error."
         f'</span></p><table id="copies"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'

@@ -31,6 +31,7 @@ from mtqa.cli.common import (
 from mtqa.cli.usage import HELP_OPTIONS, UnixCommand
 from mtqa.errors import MtqaError
 from mtqa.inputs import input_name, is_stdin
+from mtqa.plural import noun, plural
 from mtqa.report.safe_text import visible
 
 if TYPE_CHECKING:
@@ -105,7 +106,10 @@ def build(
         folder.publish(index.write_files)
     sentences = int(index.vectors.ntotal)
     where = visible(str(output))
-    typer.echo(f"mtqa: indexed {len(index.stories)} stories ({sentences} sentences) in {where}", err=True)
+    typer.echo(
+        f"mtqa: indexed {plural(len(index.stories), 'story', 'stories')} ({plural(sentences, 'sentence')}) in {where}",
+        err=True,
+    )
 
 
 @index_app.command("add", cls=UnixCommand)
@@ -139,7 +143,9 @@ def add(
         before = len(loaded.stories)
         grown = _build(archive, options, loaded, workers, engine, scheduler, progress)
         folder.publish(grown.write_files)
-    typer.echo(f"mtqa: added {len(grown.stories) - before} stories to {visible(str(index))}", err=True)
+    typer.echo(
+        f"mtqa: added {plural(len(grown.stories) - before, 'story', 'stories')} to {visible(str(index))}", err=True
+    )
 
 
 def _options(
@@ -268,18 +274,19 @@ def _table(path: Path, frame: pd.DataFrame) -> str:
         closest = ""
         if len(frame):
             best = frame.iloc[0]
-            closest = (
-                f" (closest: {visible(str(best.id))}, {best.matched_sentences} of {best.copy_sentences} sentences)"
-            )
+            of = plural(best.copy_sentences, "sentence")
+            closest = f" (closest: {visible(str(best.id))}, {best.matched_sentences} of {of})"
         lines.append(f"  no source found{closest}")
     for rank, row in enumerate(matches, start=1):
         label = "source" if rank == 1 else "also matches"
         # a story without a title reads back from the index as NaN: shown as no title, never as “nan”
         title = f" “{visible(row['title'])}”" if isinstance(row["title"], str) and row["title"] else ""
         story = visible(str(row["id"]))
+        matched, of = row["matched_sentences"], row["copy_sentences"]
+        render = "renders" if matched == 1 else "render"
         lines.append(
-            f"  {label}: {story}{title}: {row['matched_sentences']} of {row['copy_sentences']} copy sentences "
-            f"render it (score {row['score']:.2f}, longest run {row['longest_run']}, in order {row['in_order']:.2f})"
+            f"  {label}: {story}{title}: {matched} of {of} copy {noun(of, 'sentence')} {render} it "
+            f"(score {row['score']:.2f}, longest run {row['longest_run']}, in order {row['in_order']:.2f})"
         )
         if rank == 1:
             for copied, original, similarity in row["examples"]:

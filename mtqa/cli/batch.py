@@ -29,6 +29,8 @@ from mtqa.cli.common import (
     side_encodings,
 )
 from mtqa.cli.progress import progress_bar
+from mtqa.errors import MtqaError
+from mtqa.plural import plural
 from mtqa.report.safe_text import visible
 
 
@@ -37,7 +39,9 @@ def stopped_state(stop: Stopped, output: Path) -> str:
     again = visible(shlex.join(["mtqa", *sys.argv[1:]]))
     if not stop.saved:
         return f"no copy was finished, nothing written; run again with: {again}"
-    return f"{stop.saved} of {stop.copies} copies saved in {visible(str(output))}; resume with: {again}"
+    # the total is known once the manifest is read, which is before any copy is saved
+    of = plural(stop.copies, "copy", "copies") if stop.copies is not None else "the copies"
+    return f"{stop.saved} of {of} saved in {visible(str(output))}; resume with: {again}"
 
 
 @bad_input_exits_2
@@ -128,6 +132,11 @@ def audit_batch(
     from mtqa.batch.run import run_batch
     from mtqa.embed.cache import cache_dir
 
+    if index is None and manifest.is_dir():
+        raise MtqaError(
+            f"{manifest}: is a folder of copies; auditing a folder needs --index (an index from mtqa index build) "
+            "to find each copy's original, or give a manifest CSV with an original per copy"
+        )
     originals_encoding, copies_encoding = side_encodings(encoding, original_encoding, copy_encoding)
     options = EngineOptions(
         model=model,
@@ -141,8 +150,11 @@ def audit_batch(
     )
 
     def resuming(done: int, copies: int, retried: int) -> None:
-        again = f"; retrying {retried} error row{'s' if retried != 1 else ''}" if retried else ""
-        typer.echo(f"mtqa: resuming: {done} of {copies} copies already in {visible(str(output))}{again}", err=True)
+        again = f"; retrying {plural(retried, 'error row')}" if retried else ""
+        typer.echo(
+            f"mtqa: resuming: {done} of {plural(copies, 'copy', 'copies')} already in {visible(str(output))}{again}",
+            err=True,
+        )
 
     try:
         with progress_bar(progress, "auditing", "pairs") as callback:
@@ -163,7 +175,8 @@ def audit_batch(
         typer.echo(f"mtqa: interrupted by {stop.name}: {stopped_state(stop, output)}", err=True)
         raise typer.Exit(stop.exit_code) from None
     typer.echo(
-        f"mtqa: {outcome.audited} copies audited in {outcome.seconds:.1f} s ({outcome.rate:.2f} pairs/s), "
+        f"mtqa: {plural(outcome.audited, 'copy', 'copies')} audited in {outcome.seconds:.1f} s "
+        f"({outcome.rate:.2f} pairs/s), "
         f"{outcome.errors} with errors{visible(outcome.events.describe())}; results in {visible(str(output))}",
         err=True,
     )
@@ -174,7 +187,16 @@ def audit_batch(
         missing = sorted(visible(i) for i in summary.id[summary.status == "no_source"].astype(str))
         if missing:
             shown = ", ".join(missing[:20]) + (f", and {len(missing) - 20} more" if len(missing) > 20 else "")
-            typer.echo(f"mtqa: no source found in the index for {len(missing)} copies: {shown}", err=True)
+            typer.echo(
+                f"mtqa: no source found in the index for {plural(len(missing), 'copy', 'copies')}: {shown}", err=True
+            )
     if outcome.index is not None:
-        again = f"; pages written for {outcome.repainted} copies audited earlier" if outcome.repainted else ""
-        typer.echo(f"mtqa: index of {outcome.copies} copies in {visible(str(outcome.index))}{again}", err=True)
+        again = (
+            f"; pages written for {plural(outcome.repainted, 'copy', 'copies')} audited earlier"
+            if outcome.repainted
+            else ""
+        )
+        typer.echo(
+            f"mtqa: index of {plural(outcome.copies, 'copy', 'copies')} in {visible(str(outcome.index))}{again}",
+            err=True,
+        )

@@ -9,6 +9,8 @@ from typing import Any
 import typer
 from typer.core import TyperCommand
 
+from mtqa.plural import noun
+
 # -h is help on every command, as most Unix tools have it.
 HELP_OPTIONS = {"help_option_names": ["-h", "--help"]}
 
@@ -138,5 +140,5 @@ def usage_sentence(error: Exception) -> str:
     extra = re.match(r"Got unexpected extra arguments?(?:\(s\))? \((.*)\)", message)
     if extra:
         words = extra.group(1).split()
-        return f"unexpected extra argument{'s' if len(words) != 1 else ''} {' '.join(words)}"
+        return f"unexpected extra {noun(len(words), 'argument')} {' '.join(words)}"
     return message.rstrip(".")

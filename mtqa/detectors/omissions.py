@@ -12,6 +12,7 @@ from mtqa.detectors.name_flags import named_before
 from mtqa.detectors.name_renderings import rendered_by_words
 from mtqa.nlp.entities import core, filler, initials, is_name, renders, text_words
 from mtqa.nlp.facts import KeyFacts, key_facts
+from mtqa.plural import noun
 from mtqa.segment.quotations import quotation_spans
 from mtqa.types import Flag, Sentence, Unit
 
@@ -108,7 +109,7 @@ class OmissionDetector:
                     end=at,
                     text="",
                     suggestion=" ".join(s.text for s in run),
-                    message=f"not rendered: original sentence(s) {ids}, with {merged.describe()}",
+                    message=f"not rendered: original {noun(len(run), 'sentence')} {ids}, with {merged.describe()}",
                 )
             )
         return flags
