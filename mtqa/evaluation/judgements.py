@@ -179,7 +179,10 @@ def agree_with_humans(
             "mtqa": VERSION,
             "model": name,
             "backend": embedder.backend if embedder is not None else backend,
-            "bleu": BleuScorer().signature() + "|sentence:effective-order",
+            # corpus BLEU uses sacrebleu's defaults (eff:no); each unit's or segment's BLEU uses
+            # effective order (eff:yes), so that a short sentence is not scored 0: two signatures
+            "bleu": BleuScorer().signature(),
+            "sentence_bleu": BleuScorer().sentence_signature(),
             "chrf": ChrfScorer().signature(),
             "quality": quality_signature(quality_model),
         },
