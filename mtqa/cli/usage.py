@@ -23,6 +23,23 @@ def placeholder(param: Any) -> str:
     return name if param.required else f"[{name}]"
 
 
+# Click writes an option's range as an inequality (``[0.0<=x<=1.0]``, ``[x>=1]``); a reader gets words.
+_RANGES = (
+    (r"(-?[\d.]+)<=x<=(-?[\d.]+)", r"\1 to \2"),
+    (r"x>=(-?[\d.]+)", r"at least \1"),
+    (r"x<=(-?[\d.]+)", r"at most \1"),
+    (r"x>(-?[\d.]+)", r"more than \1"),
+    (r"x<(-?[\d.]+)", r"less than \1"),
+)
+
+
+def plain_range(help_text: str) -> str:
+    """An option's help with click's range inequality put in words: ``[default: 5; 1 to 50]``."""
+    for pattern, words in _RANGES:
+        help_text = re.sub(pattern, words, help_text)
+    return help_text
+
+
 class UnixCommand(TyperCommand):
     """A command whose usage reads ``mtqa audit [OPTIONS] ORIGINAL COPY``, not ``{original} {copy}``."""
 
@@ -42,7 +59,7 @@ class UnixCommand(TyperCommand):
             if param.param_type_name == "argument":
                 arguments.append((placeholder(param), record[1]))
             else:
-                options.append(record)
+                options.append((record[0], plain_range(record[1])))
         for title, records in (("Arguments", arguments), ("Options", options)):
             if records:
                 with formatter.section(title):
