@@ -76,13 +76,28 @@ def check_encoding(encoding: str) -> str:
     return info.name
 
 
+# The name a command-line argument gives standard input, and how messages and reports call it.
+STDIN = "-"
+STDIN_NAME = "<stdin>"
+
+
+def is_stdin(path: str | Path) -> bool:
+    """Whether ``path`` is ``-``, which names standard input on the command line."""
+    return str(path) == STDIN
+
+
+def input_name(path: str | Path) -> str:
+    """How messages and reports name an input: its path, or ``<stdin>``."""
+    return STDIN_NAME if is_stdin(path) else str(path)
+
+
 def read_text(
     path: str | Path, encoding: str = "utf-8", max_bytes: int = MAX_INPUT_BYTES, option: str | None = "--encoding"
 ) -> str:
-    """Read and decode a text file.
+    """Read and decode a text file, or standard input for ``-``.
 
     Args:
-        path: The file.
+        path: The file, or ``-`` for standard input.
         encoding: Its encoding; UTF-8 unless the user says otherwise.
         max_bytes: Largest accepted file size.
         option: The command-line option that sets this file's encoding, which
@@ -95,6 +110,19 @@ def read_text(
         MtqaError: If the file is missing, a directory, empty or blank,
             binary, not valid in ``encoding``, or over ``max_bytes``.
     """
+    return decode_text(_read_bytes(path, max_bytes), input_name(path), encoding, option)
+
+
+def _read_bytes(path: str | Path, max_bytes: int) -> bytes:
+    """The bytes of a file, or of standard input for ``-``, refused over ``max_bytes``."""
+    if is_stdin(path):
+        import sys
+
+        # one byte past the limit tells an input over it without reading all of a mistaken stream
+        data = sys.stdin.buffer.read(max_bytes + 1)
+        if len(data) > max_bytes:
+            raise MtqaError(f"{STDIN_NAME}: more than {max_bytes:,} bytes, over the limit for one text")
+        return data
     file = Path(path)
     if not file.exists():
         raise MtqaError(f"{path}: no such file")
@@ -106,20 +134,37 @@ def read_text(
     if size > max_bytes:
         raise MtqaError(f"{path}: {_over(size, max_bytes)}")
     try:
-        data = file.read_bytes()
+        return file.read_bytes()
     except OSError as error:
         raise MtqaError(f"{path}: cannot read: {error.strerror}") from error
+
+
+def decode_text(data: bytes, name: str, encoding: str = "utf-8", option: str | None = "--encoding") -> str:
+    """Decode the bytes of a text, refusing what is empty, binary or not valid in ``encoding``.
+
+    Args:
+        data: The bytes read.
+        name: Where they came from, for messages (a path or ``<stdin>``).
+        encoding: Their encoding.
+        option: The command-line option that sets this encoding (see ``read_text``).
+
+    Returns:
+        The decoded text, without a byte order mark.
+
+    Raises:
+        MtqaError: If the text is empty or blank, binary, or not valid in ``encoding``.
+    """
     if not data.strip():
-        raise MtqaError(f"{path}: is empty")
+        raise MtqaError(f"{name}: is empty")
     codec = check_encoding(encoding)
     utf8 = codec in ("utf-8", "utf-8-sig")
     if utf8:
-        for bom, name in _BOMS.items():
+        for bom, bom_name in _BOMS.items():
             if data.startswith(bom):
-                advice = f"pass {option} {name}" if option else "re-encode it as UTF-8"
-                raise MtqaError(f"{path}: is {name.upper()}, not UTF-8; {advice}")
+                advice = f"pass {option} {bom_name}" if option else "re-encode it as UTF-8"
+                raise MtqaError(f"{name}: is {bom_name.upper()}, not UTF-8; {advice}")
         if b"\x00" in data:
-            raise MtqaError(f"{path}: looks binary (it contains NUL bytes), not a text file")
+            raise MtqaError(f"{name}: looks binary (it contains NUL bytes), not a text file")
     # A UTF-8 mark is cut from the bytes rather than by decoding with
     # utf-8-sig, whose error offsets count from after the mark and so would
     # name the wrong byte of the file.
@@ -135,13 +180,13 @@ def read_text(
         else:
             advice = f"pass the file's own encoding with {option}"
         raise MtqaError(
-            f"{path}: not valid {'utf-8' if utf8 else codec} (byte 0x{data[offset]:02x} at offset {offset}); {advice}"
+            f"{name}: not valid {'utf-8' if utf8 else codec} (byte 0x{data[offset]:02x} at offset {offset}); {advice}"
         ) from error
     binary = binary_reason(text)
     if binary is not None:
-        raise MtqaError(f"{path}: looks binary ({binary}), not a text file")
+        raise MtqaError(f"{name}: looks binary ({binary}), not a text file")
     if not text.strip():
-        raise MtqaError(f"{path}: is empty (only whitespace)")
+        raise MtqaError(f"{name}: is empty (only whitespace)")
     return text
 
 
@@ -193,7 +238,7 @@ def read_story(
     """Read a plain-text story or a saved web page, by content or as ``input_format`` says.
 
     Args:
-        path: The file.
+        path: The file, or ``-`` for standard input (recorded as ``<stdin>`` in the source).
         encoding: Its encoding.
         input_format: ``"auto"`` (a file that opens with markup is a page),
             ``"text"`` or ``"html"``.
@@ -208,19 +253,20 @@ def read_story(
 
     if input_format not in INPUT_FORMATS:
         raise MtqaError(f"unknown input format {input_format!r}; choose from {', '.join(INPUT_FORMATS)}")
-    if input_format == "text":
-        return Story(read_text(path, encoding, option=option), {"format": "text"})
-    raw = read_text(path, encoding, max_bytes=MAX_PAGE_BYTES, option=option)
-    if input_format == "html" or looks_like_html(raw):
-        article = extract_article(raw, str(path))
+    name = input_name(path)
+    # read once: standard input cannot be read again to apply the plain-text limit
+    data = _read_bytes(path, MAX_INPUT_BYTES if input_format == "text" else MAX_PAGE_BYTES)
+    raw = decode_text(data, name, encoding, option)
+    read_from = {"file": STDIN_NAME} if is_stdin(path) else {}
+    if input_format == "html" or (input_format == "auto" and looks_like_html(raw)):
+        article = extract_article(raw, name)
         size = len(article.text.encode("utf-8"))
         if size > MAX_INPUT_BYTES:
-            raise MtqaError(f"{path}: the page's article has {_over(size, MAX_INPUT_BYTES)}")
-        return Story(article.text, article.record())
-    size = Path(path).stat().st_size
-    if size > MAX_INPUT_BYTES:  # plain text keeps the plain-text limit
-        raise MtqaError(f"{path}: {_over(size, MAX_INPUT_BYTES)}")
-    return Story(raw, {"format": "text"})
+            raise MtqaError(f"{name}: the page's article has {_over(size, MAX_INPUT_BYTES)}")
+        return Story(article.text, {**article.record(), **read_from})
+    if len(data) > MAX_INPUT_BYTES:  # plain text keeps the plain-text limit
+        raise MtqaError(f"{name}: {_over(len(data), MAX_INPUT_BYTES)}")
+    return Story(raw, {"format": "text", **read_from})
 
 
 def _over(size: int, limit: int) -> str:

@@ -24,6 +24,7 @@ from mtqa.embed.factory import default_embedder
 from mtqa.errors import MtqaError
 from mtqa.nlp.language import MIN_ENGLISH_SHARE, english_share
 from mtqa.nlp.parser import ParseCache, SentenceParses
+from mtqa.plural import noun
 from mtqa.report.report import Report, build_report
 from mtqa.scoring.units import score_units
 from mtqa.segment.sentences import segment, standalone_lines
@@ -126,7 +127,7 @@ def audit(
     chosen = list(DETECTORS) if detectors is None else list(detectors)
     unknown = [name for name in chosen if name not in DETECTORS]
     if unknown:
-        raise MtqaError(f"unknown detector(s) {unknown}; choose from {sorted(DETECTORS)}")
+        raise MtqaError(f"unknown {noun(len(unknown), 'detector')} {unknown}; choose from {sorted(DETECTORS)}")
     params = align_params or AlignParams()
     reference_doc, copy_doc = segment(reference), segment(copy)
     check_pair_count(len(reference_doc), len(copy_doc))  # before the model loads

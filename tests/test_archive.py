@@ -179,7 +179,7 @@ def test_audit_batch_finds_each_copys_original_in_the_index(archive: Path, tmp_p
     (copies / "other-outlet.txt").write_text(other, encoding="utf-8")
     result = run_mtqa("audit-batch", str(copies), "--index", str(index), "-o", str(tmp_path / "out"), "--no-cache")
     assert result.returncode == 0, result.stderr
-    assert "no source found in the index for 1 copies: other-outlet" in result.stderr
+    assert "no source found in the index for 1 copy: other-outlet" in result.stderr
     summary = read_table(tmp_path / "out", "summary").set_index("id")
     assert summary.loc["seed-copy", "source"] == "seed" and summary.loc["seed-copy", "status"] == "ok"
     assert summary.loc["farm-page", "source"] == "flood" and summary.loc["farm-page", "copy_format"] == "html"

@@ -74,11 +74,11 @@ def test_fail_under_gate() -> None:
         (lambda d: ["audit", str(d / "empty.txt"), SEED[1]], "is empty"),
         (lambda d: ["audit", str(d / "binary.bin"), SEED[1]], "binary"),
         (lambda d: ["audit", str(d / "latin1.txt"), SEED[1]], "not valid utf-8"),
-        (lambda d: ["audit", *SEED, "--format", "xml"], "'xml' is not one of"),
+        (lambda d: ["audit", *SEED, "--format", "xml"], "--format must be table, json, csv or html, not 'xml'"),
         (lambda d: ["audit", *SEED, "--model", str(d / "no-model")], "model not found"),
         (lambda d: ["audit", *SEED, "--model", "sentence-transformers/all-mpnet-base-v2"], "model not found"),
-        (lambda d: ["audit", *SEED, "--bogus"], "No such option"),
-        (lambda d: ["audit", SEED[0]], "Missing argument"),
+        (lambda d: ["audit", *SEED, "--bogus"], "there is no option --bogus"),
+        (lambda d: ["audit", SEED[0]], "COPY is missing (see mtqa audit --help)"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_code_2(tmp_path: Path, make_args, message: str) -> None:  # type: ignore[no-untyped-def]

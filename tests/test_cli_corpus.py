@@ -46,7 +46,7 @@ def test_score_csv_has_a_row_per_segment_and_corpus_figures_on_stderr(
 ) -> None:
     reference, hypothesis = line_files
     output = tmp_path / "scores.csv"
-    result = runner.invoke(app, ["score", "-r", str(reference), "-h", str(hypothesis), "-f", "csv", "-o", str(output)])
+    result = runner.invoke(app, ["score", "-r", str(reference), "-t", str(hypothesis), "-f", "csv", "-o", str(output)])
     assert result.exit_code == 0, result.output
     scores = pd.read_csv(output)
     assert len(scores) == 24 and scores.segment.tolist() == list(range(1, 25))
@@ -91,7 +91,7 @@ def test_score_table_ends_with_the_corpus_figures() -> None:
 )
 def test_score_refuses_bad_line_files(tmp_path: Path, files: dict[str, str], extra: list[str], message: str) -> None:
     output = tmp_path / "out.csv"
-    args = ["score", "-r", write(tmp_path / "r.txt", files["r"]), "-h", write(tmp_path / "h.txt", files["h"])]
+    args = ["score", "-r", write(tmp_path / "r.txt", files["r"]), "-t", write(tmp_path / "h.txt", files["h"])]
     result = runner.invoke(app, [*args, "-f", "csv", "-o", str(output), *extra])
     assert result.exit_code == 2
     assert result.stderr.startswith("mtqa: error:") and message in result.stderr
@@ -106,7 +106,7 @@ def test_score_refuses_bad_line_files(tmp_path: Path, files: dict[str, str], ext
         (["--tsv", str(RATINGS), "--hypothesis-column", "target"], "no column 'target'; its columns are doc, seg_id"),
         (["--tsv", str(RATINGS), "-r", str(RATINGS)], "either --tsv or --reference"),
         ([], "give --reference and --hypothesis files, or --tsv"),
-        (["-r", "missing.txt", "-h", "missing.txt"], "missing.txt: no such file"),
+        (["-r", "missing.txt", "-t", "missing.txt"], "missing.txt: no such file"),
         (["--tsv", str(RATINGS), "--format", "xml"], "'xml' is not one of"),
         (["--tsv", str(RATINGS), "--model", "no/such/model"], "model not found"),
     ],
@@ -234,7 +234,7 @@ def test_a_line_file_segment_may_hold_characters_that_splitlines_breaks_at(tmp_p
     ]
     reference = write(tmp_path / "r.txt", "\n".join(segments) + "\n")
     hypothesis = write(tmp_path / "h.txt", "\r\n".join(segments) + "\r\n")
-    result = runner.invoke(app, ["score", "-r", reference, "-h", hypothesis, "-f", "jsonl"])
+    result = runner.invoke(app, ["score", "-r", reference, "-t", hypothesis, "-f", "jsonl"])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == len(segments) and all(row["chrf"] == pytest.approx(100.0) for row in rows)
@@ -243,7 +243,7 @@ def test_a_line_file_segment_may_hold_characters_that_splitlines_breaks_at(tmp_p
 def test_score_scores_an_empty_hypothesis_and_counts_it(tmp_path: Path) -> None:
     reference = write(tmp_path / "r.txt", "The bridge reopened.\nThe mayor spoke.\nRain fell.\n")
     hypothesis = write(tmp_path / "h.txt", "The bridge reopened.\n\nRain fell.\n")
-    result = runner.invoke(app, ["score", "-r", reference, "-h", hypothesis, "-f", "jsonl"])
+    result = runner.invoke(app, ["score", "-r", reference, "-t", hypothesis, "-f", "jsonl"])
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(rows) == 3 and rows[1]["chrf"] == 0.0 and rows[1]["cosine"] == 0.0
@@ -266,7 +266,7 @@ def test_score_refuses_an_empty_hypothesis_on_request(tmp_path: Path, files: dic
     if "t" in files:
         args = ["--tsv", write(tmp_path / "t.tsv", files["t"])]
     else:
-        args = ["-r", write(tmp_path / "r.txt", files["r"]), "-h", write(tmp_path / "h.txt", files["h"])]
+        args = ["-r", write(tmp_path / "r.txt", files["r"]), "-t", write(tmp_path / "h.txt", files["h"])]
     result = runner.invoke(app, ["score", *args, "--refuse-empty"])
     assert result.exit_code == 2, result.output
     assert result.stderr.startswith("mtqa: error:") and message in result.stderr
@@ -337,7 +337,7 @@ def test_score_prints_a_figure_per_system_and_takes_other_quality_parameters(tmp
     params.write_text('{"intercept": 1}', encoding="utf-8")
     bad = runner.invoke(app, ["score", "--tsv", str(RATINGS), "--quality-params", str(params)])
     assert bad.exit_code == 2 and "not quality parameters" in bad.stderr
-    alone = runner.invoke(app, ["score", "-r", str(RATINGS), "-h", str(RATINGS), "--system-column", "system"])
+    alone = runner.invoke(app, ["score", "-r", str(RATINGS), "-t", str(RATINGS), "--system-column", "system"])
     assert alone.exit_code == 2 and "--system-column needs --tsv" in alone.stderr
 
 

@@ -11,6 +11,7 @@ from mtqa.archive.index import ArchiveIndex, check_width, story_sentences
 from mtqa.archive.verify import Evidence, verify
 from mtqa.embed.base import Embedder
 from mtqa.errors import MtqaError
+from mtqa.plural import plural
 
 
 @dataclass(frozen=True)
@@ -103,8 +104,8 @@ def find(
         story_text, story_vectors = story_sentences(story.text), loaded.sentence_vectors(row)
         if len(story_vectors) != len(story_text):  # offsets edited to tile the vectors, but not the stories'
             raise MtqaError(
-                f"the index is damaged (story {story.id!r} has {len(story_vectors)} sentence vectors for its "
-                f"{len(story_text)} sentences); rebuild it with mtqa index build"
+                f"the index is damaged (story {story.id!r} has {plural(len(story_vectors), 'sentence vector')} for its "
+                f"{plural(len(story_text), 'sentence')}); rebuild it with mtqa index build"
             )
         evidence = verify(sentences, vectors, story_text, story_vectors)
         rows.append(

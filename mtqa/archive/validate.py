@@ -22,6 +22,7 @@ from mtqa.archive.folder import FORMAT_VERSION
 from mtqa.archive.signature import NUM_PERM
 from mtqa.embed.base import BACKENDS
 from mtqa.errors import MtqaError
+from mtqa.plural import plural
 
 # meta.json holds a handful of short fields; anything larger is not ours.
 MAX_META_BYTES = 64_000
@@ -120,7 +121,10 @@ def read_stories(folder: Path, meta: dict[str, Any]) -> pd.DataFrame:
     if not len(stories):
         raise damaged(folder, "it holds no story")
     if len(stories) != meta["stories"]:
-        raise damaged(folder, f"meta.json counts {meta['stories']} stories, stories.parquet holds {len(stories)}")
+        raise damaged(
+            folder,
+            f"meta.json counts {plural(meta['stories'], 'story', 'stories')}, stories.parquet holds {len(stories)}",
+        )
     for name in (*STRING_COLUMNS, *OFFSET_COLUMNS):
         if stories[name].isna().any():
             raise damaged(folder, f"stories.parquet's column {name} has an empty value")
@@ -166,7 +170,11 @@ def read_vectors(folder: Path, meta: dict[str, Any], sentences: int) -> Any:
     if int(vectors.d) != meta["dim"]:
         raise damaged(folder, f"sentences.faiss holds {vectors.d}-dimensional vectors, meta.json says {meta['dim']}")
     if int(vectors.ntotal) != sentences:
-        raise damaged(folder, f"sentences.faiss holds {vectors.ntotal} vectors, the stories {sentences} sentences")
+        raise damaged(
+            folder,
+            f"sentences.faiss holds {plural(int(vectors.ntotal), 'vector')}, "
+            f"the stories {plural(sentences, 'sentence')}",
+        )
     if vectors.metric_type != faiss.METRIC_INNER_PRODUCT:
         raise damaged(folder, "sentences.faiss is not searched by inner product")
     return vectors

@@ -22,6 +22,7 @@ from mtqa.batch.parquet import FLAG_KIND_COLUMNS
 from mtqa.batch.tables import copy_shown, original_shown
 from mtqa.errors import MtqaError
 from mtqa.outputs import write_text_atomic
+from mtqa.plural import plural
 from mtqa.report.html import document
 from mtqa.report.safe_text import visible
 
@@ -140,7 +141,7 @@ def render_index(summary: pd.DataFrame, pages: set[str]) -> str:
     body = "".join(_index_row(row, pages, columns) for row in rows.to_dict("records"))
     title = "mtqa audit-batch"
     content = (
-        f"<h1>{title}</h1><p>{len(rows)} {'copy' if len(rows) == 1 else 'copies'}, {ok} audited{unsourced}, "
+        f"<h1>{title}</h1><p>{plural(len(rows), 'copy', 'copies')}, {ok} audited{unsourced}, "
         f"{errors} with errors. In manifest order; click a heading to sort by it. Paths are relative to the "
         'manifest\'s folder (or the folder of copies). <span class="muted">Coverage is the share '
         "of the original's sentences the copy renders; quality is the chance a professional rater finds no error."

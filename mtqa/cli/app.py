@@ -20,6 +20,7 @@ from mtqa.cli.audit import audit
 from mtqa.cli.batch import audit_batch
 from mtqa.cli.common import EXIT_BAD_INPUT
 from mtqa.cli.corpus import correlate, score
+from mtqa.cli.usage import HELP_OPTIONS, UnixCommand, command_path, usage_sentence
 from mtqa.report.safe_text import visible
 from mtqa.version import VERSION
 
@@ -29,12 +30,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
+    context_settings=HELP_OPTIONS,
 )
-app.command()(audit)
-app.command("audit-batch")(audit_batch)
-app.command()(score)
-app.command()(correlate)
-app.command()(find)
+app.command(cls=UnixCommand)(audit)
+app.command("audit-batch", cls=UnixCommand)(audit_batch)
+app.command(cls=UnixCommand)(score)
+app.command(cls=UnixCommand)(correlate)
+app.command(cls=UnixCommand)(find)
 app.add_typer(index_app, name="index")
 
 
@@ -57,11 +59,11 @@ def run() -> None:
     """Console-script entry point: one-line usage errors with exit code 2, never a traceback."""
     if len(sys.argv) <= 1:  # bare ``mtqa``: the help, on stderr, as a usage error
         with contextlib.redirect_stdout(sys.stderr):
-            app(["--help"], standalone_mode=False)
+            app(["--help"], standalone_mode=False, prog_name="mtqa")
         sys.exit(EXIT_BAD_INPUT)
     try:
         with stop_on_signals():  # a run stops where it is, keeps what it finished, and stops its workers
-            code = app(standalone_mode=False)
+            code = app(standalone_mode=False, prog_name="mtqa")
     except Stopped as stop:
         typer.echo(f"mtqa: interrupted by {stop.name}", err=True)
         sys.exit(stop.exit_code)
@@ -69,8 +71,12 @@ def run() -> None:
         typer.echo("mtqa: aborted", err=True)
         sys.exit(130)
     except typer.TyperException as error:
-        message = " ".join(str(getattr(error, "format_message", error.__str__)()).split())
-        typer.echo(f"mtqa: error: {visible(message)} (see mtqa --help)", err=True)
+        ctx = getattr(error, "ctx", None)
+        if type(error).__name__ == "NoArgsIsHelpError" and ctx is not None:  # ``mtqa index``: its help, on stderr
+            typer.echo(ctx.get_help(), err=True)
+            sys.exit(EXIT_BAD_INPUT)
+        where = command_path(error, sys.argv[1:], app)
+        typer.echo(f"mtqa: error: {visible(usage_sentence(error))} (see {where} --help)", err=True)
         sys.exit(EXIT_BAD_INPUT)
     except OSError as error:
         typer.echo(f"mtqa: error: {visible(str(error))}", err=True)

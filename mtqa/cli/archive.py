@@ -24,9 +24,14 @@ from mtqa.cli.common import (
     SidesEncodingOption,
     WorkersOption,
     bad_input_exits_2,
+    choices,
     emit,
     side_encodings,
 )
+from mtqa.cli.usage import HELP_OPTIONS, UnixCommand
+from mtqa.errors import MtqaError
+from mtqa.inputs import input_name, is_stdin
+from mtqa.plural import noun, plural
 from mtqa.report.safe_text import visible
 
 if TYPE_CHECKING:
@@ -36,11 +41,15 @@ if TYPE_CHECKING:
     from mtqa.batch.jobs import EngineOptions
 
 index_app = typer.Typer(
-    help="Build or extend an index of an archive of stories, for mtqa find.", no_args_is_help=True, add_completion=False
+    help="Build or extend an index of an archive of stories, for mtqa find.",
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings=HELP_OPTIONS,
 )
 ArchiveArgument = Annotated[
     Path,
     typer.Argument(
+        metavar="ARCHIVE",
         help="A folder of .txt/.html stories (id: the file name), or a .csv, .parquet or .jsonl table "
         "with id and text columns (title and date optional).",
         show_default=False,
@@ -58,15 +67,19 @@ CacheOption = Annotated[
 ]
 CacheFileOption = Annotated[
     Path | None,
-    typer.Option(help="Embedding cache file [default: embeddings.sqlite in the mtqa cache].", show_default=False),
+    typer.Option(
+        metavar="FILE", help="Embedding cache file [default: embeddings.sqlite in the mtqa cache].", show_default=False
+    ),
 ]
 
 
-@index_app.command("build")
+@index_app.command("build", cls=UnixCommand)
 @bad_input_exits_2
 def build(
     archive: ArchiveArgument,
-    output: Annotated[Path, typer.Option("--output", "-o", help="The index folder to write.", show_default=False)],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="DIR", help="The index folder to write.", show_default=False)
+    ],
     model: ModelOption = None,
     backend: BackendOption = Backend.onnx,
     encoding: SidesEncodingOption = None,
@@ -93,13 +106,18 @@ def build(
         folder.publish(index.write_files)
     sentences = int(index.vectors.ntotal)
     where = visible(str(output))
-    typer.echo(f"mtqa: indexed {len(index.stories)} stories ({sentences} sentences) in {where}", err=True)
+    typer.echo(
+        f"mtqa: indexed {plural(len(index.stories), 'story', 'stories')} ({plural(sentences, 'sentence')}) in {where}",
+        err=True,
+    )
 
 
-@index_app.command("add")
+@index_app.command("add", cls=UnixCommand)
 @bad_input_exits_2
 def add(
-    index: Annotated[Path, typer.Argument(help="An index folder from mtqa index build.", show_default=False)],
+    index: Annotated[
+        Path, typer.Argument(metavar="INDEX", help="An index folder from mtqa index build.", show_default=False)
+    ],
     archive: ArchiveArgument,
     encoding: SidesEncodingOption = None,
     original_encoding: OriginalEncodingOption = None,
@@ -125,7 +143,9 @@ def add(
         before = len(loaded.stories)
         grown = _build(archive, options, loaded, workers, engine, scheduler, progress)
         folder.publish(grown.write_files)
-    typer.echo(f"mtqa: added {len(grown.stories) - before} stories to {visible(str(index))}", err=True)
+    typer.echo(
+        f"mtqa: added {plural(len(grown.stories) - before, 'story', 'stories')} to {visible(str(index))}", err=True
+    )
 
 
 def _options(
@@ -171,13 +191,25 @@ class FindFormat(StrEnum):
 
 @bad_input_exits_2
 def find(
-    copies: Annotated[list[Path], typer.Argument(help="The copies: texts or saved web pages.", show_default=False)],
-    index: Annotated[Path, typer.Option("--index", help="An index from mtqa index build.", show_default=False)],
-    output_format: Annotated[FindFormat, typer.Option("--format", "-f", help="table, json or csv.")] = FindFormat.table,
+    copies: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="COPY", help="The copies: texts or saved web pages; - for standard input.", show_default=False
+        ),
+    ],
+    index: Annotated[
+        Path, typer.Option("--index", metavar="DIR", help="An index from mtqa index build.", show_default=False)
+    ],
+    output_format: Annotated[
+        FindFormat, typer.Option("--format", "-f", metavar=choices(FindFormat), help="table, json or csv.")
+    ] = FindFormat.table,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.", show_default=False)
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout.", show_default=False),
     ] = None,
-    candidates: Annotated[int, typer.Option(min=1, max=50, help="Stories each retrieval signal proposes.")] = 5,
+    candidates: Annotated[
+        int, typer.Option(min=1, max=50, metavar="N", help="Stories each retrieval signal proposes.")
+    ] = 5,
     encoding: SidesEncodingOption = None,
     copy_encoding: CopyEncodingOption = None,
     input_format: InputFormatOption = InputFormat.auto,
@@ -190,21 +222,24 @@ def find(
     from mtqa.inputs import read_story
     from mtqa.outputs import check_file_target
 
+    if sum(map(is_stdin, copies)) > 1:
+        raise MtqaError("- (standard input) can be given once among the copies; it holds one text")
     _, copies_encoding = side_encodings(encoding, None, copy_encoding)
     if output is not None:  # before any work: never a copy, the index folder or a file in it
-        check_file_target(output, inputs=[*copies, index, *_files(index)])
+        files = [path for path in copies if not is_stdin(path)]
+        check_file_target(output, inputs=[*files, index, *_files(index)])
     # every input checked first
     texts = [read_story(path, copies_encoding, input_format.value, option="--copy-encoding") for path in copies]
     loaded = ArchiveIndex.load(index)
     frames = []
     for path, story in zip(copies, texts, strict=True):
         found = find_sources(story.text, loaded, candidates=candidates)
-        frames.append(found.assign(copy=str(path), rank=range(1, len(found) + 1)))
+        frames.append(found.assign(copy=input_name(path), rank=range(1, len(found) + 1)))
     results = pd.concat(frames, ignore_index=True)
     if output_format is FindFormat.json:
         records = [
             {
-                "copy": str(path),
+                "copy": input_name(path),
                 "source": _source(frame),
                 "candidates": json.loads(frame.drop(columns="copy").to_json(orient="records")),
             }
@@ -233,24 +268,25 @@ def _source(frame: pd.DataFrame) -> str | None:
 
 def _table(path: Path, frame: pd.DataFrame) -> str:
     """The answer for one copy, one line per field: ids, titles and sentences with their controls made visible."""
-    lines = [f"{visible(str(path))}:"]
+    lines = [f"{visible(input_name(path))}:"]
     matches: list[dict[Any, Any]] = frame[frame.match].to_dict("records")
     if not matches:
         closest = ""
         if len(frame):
             best = frame.iloc[0]
-            closest = (
-                f" (closest: {visible(str(best.id))}, {best.matched_sentences} of {best.copy_sentences} sentences)"
-            )
+            of = plural(best.copy_sentences, "sentence")
+            closest = f" (closest: {visible(str(best.id))}, {best.matched_sentences} of {of})"
         lines.append(f"  no source found{closest}")
     for rank, row in enumerate(matches, start=1):
         label = "source" if rank == 1 else "also matches"
         # a story without a title reads back from the index as NaN: shown as no title, never as “nan”
         title = f" “{visible(row['title'])}”" if isinstance(row["title"], str) and row["title"] else ""
         story = visible(str(row["id"]))
+        matched, of = row["matched_sentences"], row["copy_sentences"]
+        render = "renders" if matched == 1 else "render"
         lines.append(
-            f"  {label}: {story}{title}: {row['matched_sentences']} of {row['copy_sentences']} copy sentences "
-            f"render it (score {row['score']:.2f}, longest run {row['longest_run']}, in order {row['in_order']:.2f})"
+            f"  {label}: {story}{title}: {matched} of {of} copy {noun(of, 'sentence')} {render} it "
+            f"(score {row['score']:.2f}, longest run {row['longest_run']}, in order {row['in_order']:.2f})"
         )
         if rank == 1:
             for copied, original, similarity in row["examples"]:

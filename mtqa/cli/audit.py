@@ -20,6 +20,7 @@ from mtqa.cli.common import (
     OriginalEncodingOption,
     SidesEncodingOption,
     bad_input_exits_2,
+    choices,
     emit,
     side_encodings,
 )
@@ -31,6 +32,7 @@ from mtqa.cli.table_options import (
     check_table_options,
     render_for_terminal,
 )
+from mtqa.errors import MtqaError
 from mtqa.outputs import check_file_target, check_folder_target
 
 
@@ -45,19 +47,40 @@ class OutputFormat(StrEnum):
 
 @bad_input_exits_2
 def audit(
-    original: Annotated[Path, typer.Argument(help="The original: a text or a saved web page.", show_default=False)],
-    copy: Annotated[Path, typer.Argument(help="The copy to audit: a text or a saved web page.", show_default=False)],
+    original: Annotated[
+        Path,
+        typer.Argument(
+            metavar="ORIGINAL",
+            help="The original: a text or a saved web page; - for standard input.",
+            show_default=False,
+        ),
+    ],
+    copy: Annotated[
+        Path,
+        typer.Argument(
+            metavar="COPY",
+            help="The copy to audit: a text or a saved web page; - for standard input.",
+            show_default=False,
+        ),
+    ],
     output_format: Annotated[
         OutputFormat,
         typer.Option(
             "--format",
             "-f",
+            metavar=choices(OutputFormat),
             help="table, json, csv (the pairs table; all tables with --output DIR), or html (one self-contained page).",
         ),
     ] = OutputFormat.table,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write here instead of stdout; a directory for csv.", show_default=False),
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Write here instead of stdout; a directory for csv.",
+            show_default=False,
+        ),
     ] = None,
     model: ModelOption = None,
     encoding: SidesEncodingOption = None,
@@ -71,6 +94,7 @@ def audit(
             "--fail-under",
             min=0.0,
             max=1.0,
+            metavar="SHARE",
             help="Exit with 1 when coverage (share of original sentences rendered) is below this.",
             show_default=False,
         ),
@@ -83,12 +107,14 @@ def audit(
 ) -> None:
     """Audit COPY against ORIGINAL, sentence by sentence."""
     from mtqa.embed.base import resolve_model
-    from mtqa.inputs import read_story
+    from mtqa.inputs import input_name, is_stdin, read_story
     from mtqa.report.gate import parse_gate, summary_counts
     from mtqa.report.report import CSV_FILES, CSV_KIND
 
     gate = parse_gate(fail_on) if fail_on is not None else None  # a bad EXPR fails before any work
     parts = check_table_options(output_format is OutputFormat.table, show, min_severity, width, color)
+    if is_stdin(original) and is_stdin(copy):
+        raise MtqaError("ORIGINAL and COPY cannot both be - (standard input holds one text); give one as a file")
     original_codec, copy_codec = side_encodings(encoding, original_encoding, copy_encoding)
     reference, copied = (
         read_story(original, original_codec, input_format.value, option="--original-encoding"),
@@ -96,10 +122,11 @@ def audit(
     )
     resolve_model(model)  # a bad model path fails before any work
     if output is not None:  # and so does an output that would destroy something
+        files = [path for path in (original, copy) if not is_stdin(path)]
         if output_format is OutputFormat.csv:
-            check_folder_target(output, CSV_KIND, inputs=(original, copy), owned=CSV_FILES)
+            check_folder_target(output, CSV_KIND, inputs=files, owned=CSV_FILES)
         else:
-            check_file_target(output, inputs=(original, copy))
+            check_file_target(output, inputs=files)
     from mtqa.pipeline import audit as run_audit
 
     report = run_audit(reference.text, copied.text, model=model, backend=backend.value)
@@ -110,7 +137,8 @@ def audit(
         if output_format is OutputFormat.json:
             rendered = report.to_json() + "\n"
         elif output_format is OutputFormat.html:
-            rendered = report.to_html(title=f"mtqa audit: {copy.name} against {original.name}")
+            names = [input_name(path) if is_stdin(path) else path.name for path in (copy, original)]
+            rendered = report.to_html(title=f"mtqa audit: {names[0]} against {names[1]}")
         elif output_format is OutputFormat.csv:
             rendered = report.pairs.assign(
                 reference_ids=report.pairs.reference_ids.map(str), copy_ids=report.pairs.copy_ids.map(str)

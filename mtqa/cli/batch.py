@@ -31,6 +31,8 @@ from mtqa.cli.common import (
     side_encodings,
 )
 from mtqa.cli.progress import progress_bar
+from mtqa.errors import MtqaError
+from mtqa.plural import noun, plural
 from mtqa.report.safe_text import visible
 
 
@@ -39,7 +41,9 @@ def stopped_state(stop: Stopped, output: Path) -> str:
     again = visible(shlex.join(["mtqa", *sys.argv[1:]]))
     if not stop.saved:
         return f"no copy was finished, nothing written; run again with: {again}"
-    return f"{stop.saved} of {stop.copies} copies saved in {visible(str(output))}; resume with: {again}"
+    # the total is known once the manifest is read, which is before any copy is saved
+    of = plural(stop.copies, "copy", "copies") if stop.copies is not None else "the copies"
+    return f"{stop.saved} of {of} saved in {visible(str(output))}; resume with: {again}"
 
 
 @bad_input_exits_2
@@ -47,19 +51,24 @@ def audit_batch(
     manifest: Annotated[
         Path,
         typer.Argument(
+            metavar="MANIFEST",
             help="CSV with columns original, copy and optionally id; with --index the original may be left out, "
-            "or MANIFEST be a folder of copies."
+            "or MANIFEST be a folder of copies.",
         ),
     ],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the Parquet results.")] = Path(
-        "mtqa-batch"
-    ),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the Parquet results.")
+    ] = Path("mtqa-batch"),
     workers: WorkersOption = None,
     backend: BackendOption = Backend.onnx,
     model: ModelOption = None,
     cache_file: Annotated[
         Path | None,
-        typer.Option(help="Embedding cache file [default: embeddings.sqlite in the mtqa cache].", show_default=False),
+        typer.Option(
+            metavar="FILE",
+            help="Embedding cache file [default: embeddings.sqlite in the mtqa cache].",
+            show_default=False,
+        ),
     ] = None,
     use_cache: Annotated[bool, typer.Option("--cache/--no-cache", help="Use the embedding cache.")] = True,
     engine: EngineOption = Engine.local,
@@ -95,6 +104,7 @@ def audit_batch(
         typer.Option(
             "--job-timeout",
             min=0,
+            metavar="SECONDS",
             help="Seconds one copy's audit may run before its worker is stopped and replaced and the copy "
             "recorded as an error row; 0 for no limit (local engine).",
         ),
@@ -104,6 +114,7 @@ def audit_batch(
         Path | None,
         typer.Option(
             "--index",
+            metavar="DIR",
             help="An index from mtqa index build: rows without an original (or MANIFEST a folder of copies) "
             "are audited against the story the copy renders, found there; no such story gives status no_source.",
             show_default=False,
@@ -144,10 +155,14 @@ def audit_batch(
     from mtqa.batch.run import run_batch
     from mtqa.batch.tables import gate_failures, read_batch
     from mtqa.embed.cache import cache_dir
-    from mtqa.errors import MtqaError
     from mtqa.outputs import check_file_target, write_text_atomic
     from mtqa.report.gate import parse_gate
 
+    if index is None and manifest.is_dir():
+        raise MtqaError(
+            f"{manifest}: is a folder of copies; auditing a folder needs --index (an index from mtqa index build) "
+            "to find each copy's original, or give a manifest CSV with an original per copy"
+        )
     gate = parse_gate(fail_on) if fail_on is not None else None  # a bad EXPR fails before any work
     if summary_csv is not None:  # and so does a CSV path that would destroy something
         if summary_csv.resolve().is_relative_to(output.resolve()):
@@ -166,8 +181,11 @@ def audit_batch(
     )
 
     def resuming(done: int, copies: int, retried: int) -> None:
-        again = f"; retrying {retried} error row{'s' if retried != 1 else ''}" if retried else ""
-        typer.echo(f"mtqa: resuming: {done} of {copies} copies already in {visible(str(output))}{again}", err=True)
+        again = f"; retrying {plural(retried, 'error row')}" if retried else ""
+        typer.echo(
+            f"mtqa: resuming: {done} of {plural(copies, 'copy', 'copies')} already in {visible(str(output))}{again}",
+            err=True,
+        )
 
     try:
         with progress_bar(progress, "auditing", "pairs") as callback:
@@ -188,7 +206,8 @@ def audit_batch(
         typer.echo(f"mtqa: interrupted by {stop.name}: {stopped_state(stop, output)}", err=True)
         raise typer.Exit(stop.exit_code) from None
     typer.echo(
-        f"mtqa: {outcome.audited} copies audited in {outcome.seconds:.1f} s ({outcome.rate:.2f} pairs/s), "
+        f"mtqa: {plural(outcome.audited, 'copy', 'copies')} audited in {outcome.seconds:.1f} s "
+        f"({outcome.rate:.2f} pairs/s), "
         f"{outcome.errors} with errors{visible(outcome.events.describe())}; results in {visible(str(output))}",
         err=True,
     )
@@ -199,20 +218,36 @@ def audit_batch(
         missing = sorted(visible(i) for i in summary.id[summary.status == "no_source"].astype(str))
         if missing:
             shown = ", ".join(missing[:20]) + (f", and {len(missing) - 20} more" if len(missing) > 20 else "")
-            typer.echo(f"mtqa: no source found in the index for {len(missing)} copies: {shown}", err=True)
+            typer.echo(
+                f"mtqa: no source found in the index for {plural(len(missing), 'copy', 'copies')}: {shown}", err=True
+            )
     if outcome.index is not None:
-        again = f"; pages written for {outcome.repainted} copies audited earlier" if outcome.repainted else ""
-        typer.echo(f"mtqa: index of {outcome.copies} copies in {visible(str(outcome.index))}{again}", err=True)
+        again = (
+            f"; pages written for {plural(outcome.repainted, 'copy', 'copies')} audited earlier"
+            if outcome.repainted
+            else ""
+        )
+        typer.echo(
+            f"mtqa: index of {plural(outcome.copies, 'copy', 'copies')} in {visible(str(outcome.index))}{again}",
+            err=True,
+        )
     if summary_csv is None and gate is None and fail_under is None:
         return
     batch = read_batch(output)
     if summary_csv is not None:
         write_text_atomic(summary_csv, batch.sheet().to_csv(index=False))
-        typer.echo(f"mtqa: summary of {len(batch.summary)} copies in {visible(str(summary_csv))}", err=True)
+        typer.echo(
+            f"mtqa: summary of {plural(len(batch.summary), 'copy', 'copies')} in {visible(str(summary_csv))}", err=True
+        )
     failed = gate_failures(batch.summary, gate, fail_under)
     if failed:
         audited = int((batch.summary.status == "ok").sum())
         shown = "; ".join(f"{copy_id}: {reasons[0]}" for copy_id, reasons in failed[:3])
         more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
-        typer.echo(f"mtqa: {len(failed)} of {audited} audited copies fail the gate: {visible(shown)}{more}", err=True)
+        verb = noun(len(failed), "fails", "fail")
+        typer.echo(
+            f"mtqa: {len(failed)} of {plural(audited, 'audited copy', 'audited copies')} {verb} the gate: "
+            f"{visible(shown)}{more}",
+            err=True,
+        )
         raise typer.Exit(EXIT_GATE)

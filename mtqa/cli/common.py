@@ -43,24 +43,33 @@ class Backend(StrEnum):
     torch = "torch"
 
 
+def choices(values: type[StrEnum]) -> str:
+    """An option's placeholder for a choice, as Unix usage lines write it: ``[onnx|torch]``."""
+    return "[" + "|".join(member.value for member in values) + "]"
+
+
 BackendOption = Annotated[
     Backend,
     typer.Option(
-        help="onnx (int8, no torch; built on first use) or torch (fp32). Same units and flags on the fixtures."
+        metavar=choices(Backend),
+        help="onnx (int8, no torch; built on first use) or torch (fp32). Same units and flags on the fixtures.",
     ),
 ]
 ModelOption = Annotated[
     str | None,
     typer.Option(
-        help="A local sentence-transformers model folder [default: packaged all-MiniLM-L6-v2].", show_default=False
+        metavar="DIR",
+        help="A local sentence-transformers model folder [default: packaged all-MiniLM-L6-v2].",
+        show_default=False,
     ),
 ]
-EncodingOption = Annotated[str, typer.Option(help="Encoding of the input files.")]
+EncodingOption = Annotated[str, typer.Option(metavar="ENC", help="Encoding of the input files.")]
 DEFAULT_ENCODING = "utf-8"
 # For the commands that read originals and copies: --encoding sets both sides.
 SidesEncodingOption = Annotated[
     str | None,
     typer.Option(
+        metavar="ENC",
         help="Encoding of every input file [default: utf-8]; a per-side option overrides it for its side.",
         show_default=False,
     ),
@@ -69,6 +78,7 @@ OriginalEncodingOption = Annotated[
     str | None,
     typer.Option(
         "--original-encoding",
+        metavar="ENC",
         help="Encoding of the originals only (for an index, the archive's stories) [default: --encoding, else utf-8].",
         show_default=False,
     ),
@@ -76,7 +86,10 @@ OriginalEncodingOption = Annotated[
 CopyEncodingOption = Annotated[
     str | None,
     typer.Option(
-        "--copy-encoding", help="Encoding of the copies only [default: --encoding, else utf-8].", show_default=False
+        "--copy-encoding",
+        metavar="ENC",
+        help="Encoding of the copies only [default: --encoding, else utf-8].",
+        show_default=False,
     ),
 ]
 
@@ -108,6 +121,7 @@ InputFormatOption = Annotated[
     InputFormat,
     typer.Option(
         "--input-format",
+        metavar=choices(InputFormat),
         help="auto (a file that opens with HTML markup is a web page, whose article is extracted), text or html.",
     ),
 ]
@@ -126,9 +140,9 @@ class Engine(StrEnum):
     dask = "dask"
 
 
-EngineOption = Annotated[Engine, typer.Option(help="local (process workers) or dask.")]
+EngineOption = Annotated[Engine, typer.Option(metavar=choices(Engine), help="local (process workers) or dask.")]
 SchedulerOption = Annotated[
-    str | None, typer.Option(help="Dask scheduler address, for --engine dask.", show_default=False)
+    str | None, typer.Option(metavar="ADDRESS", help="Dask scheduler address, for --engine dask.", show_default=False)
 ]
 FailOnOption = Annotated[
     str | None,
@@ -141,7 +155,8 @@ FailOnOption = Annotated[
     ),
 ]
 WorkersOption = Annotated[
-    int | None, typer.Option(min=1, help="Worker processes [default: the number of cores].", show_default=False)
+    int | None,
+    typer.Option(min=1, metavar="N", help="Worker processes [default: the number of cores].", show_default=False),
 ]
 
 

@@ -10,18 +10,30 @@ from typing import Annotated
 
 import typer
 
-from mtqa.cli.common import Backend, BackendOption, EncodingOption, ModelOption, ProgressOption, bad_input_exits_2, emit
+from mtqa.cli.common import (
+    Backend,
+    BackendOption,
+    EncodingOption,
+    ModelOption,
+    ProgressOption,
+    bad_input_exits_2,
+    choices,
+    emit,
+)
 from mtqa.cli.progress import progress_bar
 from mtqa.errors import MtqaError
 from mtqa.outputs import check_file_target
 
 SystemColumnOption = Annotated[
     str | None,
-    typer.Option(help="The column naming each segment's system: adds a figure per system.", show_default=False),
+    typer.Option(
+        metavar="COLUMN", help="The column naming each segment's system: adds a figure per system.", show_default=False
+    ),
 ]
 QualityParamsOption = Annotated[
     Path | None,
     typer.Option(
+        metavar="FILE",
         help="Parameters of quality (a quality.json, e.g. fitted with a dataset held out) [default: the shipped ones].",
         show_default=False,
     ),
@@ -39,22 +51,37 @@ class ScoreFormat(StrEnum):
 @bad_input_exits_2
 def score(
     reference: Annotated[
-        Path | None, typer.Option("--reference", "-r", help="References, one segment per line.", show_default=False)
+        Path | None,
+        typer.Option("--reference", "-r", metavar="FILE", help="References, one segment per line.", show_default=False),
     ] = None,
     hypothesis: Annotated[
         Path | None,
-        typer.Option("--hypothesis", "-h", help="Hypotheses, line-aligned with --reference.", show_default=False),
+        typer.Option(
+            "--hypothesis",
+            "-t",
+            metavar="FILE",
+            help="Hypotheses (translations), line-aligned with --reference.",
+            show_default=False,
+        ),
     ] = None,
     tsv: Annotated[
-        Path | None, typer.Option("--tsv", help="A TSV with a header, instead of two files.", show_default=False)
+        Path | None,
+        typer.Option("--tsv", metavar="FILE", help="A TSV with a header, instead of two files.", show_default=False),
     ] = None,
-    reference_column: Annotated[str, typer.Option(help="The reference column of --tsv.")] = "reference",
-    hypothesis_column: Annotated[str, typer.Option(help="The hypothesis column of --tsv.")] = "hypothesis",
+    reference_column: Annotated[
+        str, typer.Option(metavar="COLUMN", help="The reference column of --tsv.")
+    ] = "reference",
+    hypothesis_column: Annotated[
+        str, typer.Option(metavar="COLUMN", help="The hypothesis column of --tsv.")
+    ] = "hypothesis",
     output_format: Annotated[
-        ScoreFormat, typer.Option("--format", "-f", help="table, csv or jsonl.")
+        ScoreFormat, typer.Option("--format", "-f", metavar=choices(ScoreFormat), help="table, csv or jsonl.")
     ] = ScoreFormat.table,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write the scores here instead of stdout.", show_default=False)
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write the scores here instead of stdout.", show_default=False
+        ),
     ] = None,
     explain: Annotated[bool, typer.Option(help="Add each feature's contribution to log(expected_errors).")] = False,
     system_column: SystemColumnOption = None,
@@ -87,6 +114,10 @@ def score(
 
     if tsv is not None and (reference is not None or hypothesis is not None):
         raise MtqaError("give either --tsv or --reference and --hypothesis, not both")
+    if reference is not None and hypothesis is not None and str(reference) == str(hypothesis) == "-":
+        raise MtqaError(
+            "--reference and --hypothesis cannot both be - (standard input holds one file); give one as a file"
+        )
     if system_column is not None and tsv is None:
         raise MtqaError("--system-column needs --tsv")
     if tsv is not None:
@@ -130,23 +161,33 @@ def score(
 
 @bad_input_exits_2
 def correlate(
-    tsv: Annotated[Path, typer.Argument(help="A TSV with a header: texts and a human score per segment.")],
-    human_column: Annotated[str, typer.Option(help="The human score column (higher is better).")] = "mqm",
-    reference_column: Annotated[str, typer.Option(help="The reference column.")] = "reference",
-    hypothesis_column: Annotated[str, typer.Option(help="The hypothesis column.")] = "hypothesis",
+    tsv: Annotated[
+        Path, typer.Argument(metavar="TSV", help="A TSV with a header: texts and a human score per segment.")
+    ],
+    human_column: Annotated[
+        str, typer.Option(metavar="COLUMN", help="The human score column (higher is better).")
+    ] = "mqm",
+    reference_column: Annotated[str, typer.Option(metavar="COLUMN", help="The reference column.")] = "reference",
+    hypothesis_column: Annotated[str, typer.Option(metavar="COLUMN", help="The hypothesis column.")] = "hypothesis",
     item_column: Annotated[
         list[str] | None,
         typer.Option(
+            metavar="COLUMN",
             help="A column identifying the item (repeatable) [default: doc and seg_id if present, else source].",
             show_default=False,
         ),
     ] = None,
     only: Annotated[
         str | None,
-        typer.Option(help="Keep rows where COLUMN is one of the values, e.g. doc=talk.7,talk.9.", show_default=False),
+        typer.Option(
+            metavar="COLUMN=VALUES",
+            help="Keep rows where COLUMN is one of the values, e.g. doc=talk.7,talk.9.",
+            show_default=False,
+        ),
     ] = None,
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Also write the figures as JSON here.", show_default=False)
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Also write the figures as JSON here.", show_default=False),
     ] = None,
     system_column: SystemColumnOption = None,
     quality_params: QualityParamsOption = None,

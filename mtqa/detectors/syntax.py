@@ -9,7 +9,6 @@ from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import AuditContext
-from mtqa.detectors.wording import counted
 from mtqa.nlp.clause import main_clause_after_opener, subject_and_predicate
 from mtqa.nlp.grammar import (
     FINITE_TAGS,
@@ -31,6 +30,7 @@ from mtqa.nlp.grammar import (
     verbless_by_style,
 )
 from mtqa.nlp.plain import plain_form
+from mtqa.plural import plural
 from mtqa.segment.quotations import quotation_spans
 from mtqa.types import Flag, Sentence
 
@@ -446,7 +446,7 @@ class SyntaxDetector:
             and not sentence.text.rstrip("”\"’' ").endswith(("?", "!"))
             and not any(t.pos_ == "INTJ" or t.lower_ in _REPLIES for t in words)
         ):
-            signals["stub"] = f"it has only {counted(len(words), 'word')}: a piece cut off a sentence"
+            signals["stub"] = f"it has only {plural(len(words), 'word')}: a piece cut off a sentence"
         bare = subject_without_verb(words) or name_without_verb(doc)
         if bare is not None:
             signals["bare subject"] = f"no verb follows its subject “{bare[0].text}” (“{bare[0].text} {bare[1].text}”)"
@@ -462,7 +462,7 @@ class SyntaxDetector:
         if "stub" in signals and not sentence.text.rstrip().endswith(_FINAL):
             signals["unfinished"] = "it has no final punctuation"
         elif len(words) <= self.SHORT_WORDS and not sentence.text.rstrip().endswith(_FINAL):
-            signals["unfinished"] = f"it has only {counted(len(words), 'word')} and no final punctuation"
+            signals["unfinished"] = f"it has only {plural(len(words), 'word')} and no final punctuation"
         if sentence.text[:1].islower() and not name_particle_first(sentence.text):
             signals["lowercase"] = "it starts in lowercase, mid-phrase"
         if _DOUBLED_STOP.search(sentence.text):

@@ -13,6 +13,7 @@ import pandas as pd
 from mtqa.embed.base import DEFAULT_BACKEND, Embedder
 from mtqa.evaluation.correlation import MAX_PAIRS, agreement
 from mtqa.evaluation.systems import system_agreement
+from mtqa.plural import plural
 from mtqa.scoring.quality import QualityModel, quality_signature
 from mtqa.scoring.scorers import BleuScorer, ChrfScorer
 from mtqa.scoring.segments import Progress, score, system_figures
@@ -90,7 +91,7 @@ class Agreement:
                 values = [row.get(prefix + key, float("nan")) for key in STATISTICS]
                 cells.append(" ".join(_cell(v) for v in values))
             lines.append(f"{metric!s:16s}" + "".join(f" | {c}" for c in cells))
-        notes = [f"{self.segments} segments, human score {self.human!r}"]
+        notes = [f"{plural(self.segments, 'segment')}, human score {self.human!r}"]
         notes.append(f"items: {' + '.join(self.items)}" if self.items else "no item columns: by-item figures skipped")
         if self.empty_hypotheses:
             notes.append(f"{self.empty_hypotheses} empty hypotheses scored as given")
@@ -179,7 +180,10 @@ def agree_with_humans(
             "mtqa": VERSION,
             "model": name,
             "backend": embedder.backend if embedder is not None else backend,
-            "bleu": BleuScorer().signature() + "|sentence:effective-order",
+            # corpus BLEU uses sacrebleu's defaults (eff:no); each unit's or segment's BLEU uses
+            # effective order (eff:yes), so that a short sentence is not scored 0: two signatures
+            "bleu": BleuScorer().signature(),
+            "sentence_bleu": BleuScorer().sentence_signature(),
             "chrf": ChrfScorer().signature(),
             "quality": quality_signature(quality_model),
         },

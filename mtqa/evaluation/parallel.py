@@ -12,6 +12,7 @@ import pandas as pd
 
 from mtqa.errors import MtqaError
 from mtqa.inputs import read_text
+from mtqa.plural import plural
 
 # A corpus is many segments, not one story: 100 MB is about a million segments.
 MAX_CORPUS_BYTES = 100_000_000
@@ -63,7 +64,8 @@ def read_line_pairs(
     refs, hyps = _lines(references, encoding), _lines(hypotheses, encoding)
     if len(refs) != len(hyps):
         raise MtqaError(
-            f"{references} has {len(refs)} lines but {hypotheses} has {len(hyps)}; the files must be line-aligned"
+            f"{references} has {plural(len(refs), 'line')} but {hypotheses} has {len(hyps)}; "
+            "the files must be line-aligned"
         )
     checked = [(references, refs)] + ([] if allow_empty else [(hypotheses, hyps)])
     for path, lines in checked:

@@ -254,7 +254,10 @@ def build_report(
         aligner={**align_params.as_dict(), "words": word_aligner or {}},
         scorers={
             "cosine": "embedding cosine of each unit's joined sentences",
-            "bleu": BleuScorer().signature() + "|sentence:effective-order",
+            # corpus BLEU uses sacrebleu's defaults (eff:no); each unit's or segment's BLEU uses
+            # effective order (eff:yes), so that a short sentence is not scored 0: two signatures
+            "bleu": BleuScorer().signature(),
+            "sentence_bleu": BleuScorer().sentence_signature(),
             "chrf": ChrfScorer().signature(),
             "quality": quality_signature(),
         },

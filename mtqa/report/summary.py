@@ -13,6 +13,7 @@ import pandas as pd
 from mtqa.align.repeats import covered_share
 from mtqa.detectors.base import LOW_COVERAGE, coverage
 from mtqa.nlp.language import MIN_ENGLISH_SHARE
+from mtqa.plural import noun, plural
 from mtqa.scoring.scorers import BleuScorer, ChrfScorer
 from mtqa.types import LABELS, Alignment, Document
 
@@ -200,9 +201,9 @@ def verdict(summary: Summary) -> str:
     rendered = round(summary.coverage * n_ref)
     unsourced = n_copy - round(summary.copy_coverage * n_copy)
     text = (
-        f"The copy renders {rendered} of {n_ref} original sentences ({summary.coverage:.0%}); "
-        f"{unsourced} of {n_copy} copy sentences have no source in the original; "
-        f"{summary.flags} flags ({summary.flags_by_severity['major']} major)."
+        f"The copy renders {rendered} of {n_ref} original {noun(n_ref, 'sentence')} ({summary.coverage:.0%}); "
+        f"{unsourced} of {n_copy} copy {noun(n_copy, 'sentence')} {'has' if unsourced == 1 else 'have'} "
+        f"no source in the original; {plural(summary.flags, 'flag')} ({summary.flags_by_severity['major']} major)."
     )
     if summary.coverage < LOW_COVERAGE:
         text += (

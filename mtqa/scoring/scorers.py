@@ -47,6 +47,10 @@ class SacrebleuScorer:
         """See ``Scorer.signature``; the corpus metric's."""
         return _signature(self._corpus)
 
+    def sentence_signature(self) -> str:
+        """The sentence metric's signature, which differs from the corpus one for BLEU (``eff:yes``)."""
+        return _signature(self._sentence)
+
 
 class BleuScorer(SacrebleuScorer):
     """BLEU; sentence scores use effective order, so short sentences are not scored 0."""
