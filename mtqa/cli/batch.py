@@ -19,6 +19,7 @@ from mtqa.cli.common import (
     Engine,
     EngineOption,
     FailOnOption,
+    FailUnderOption,
     InputFormat,
     InputFormatOption,
     ModelOption,
@@ -130,16 +131,7 @@ def audit_batch(
             show_default=False,
         ),
     ] = None,
-    fail_under: Annotated[
-        float | None,
-        typer.Option(
-            "--fail-under",
-            min=0.0,
-            max=1.0,
-            help="Exit with 1 when a copy's coverage (share of original sentences rendered) is below this.",
-            show_default=False,
-        ),
-    ] = None,
+    fail_under: FailUnderOption = None,
     fail_on: FailOnOption = None,
 ) -> None:
     """Audit every (original, copy) row of MANIFEST; results stream to OUTPUT/{pairs,flags,summary}/.

@@ -144,6 +144,18 @@ EngineOption = Annotated[Engine, typer.Option(metavar=choices(Engine), help="loc
 SchedulerOption = Annotated[
     str | None, typer.Option(metavar="ADDRESS", help="Dask scheduler address, for --engine dask.", show_default=False)
 ]
+FailUnderOption = Annotated[
+    float | None,
+    typer.Option(
+        "--fail-under",
+        min=0.0,
+        max=1.0,
+        metavar="SHARE",
+        help="Exit with 1 when coverage (the share of original sentences rendered) is below this; "
+        "in audit-batch, when any audited copy's is.",
+        show_default=False,
+    ),
+]
 FailOnOption = Annotated[
     str | None,
     typer.Option(

@@ -40,6 +40,7 @@ MinSeverityOption = Annotated[
     Severity | None,
     typer.Option(
         "--min-severity",
+        metavar="[minor|major]",
         help=(
             "Table only: list and mark only flags of this severity or above; the summary still counts all "
             f"[default: {DEFAULT_MIN_SEVERITY}]."
@@ -64,6 +65,7 @@ ColorOption = Annotated[
     ColorChoice | None,
     typer.Option(
         "--color",
+        metavar="[auto|always|never]",
         help=(
             "Table only: colour flagged spans by severity (else they are marked [[...]]): auto colours on a terminal "
             "unless NO_COLOR is set; always wins over NO_COLOR [default: auto]."

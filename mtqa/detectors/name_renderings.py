@@ -31,11 +31,11 @@ from rapidfuzz.distance import OSA, Levenshtein
 from mtqa.align.words import fold_word, sentence_words, unlinked_slot
 from mtqa.detectors.base import AuditContext
 from mtqa.detectors.spinning import SPUN_RATE, swap_rate
-from mtqa.detectors.wording import counted, differ
 from mtqa.nlp.language import MIN_ENGLISH_SHARE, english_share
 from mtqa.nlp.lexicon import foreign_letters, foreign_word, language_name, same_but_lookalikes, zipf
 from mtqa.nlp.name_spans import CALENDAR
 from mtqa.nlp.world import different_places, is_place_or_country, same_entity
+from mtqa.plural import noun, plural
 from mtqa.types import SEVERITY_RANK, Flag, Severity, Unit, Word, WordLink
 
 if TYPE_CHECKING:
@@ -460,7 +460,11 @@ def judge_word(original: str, copy: str, score: float, match: str, person: bool 
     similarity = OSA.normalized_similarity(mine, theirs)
     if similarity >= RESPELT_SIMILARITY or _metaphone(mine)[:3] == _metaphone(theirs)[:3]:
         distance = OSA.distance(mine, theirs)
-        return "mangled", "major", f"“{copy}” re-spells “{original}” ({counted(distance, 'letter')} {differ(distance)})"
+        return (
+            "mangled",
+            "major",
+            f"“{copy}” re-spells “{original}” ({plural(distance, 'letter')} {noun(distance, 'differs', 'differ')})",
+        )
     if match == "embedding" and score < MIN_REPLACED_SCORE:
         return "unsure", None, "a weak link"
     if not person and zipf(theirs) >= TAIL_ZIPF and zipf(mine) < COMMON_ZIPF:

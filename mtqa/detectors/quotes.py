@@ -9,8 +9,7 @@ from difflib import SequenceMatcher
 from typing import TYPE_CHECKING
 
 from mtqa.detectors.base import AuditContext
-from mtqa.detectors.wording import counted
-from mtqa.detectors.wording import differ as differ_verb
+from mtqa.plural import noun, plural
 from mtqa.segment.normalize import normalize
 from mtqa.segment.quotations import scan_quotations
 from mtqa.types import Document, Flag, Severity, Side
@@ -336,12 +335,11 @@ class QuoteDetector:
         content_changed = max(sum(w.content for w in lost), sum(w.content for w in gained))
         content_total = max(sum(w.content for w in original), 1)
         if content_changed / content_total > self.MINOR_CONTENT_SHARE:
-            reasons.append(
-                f"{content_changed} of {counted(content_total, 'content word')} {differ_verb(content_changed)}"
-            )
+            verb = noun(content_changed, "differs", "differ")
+            reasons.append(f"{content_changed} of {plural(content_total, 'content word')} {verb}")
         function_changed = max(sum(not w.content for w in lost), sum(not w.content for w in gained))
         if function_changed > self.MINOR_FUNCTION_WORDS:
-            reasons.append(f"{counted(function_changed, 'function word')} {differ_verb(function_changed)}")
+            reasons.append(f"{plural(function_changed, 'function word')} {noun(function_changed, 'differs', 'differ')}")
         shown = "; ".join(
             f"{_words_text(reference_text, old)} → {_words_text(copy_text, new)}" for old, new in changes[:4]
         )
@@ -349,7 +347,7 @@ class QuoteDetector:
         verdict = "major: " + ", ".join(reasons) if reasons else "minor: only a few function words or word forms differ"
         return (
             "major" if reasons else "minor"
-        ), f"{differ} of {counted(total, 'word')} {differ_verb(differ)} ({shown}{more}); {verdict}"
+        ), f"{differ} of {plural(total, 'word')} {noun(differ, 'differs', 'differ')} ({shown}{more}); {verdict}"
 
 
 def _suggestion(text: str, quote: Quote, first: int, last: int, copied: Quote) -> str:
