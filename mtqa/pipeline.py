@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -97,6 +97,7 @@ def audit(
     lexical_weight: float = DEFAULT_LEXICAL_WEIGHT,
     detectors: Sequence[str] | None = None,
     parse_cache: ParseCache | None = None,
+    stage: Callable[[str], None] | None = None,
 ) -> Report:
     """Audit ``copy`` against ``reference``, sentence by sentence.
 
@@ -113,6 +114,8 @@ def audit(
         detectors: Flag kinds to run (keys of ``mtqa.detectors.DETECTORS``); default all.
         parse_cache: Keeps sentence parses across audits (``ParseCache``): pass one
             when auditing many copies of the same originals. The results are the same.
+        stage: Called with each stage's name as it starts ("segmenting", "embedding 812
+            sentences", "aligning", ...), for a progress line; nothing is done without it.
 
     Returns:
         The ``Report``.
@@ -129,15 +132,20 @@ def audit(
     if unknown:
         raise MtqaError(f"unknown {noun(len(unknown), 'detector')} {unknown}; choose from {sorted(DETECTORS)}")
     params = align_params or AlignParams()
+    say = stage or _quiet
+    say("segmenting")
     reference_doc, copy_doc = segment(reference), segment(copy)
     check_pair_count(len(reference_doc), len(copy_doc))  # before the model loads
     embedder = embedder or default_embedder(model, backend)
 
     english = {"reference": english_share(reference), "copy": english_share(copy)}
+    say("comparing the words of every sentence pair")
     lexical = lexical_similarities([s.norm for s in reference_doc.sentences], [s.norm for s in copy_doc.sentences])
+    say(f"embedding {len(reference_doc) + len(copy_doc):,} sentences")
     cosine = embed_documents(embedder, reference_doc, copy_doc, lexical, lexical_weight, params)
     blended = _without_debris(blend(cosine, lexical, lexical_weight), reference_doc, copy_doc)
     del lexical  # the largest matrices of a long audit; the blend holds what the aligner needs
+    say("aligning")
     alignment = align(blended, params)
     instances = [DETECTORS[name]() for name in chosen]
     is_english = english["copy"] >= MIN_ENGLISH_SHARE
@@ -145,12 +153,15 @@ def audit(
     flags: list[Flag] = []
     parses = SentenceParses(reference_doc, copy_doc, parse_cache)  # one parse per sentence, for every detector
     word_params = WordParams()
+    say(f"aligning the words of {len(alignment.units):,} units")
     words = word_alignment(embedder, reference_doc, copy_doc, alignment, parses if is_english else None, word_params)
     for detector in instances:
         if detector.name not in skipped:
+            say(f"detecting: {detector.name}")
             context = AuditContext(reference_doc, copy_doc, alignment, tuple(flags), parses, words, embedder.encode)
             flags += detector.detect(context)
     flags.sort(key=lambda f: (f.start, f.end, f.kind))
+    say("scoring")
     scores = score_units(reference_doc, copy_doc, alignment, cosine, flags)
     return build_report(
         reference_doc,
@@ -169,6 +180,10 @@ def audit(
         words=words,
         word_aligner={**word_params.as_dict(), "token_states": TOKEN_LAYER_NOTE},
     )
+
+
+def _quiet(stage: str) -> None:
+    """No stage reporting: the default of ``audit``."""
 
 
 def check_text(side: str, text: object) -> None:

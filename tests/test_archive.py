@@ -225,7 +225,8 @@ def test_worker_processes_build_the_same_index_as_one_process(archive: Path, ind
     built = build_index(archive, options, workers=2, part_stories=4, progress=lambda *done: seen.append(done))
     same_index(built, index)
     total = len(index.stories)
-    assert seen[-1] == (total, total) and len(seen) == -(-total // 4)  # one report per part, in order
+    assert seen[0] == (0, total) and seen[-1] == (total, total)  # the total from the start
+    assert len(seen) == 1 + -(-total // 4)  # then one report per part, in order
     table = pd.DataFrame({"id": index.stories.id, "text": index.stories.text})
     table.to_parquet(archive.parent / "archive.parquet", index=False)
     same_index(build_index(archive.parent / "archive.parquet", options, workers=2, part_stories=7), index)

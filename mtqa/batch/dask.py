@@ -33,15 +33,27 @@ def connect(scheduler: str) -> Any:
         raise MtqaError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
 
 
-def run_dask(jobs: list[Job], options: EngineOptions, scheduler: str, on_result: Callable[[JobResult], None]) -> None:
+def run_dask(
+    jobs: list[Job],
+    options: EngineOptions,
+    scheduler: str,
+    on_result: Callable[[JobResult], None],
+    phase: Callable[[str], None] | None = None,
+) -> None:
     """Run ``jobs`` on the cluster at ``scheduler``, wave by wave, reporting each result.
+
+    ``phase`` is told while the client connects and the workers load the model (until the first result).
 
     Raises:
         MtqaError: If dask.distributed is not installed or the scheduler cannot be reached.
     """
+    if phase is not None:
+        phase(f"connecting to the Dask scheduler at {scheduler}")
     with connect(scheduler) as client:
         from distributed import as_completed
 
+        if phase is not None:
+            phase("the Dask workers are loading the model")
         for wave in waves(jobs):
             if not wave:
                 continue
@@ -53,4 +65,6 @@ def run_dask(jobs: list[Job], options: EngineOptions, scheduler: str, on_result:
                 except Exception as error:  # a worker that died on this job (KilledWorker), or a lost result
                     failure = f"the Dask worker failed: {type(error).__name__}: {error}"
                     result = error_result(jobs_of[future.key], failure)
+                if phase is not None:
+                    phase("")
                 on_result(result)

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from mtqa.batch.jobs import EngineOptions, Job, JobResult, error_result, run_job, waves, worker_embedder
 from mtqa.batch.pool import JOB_TIMEOUT, WorkerPool
+from mtqa.embed.base import load_model
 
 WORKER_DIED = (
     "the worker process auditing this copy died twice (killed by the OS, for example out of memory, "
@@ -42,15 +43,21 @@ class PoolEvents:
         deaths: Worker processes that died and were replaced.
         lost: Ids of the jobs that killed their worker twice (error rows).
         timed_out: Ids of the jobs stopped at the time limit (error rows).
+        workers: Worker processes started for the run (replacements not counted).
+        loads: Models the workers loaded: one per worker, and one per replacement.
     """
 
     deaths: int = 0
     lost: list[str] = field(default_factory=list)
     timed_out: list[str] = field(default_factory=list)
+    workers: int = 0
+    loads: int = 0
 
     def describe(self) -> str:
-        """A clause for the end line, or an empty string when every worker lived and every job kept time."""
+        """Clauses for the end line: the workers and their model loads, then any death or time-out."""
         text = ""
+        if self.workers:
+            text = f"; {plural(self.workers, 'worker')}, model loaded {plural(self.loads, 'time')}"
         if self.deaths:
             were = "es died and were" if self.deaths > 1 else " died and was"
             text = f"; {self.deaths} worker process{were} replaced"
@@ -66,13 +73,32 @@ class PoolEvents:
         return text
 
 
+def plural(count: int, noun: str) -> str:
+    """``count`` and ``noun``, with an s unless the count is one."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 def start_worker(options: EngineOptions) -> None:
-    """Set up a worker process: its share of the cores, and its embedder."""
+    """Set up a worker process: its share of the cores, and its embedder with the model loaded."""
     # Each worker gets its share of the cores; torch reads these at import.
     for variable in ("OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[variable] = str(options.threads)
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    worker_embedder(options)
+    # Loaded now, before the worker says it is ready: the run can say "loading the model" while it
+    # happens, and no copy's audit time includes it.
+    load_model(worker_embedder(options))
+
+
+def loading(workers: int, phase: Callable[[str], None] | None) -> Callable[[int], None] | None:
+    """Say that ``workers`` are starting, and return what says how many are ready (for ``WorkerPool``)."""
+    if phase is None:
+        return None
+    phase(f"starting {plural(workers, 'worker')} (loading the model)")
+
+    def ready(count: int) -> None:
+        phase("" if count >= workers else f"loading the model: {count} of {plural(workers, 'worker')} ready")
+
+    return ready
 
 
 def run_local(
@@ -81,6 +107,7 @@ def run_local(
     workers: int,
     on_result: Callable[[JobResult], None],
     timeout: float | None = JOB_TIMEOUT,
+    phase: Callable[[str], None] | None = None,
 ) -> PoolEvents:
     """Run ``jobs`` in ``workers`` processes, wave by wave, reporting each result exactly once.
 
@@ -90,12 +117,16 @@ def run_local(
         workers: Worker processes.
         on_result: Called with each result as it comes (it should save it at once).
         timeout: Seconds a job may run before it becomes an error row (None: no limit).
+        phase: Called with what the workers are doing while they start ("" once all are ready).
 
     Returns:
-        What happened to the workers: how many died, and which jobs were lost or timed out.
+        What happened to the workers: how many died, which jobs were lost or timed out, and
+        how often the model was loaded (once per worker process: the same workers run every wave).
     """
-    events = PoolEvents()
-    with WorkerPool(workers, start_worker, (options,), timeout) as pool:
+    if not jobs:  # no worker is started (nor a model loaded) for nothing
+        return PoolEvents()
+    events = PoolEvents(workers=workers)
+    with WorkerPool(workers, start_worker, (options,), timeout, loading(workers, phase)) as pool:
         for wave in waves(jobs):
             by_id = {job.id: job for job in wave}
             died_once: set[str] = set()
@@ -119,4 +150,5 @@ def run_local(
                 else:  # the result could not come back (say, it would not pickle)
                     error = outcome.value
                     on_result(error_result(job, f"internal error ({type(error).__name__}: {error}); please report it"))
+        events.loads = pool.loads
     return events

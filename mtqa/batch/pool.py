@@ -57,6 +57,7 @@ class _Worker:
     task: Hashable | None = None
     deadline: float = float("inf")
     busy: bool = False
+    loads: int = 0
 
 
 class WorkerPool:
@@ -67,15 +68,27 @@ class WorkerPool:
         initializer: Run once in each worker before its first task (it loads the model).
         initargs: Its arguments.
         timeout: Seconds a task may run before its worker is killed (None: no limit).
+        on_ready: Called with the number of workers ready each time one becomes ready.
+
+    Attributes:
+        replaced: Workers that died or were stopped, and were replaced.
+        loads: Models loaded by the workers, as they report them (once per worker when all goes well).
     """
 
     def __init__(
-        self, size: int, initializer: Callable[..., Any], initargs: tuple[Any, ...], timeout: float | None = None
+        self,
+        size: int,
+        initializer: Callable[..., Any],
+        initargs: tuple[Any, ...],
+        timeout: float | None = None,
+        on_ready: Callable[[int], None] | None = None,
     ) -> None:
         self.size = size
         self.setup = (initializer, initargs)
         self.timeout = timeout
+        self.on_ready = on_ready
         self.replaced = 0
+        self.loads = 0
         self._workers: list[_Worker] = []
         self._queue: deque[tuple[Hashable, Callable[..., Any], tuple[Any, ...]]] = deque()
         self._start_deaths = 0
@@ -125,7 +138,7 @@ class WorkerPool:
 
     def _read(self, worker: _Worker) -> Iterator[tuple[Hashable, Outcome]]:
         try:
-            kind, value = worker.replies.recv()
+            kind, value, loads = worker.replies.recv()
         except (EOFError, OSError):  # the worker died (killed, out of memory, crashed)
             key, busy = worker.task, worker.busy
             if not busy and not worker.ready:
@@ -137,10 +150,14 @@ class WorkerPool:
                 yield key, Outcome("died")
             return
         except Exception as error:  # a reply that cannot be read back (its exception will not unpickle)
-            kind, value = "raised", RuntimeError(f"the worker's reply could not be read: {error}")
+            kind, value, loads = "raised", RuntimeError(f"the worker's reply could not be read: {error}"), worker.loads
+        self.loads += loads - worker.loads
+        worker.loads = loads
         if kind == "ready":
             worker.ready = True
             self._start_deaths = 0
+            if self.on_ready is not None:
+                self.on_ready(sum(w.ready for w in self._workers))
         elif kind == "failed":
             raise MtqaError(f"a worker process could not start: {value}")
         else:

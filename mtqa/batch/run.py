@@ -72,6 +72,7 @@ def run_batch(
     job_timeout: float | None = JOB_TIMEOUT,
     progress: Callable[[int, int], None] | None = None,
     on_resume: Callable[[int, int, int], None] | None = None,
+    phase: Callable[[str], None] | None = None,
 ) -> BatchOutcome:
     """Audit every row of ``manifest`` into the Parquet dataset ``output``.
 
@@ -88,7 +89,9 @@ def run_batch(
             (a file since created, an option since given); False keeps them.
         job_timeout: Seconds a copy's audit may run on the local engine before it is
             stopped and recorded as an error row; None or 0: no limit.
-        progress: Called with (finished, total) after each copy.
+        progress: Called with (0, total) before the first copy, then (finished, total) after each.
+        phase: Called with what the run is doing before copies finish (workers starting and
+            loading the model), and with "" once they are at work.
         on_resume: Called with (done before and kept, copies, error rows retried)
             when an earlier run is resumed.
 
@@ -148,13 +151,15 @@ def run_batch(
             if progress is not None:
                 progress(finished, len(todo) + len(repaint))
 
+        if progress is not None:
+            progress(0, len(todo) + len(repaint))
         try:
             if engine == "dask":
                 from mtqa.batch.dask import run_dask
 
-                run_dask(todo + repaint, options, scheduler or "", record)
+                run_dask(todo + repaint, options, scheduler or "", record, phase)
             else:
-                events = run_local(todo + repaint, options, count, record, job_timeout or None)
+                events = run_local(todo + repaint, options, count, record, job_timeout or None, phase)
         except Stopped as stop:
             writer.flush()
             stop.saved, stop.copies = kept + writer.committed, len(jobs)

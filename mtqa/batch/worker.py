@@ -35,7 +35,13 @@ def die_with_parent(parent: int) -> None:
 
 
 def serve(parent: int) -> None:
-    """Run the setup the pool sends, say ready, then run tasks until the pool closes the pipe."""
+    """Run the setup the pool sends, say ready, then run tasks until the pool closes the pipe.
+
+    Every reply is ``(kind, value, model loads so far)``: the pool adds up the
+    loads, so a run can say how often its workers loaded the model.
+    """
+    from mtqa.embed.base import model_loads
+
     die_with_parent(parent)
     # The parent decides what stops, and it stops its workers (a SIGINT sent to the worker's group too).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -49,9 +55,9 @@ def serve(parent: int) -> None:
     try:
         initializer(*initargs)
     except Exception as error:
-        replies.send(("failed", f"{type(error).__name__}: {error}"))
+        replies.send(("failed", f"{type(error).__name__}: {error}", model_loads()))
         return
-    replies.send(("ready", None))
+    replies.send(("ready", None, model_loads()))
     while True:
         try:
             function, args = tasks.recv()
@@ -63,8 +69,7 @@ def serve(parent: int) -> None:
         except Exception as error:
             reply = ("raised", error)
         try:
-            replies.send(reply)
+            replies.send((*reply, model_loads()))
         except Exception as error:  # the value would not pickle: nothing was written, say why instead
-            replies.send(
-                ("raised", RuntimeError(f"the result could not be sent back: {type(error).__name__}: {error}"))
-            )
+            failure = RuntimeError(f"the result could not be sent back: {type(error).__name__}: {error}")
+            replies.send(("raised", failure, model_loads()))

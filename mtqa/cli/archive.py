@@ -175,9 +175,16 @@ def _build(
     from mtqa.batch.indexing import build_index
     from mtqa.cli.progress import progress_bar
 
-    with progress_bar(progress, "indexing", "stories") as callback:
+    with progress_bar(progress, "indexing", "stories", each_update=True) as bar:
         return build_index(
-            archive, options, base=base, workers=workers, engine=engine.value, scheduler=scheduler, progress=callback
+            archive,
+            options,
+            base=base,
+            workers=workers,
+            engine=engine.value,
+            scheduler=scheduler,
+            progress=bar,
+            phase=bar.phase if bar is not None else None,
         )
 
 

@@ -36,6 +36,9 @@ from mtqa.cli.table_options import (
 from mtqa.errors import MtqaError
 from mtqa.outputs import check_file_target, check_folder_target
 
+# Characters of original and copy together past which an audit shows its stages on a terminal by default.
+STAGES_FROM = 20_000
+
 
 class OutputFormat(StrEnum):
     """How ``mtqa audit`` renders the report."""
@@ -95,6 +98,15 @@ def audit(
     min_severity: MinSeverityOption = None,
     width: WidthOption = None,
     color: ColorOption = None,
+    progress: Annotated[
+        bool | None,
+        typer.Option(
+            "--progress/--no-progress",
+            help="Show the audit's stages on stderr: in place on a terminal, else a line each "
+            f"[default: on a terminal, for texts over {STAGES_FROM // 1000} kB].",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Audit COPY against ORIGINAL, sentence by sentence."""
     from mtqa.embed.base import resolve_model
@@ -118,9 +130,13 @@ def audit(
             check_folder_target(output, CSV_KIND, inputs=files, owned=CSV_FILES)
         else:
             check_file_target(output, inputs=files)
+    from mtqa.cli.progress import progress_bar
     from mtqa.pipeline import audit as run_audit
 
-    report = run_audit(reference.text, copied.text, model=model, backend=backend.value)
+    long = len(reference.text) + len(copied.text) > STAGES_FROM
+    with progress_bar(progress if progress is not None or long else False, "auditing", "", counted=False) as bar:
+        stage = bar.phase if bar is not None else None
+        report = run_audit(reference.text, copied.text, model=model, backend=backend.value, stage=stage)
     report = report.with_inputs({"original": reference.source, "copy": copied.source})
     if output_format is OutputFormat.csv and output is not None:
         report.to_csv(output)

@@ -180,7 +180,7 @@ def audit_batch(
         )
 
     try:
-        with progress_bar(progress, "auditing", "pairs") as callback:
+        with progress_bar(progress, "auditing", "copies") as bar:
             outcome = run_batch(
                 manifest,
                 output,
@@ -191,8 +191,9 @@ def audit_batch(
                 allow_outside=allow_outside_paths,
                 retry_errors=retry_errors,
                 job_timeout=job_timeout,
-                progress=callback,
+                progress=bar,
                 on_resume=resuming,
+                phase=bar.phase if bar is not None else None,
             )
     except Stopped as stop:
         typer.echo(f"mtqa: interrupted by {stop.name}: {stopped_state(stop, output)}", err=True)

@@ -128,7 +128,10 @@ InputFormatOption = Annotated[
 ProgressOption = Annotated[
     bool | None,
     typer.Option(
-        "--progress/--no-progress", help="Show a progress bar [default: when stderr is a terminal].", show_default=False
+        "--progress/--no-progress",
+        help="Show progress on stderr: a bar on a terminal, else a line every few seconds "
+        "[default: a bar when stderr is a terminal].",
+        show_default=False,
     ),
 ]
 

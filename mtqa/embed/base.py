@@ -39,6 +39,28 @@ DEFAULT_BACKEND = "onnx"
 TOKEN_LAYER = 3
 
 
+# Models this process has loaded: a batch reports the sum over its workers, so a user
+# (and a test) can see that each worker loaded the model once, however many rounds it ran.
+_MODEL_LOADS = [0]
+
+
+def note_model_load() -> None:
+    """Count one model loaded by this process (the embedders call it as they load)."""
+    _MODEL_LOADS[0] += 1
+
+
+def model_loads() -> int:
+    """How many times this process has loaded a model."""
+    return _MODEL_LOADS[0]
+
+
+def load_model(embedder: object) -> None:
+    """Load ``embedder``'s model now rather than at its first call, when it can (``load``); else nothing."""
+    load = getattr(embedder, "load", None)
+    if callable(load):
+        load()
+
+
 class Embedder(Protocol):
     """Turns sentences into L2-normalised vectors.
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from mtqa.embed.base import Embedder
+from mtqa.embed.base import Embedder, load_model
 from mtqa.errors import MtqaError
 
 
@@ -140,6 +140,10 @@ class CachedEmbedder:
     @threads.setter
     def threads(self, value: int | None) -> None:
         self.inner.threads = value
+
+    def load(self) -> None:
+        """Load the inner embedder's model now, when it can (see ``mtqa.embed.base.load_model``)."""
+        load_model(self.inner)
 
     def _key(self, text: str) -> str:
         return hashlib.sha256(f"{self.name}\x00{self.backend}\x00{text}".encode()).hexdigest()

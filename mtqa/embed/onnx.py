@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mtqa.embed.base import PACKAGED_MODEL, TokenStates, resolve_model, token_states
+from mtqa.embed.base import PACKAGED_MODEL, TokenStates, note_model_load, resolve_model, token_states
 from mtqa.embed.cache import cache_dir
 from mtqa.embed.onnx_export import RECIPE, token_model_path
 from mtqa.errors import MtqaError
@@ -151,7 +151,16 @@ class OnnxEmbedder:
             tokenizer.enable_truncation(_max_tokens(self.path))
             self._session = _session(onnxruntime, onnx_model_path(self.path))
             self._tokenizer = tokenizer
+            note_model_load()
         return self._session, self._tokenizer
+
+    def load(self) -> None:
+        """Load the model now (the sentence and the token sessions), instead of at the first call."""
+        self._load()
+        if self._token_session is None:
+            import onnxruntime  # imported by _load, after go_offline
+
+            self._token_session = _session(onnxruntime, token_model_path(onnx_model_path(self.path)))
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embed ``texts``; see ``Embedder.encode``."""
@@ -168,12 +177,9 @@ class OnnxEmbedder:
 
     def encode_tokens(self, texts: list[str]) -> list[TokenStates]:
         """The token states of each of ``texts``; see ``TokenEmbedder``. Each text runs alone, as in ``encode``."""
-        _, tokenizer = self._load()
-        if self._token_session is None:
-            import onnxruntime  # imported by _load, after go_offline
-
-            self._token_session = _session(onnxruntime, token_model_path(onnx_model_path(self.path)))
-        session = self._token_session
+        self.load()
+        session, tokenizer = self._token_session, self._tokenizer
+        assert tokenizer is not None  # set by load
         encodings = tokenizer.encode_batch(texts) if texts else []
 
         def one(encoding: Any) -> TokenStates:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mtqa.embed.base import PACKAGED_MODEL, TOKEN_LAYER, TokenStates, resolve_model, token_states
+from mtqa.embed.base import PACKAGED_MODEL, TOKEN_LAYER, TokenStates, note_model_load, resolve_model, token_states
 from mtqa.errors import MtqaError
 from mtqa.offline import go_offline
 
@@ -52,7 +52,12 @@ class SentenceTransformerEmbedder:
                 # vocabulary, ...) is about the user's files: one line, no traceback.
                 message = (str(error).strip().splitlines() or [type(error).__name__])[0]
                 raise MtqaError(f"cannot load model {self.path}: {message}") from error
+            note_model_load()
         return self._model
+
+    def load(self) -> None:
+        """Load the model now, instead of at the first call."""
+        self._load()
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """Embed ``texts``; see ``Embedder.encode``."""
