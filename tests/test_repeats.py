@@ -65,6 +65,9 @@ def test_a_repeat_is_the_same_words_as_an_earlier_sentence(text: str, expected: 
         "He said the road was closed \u2013 and it was. He said the road was closed.",
         # a tail longer than a site name is more than the headline
         "Floods cut the coast road | Residents of three villages wait for help\n\nFloods cut the coast road",
+        # two titles with one head and different tails say different things
+        "Results of the county election | Ward 1\n\nResults of the county election | Ward 2\n\n" + STORY,
+        "Day one of the trial - opening statements\n\nDay one of the trial - the first witness\n\n" + STORY,
         # too short to tell a repeat from a line said twice in dialogue
         "He paused. Then he spoke again. He paused.",
         # page debris is debris, however often it appears

@@ -39,7 +39,7 @@ def words(text: str) -> Key:
     return tuple(_WORD.findall(unicodedata.normalize("NFKC", text).casefold()))
 
 
-def keys(text: str) -> list[Key]:
+def keys(text: str) -> tuple[Key, list[Key]]:
     """What ``text`` may repeat: its words, and, for a title (no final stop), its words before a separator
     that a short tail follows.
 
@@ -47,14 +47,15 @@ def keys(text: str) -> list[Key]:
         text: A sentence's comparison text (``Sentence.norm``).
 
     Returns:
-        The keys, the whole sentence's first; none for a sentence too short to count as a repeat.
+        The whole sentence's words (empty for a sentence too short to count
+        as a repeat) and the heads of its title, if it is one.
     """
     whole = words(text)
     if len(whole) < MIN_REPEAT_WORDS:
-        return []
-    found = [whole]
+        return (), []
     if _FINAL_STOP.search(text):  # a sentence, not a title: a dash in it is punctuation, not a separator
-        return found
+        return whole, []
+    heads = []
     for separator in _SEPARATOR.finditer(text):
         head, tail = words(text[: separator.start()]), words(text[separator.end() :])
         if (
@@ -62,32 +63,40 @@ def keys(text: str) -> list[Key]:
             and 0 < len(tail) <= MAX_TAIL_WORDS
             and not _SEPARATOR.search(text[separator.end() :])
         ):
-            found.append(head)
-    return found
+            heads.append(head)
+    return whole, heads
 
 
 def find_repeats(sentences: Sequence[Sentence]) -> dict[int, int]:
     """The sentences that repeat an earlier one: ``{repeat id: id of the first occurrence}``.
 
     Page debris (``boilerplate``) is left out: it is debris however often it appears.
+    A title's head matches only a whole sentence: "Results of the vote | Ward 2"
+    repeats "Results of the vote" but not "Results of the vote | Ward 1", whose
+    tails say different things.
 
     Args:
         sentences: A document's sentences, in order.
 
     Returns:
         For each repeat, the first sentence with the same words (or the same
-        words before a title's separator, either way round).
+        words as a title's head, either way round).
     """
-    first: dict[Key, int] = {}
+    first_whole: dict[Key, int] = {}
+    first_head: dict[Key, int] = {}
     repeats: dict[int, int] = {}
     for sentence in sentences:
         if sentence.kind == "boilerplate":
             continue
-        candidates = keys(sentence.norm)
-        earlier = next((first[key] for key in candidates if key in first), None)
-        if earlier is not None:
-            repeats[sentence.id] = earlier
+        whole, heads = keys(sentence.norm)
+        if not whole:
             continue
-        for key in candidates:
-            first.setdefault(key, sentence.id)
+        earlier = [first_whole.get(whole), first_head.get(whole), *(first_whole.get(head) for head in heads)]
+        found = [i for i in earlier if i is not None]
+        if found:
+            repeats[sentence.id] = min(found)
+            continue
+        first_whole.setdefault(whole, sentence.id)
+        for head in heads:
+            first_head.setdefault(head, sentence.id)
     return repeats
