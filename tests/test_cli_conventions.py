@@ -133,6 +133,35 @@ def test_usage_errors_are_one_sentence_pointing_to_the_command_help(
     assert stderr.splitlines() == [line]
 
 
+@pytest.mark.parametrize(
+    ("args", "start", "where"),
+    [
+        (["audit", *SEED, "--show", "bogus"], "--show: unknown part 'bogus'", "mtqa audit"),
+        (["audit", *SEED, "--format", "json", "--width", "50"], "--width applies to --format table only", "mtqa audit"),
+        (["audit", *SEED, "--fail-on", "major"], "--fail-on 'major': 'major' is not a condition", "mtqa audit"),
+        (["audit", *SEED, "--fail-on", "bogus>1"], "--fail-on 'bogus>1': unknown key 'bogus'", "mtqa audit"),
+        (["audit-batch", "m.csv", "--fail-on", "x>1"], "--fail-on 'x>1': unknown key 'x'", "mtqa audit-batch"),
+        (["score"], "give --reference and --hypothesis files, or --tsv", "mtqa score"),
+        (["score", "-r", SEED[0], "-t", SEED[1], "--system-column", "s"], "--system-column needs --tsv", "mtqa score"),
+    ],
+)
+def test_an_option_refused_by_a_check_points_to_the_command_help(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str], start: str, where: str
+) -> None:
+    code, stderr = run_in_process(monkeypatch, capsys, *args)
+    assert code == 2
+    [line] = stderr.splitlines()
+    assert line.startswith(f"mtqa: error: {start}") and line.endswith(f" (see {where} --help)")
+
+
+def test_a_bad_input_file_does_not_point_to_the_help(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, stderr = run_in_process(monkeypatch, capsys, "audit", str(tmp_path / "missing.txt"), SEED[1])
+    assert code == 2
+    assert stderr.splitlines() == [f"mtqa: error: {tmp_path / 'missing.txt'}: no such file"]
+
+
 def test_a_group_alone_prints_its_help_as_a_usage_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mtqa.errors import MtqaError
+from mtqa.errors import UsageError
 from mtqa.report.terminal_options import (
     DEFAULT_MIN_SEVERITY,
     DEFAULT_SHOW,
@@ -91,12 +91,12 @@ def check_table_options(
         The parts to print.
 
     Raises:
-        MtqaError: If a table option is given with another format, or ``--show`` names an unknown part.
+        UsageError: If a table option is given with another format, or ``--show`` names an unknown part.
     """
     given = {"--show": show, "--min-severity": min_severity, "--width": width, "--color": color}
     for option, value in given.items():
         if value is not None and not table:
-            raise MtqaError(f"{option} applies to --format table only")
+            raise UsageError(f"{option} applies to --format table only")
     return DEFAULT_SHOW if show is None else parse_show(show)
 
 
