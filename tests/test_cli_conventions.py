@@ -244,6 +244,20 @@ def test_stdin_gets_the_checks_of_a_file(monkeypatch: pytest.MonkeyPatch) -> Non
         read_story("-")
 
 
+class Terminal(io.TextIOWrapper):
+    """Standard input that is a terminal: reading it would wait for the user."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_dash_refuses_a_terminal_rather_than_wait_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal(io.BytesIO(b"never read\n")))
+    with pytest.raises(MtqaError, match=r"^standard input is a terminal; pipe a text into it or give a file$"):
+        read_story("-")
+    assert sys.stdin.read() == "never read\n"
+
+
 def test_stdin_page_is_extracted(monkeypatch: pytest.MonkeyPatch) -> None:
     page = (
         "<!doctype html><html><head><title>Council</title></head><body><article><h1>Council meets</h1>"
