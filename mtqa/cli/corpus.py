@@ -107,6 +107,7 @@ def score(
     """
     from mtqa.embed.base import resolve_model
     from mtqa.evaluation.parallel import check_filled, read_line_pairs, read_tsv
+    from mtqa.inputs import is_stdin
     from mtqa.report.scores import corpus_lines, render_scores
     from mtqa.scoring.quality import read_quality_params
     from mtqa.scoring.segments import corpus_figures, system_figures
@@ -114,7 +115,7 @@ def score(
 
     if tsv is not None and (reference is not None or hypothesis is not None):
         raise UsageError("give either --tsv or --reference and --hypothesis, not both")
-    if reference is not None and hypothesis is not None and str(reference) == str(hypothesis) == "-":
+    if reference is not None and hypothesis is not None and is_stdin(reference) and is_stdin(hypothesis):
         raise UsageError(
             "--reference and --hypothesis cannot both be - (standard input holds one file); give one as a file"
         )
