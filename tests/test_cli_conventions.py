@@ -213,6 +213,23 @@ def test_dash_reads_one_side_from_stdin(seed_audit: dict[str, Any], tmp_path: Pa
     assert report["flags"] == seed_audit["flags"] and report["pairs"] == seed_audit["pairs"]
 
 
+@pytest.mark.parametrize("output_format", ["json", "csv"])
+def test_output_dash_is_stdout_not_a_file_named_dash(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, output_format: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["mtqa", "audit", *SEED, "-f", output_format, "-o", "-"])
+    with pytest.raises(SystemExit) as stop:
+        run()
+    assert stop.value.code == 0
+    printed = capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []  # no file named -
+    if output_format == "json":
+        assert json.loads(printed)["summary"]["verdict"]
+    else:  # without a folder, csv is the pairs table, as without -o
+        assert printed.startswith("reference_ids,copy_ids,reference_text,copy_text,")
+
+
 def test_dash_for_both_sides_is_one_sentence_and_exit_2() -> None:
     result = mtqa_with_stdin(b"Some text.\n", "audit", "-", "-")
     assert result.returncode == 2
