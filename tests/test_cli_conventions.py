@@ -77,6 +77,19 @@ def test_usage_lines_name_arguments_in_capitals(path: list[str], usage: str) -> 
     assert first.endswith(usage), first
 
 
+def test_audit_help_says_each_limit_once_and_as_the_code_counts_it() -> None:
+    from mtqa.cli.audit import STAGES_FROM
+    from mtqa.report.terminal_options import MIN_WIDTH
+
+    result = runner.invoke(app, ["audit", "--help"], terminal_width=100)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    width = text[text.index("--width N") : text.index("--color")]
+    assert width.count(f"at least {MIN_WIDTH}") == 1, width
+    progress = text[text.index("--progress / --no-progress") :]
+    assert f"for texts over {STAGES_FROM:,} characters" in progress, progress
+
+
 def test_score_takes_the_hypothesis_as_t(tmp_path: Path) -> None:
     reference = tmp_path / "ref.txt"
     reference.write_text("The council met.\n")

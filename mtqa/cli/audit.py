@@ -103,7 +103,7 @@ def audit(
         typer.Option(
             "--progress/--no-progress",
             help="Show the audit's stages on stderr: in place on a terminal, else a line each "
-            f"[default: on a terminal, for texts over {STAGES_FROM // 1000} kB].",
+            f"[default: on a terminal, for texts over {STAGES_FROM:,} characters].",
             show_default=False,
         ),
     ] = None,

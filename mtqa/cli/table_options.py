@@ -54,10 +54,7 @@ WidthOption = Annotated[
         "--width",
         metavar="N",
         min=MIN_WIDTH,
-        help=(
-            f"Table only: width in columns, at least {MIN_WIDTH} "
-            f"[default: the terminal's width; {DEFAULT_WIDTH} when not on a terminal]."
-        ),
+        help=(f"Table only: width in columns [default: the terminal's width; {DEFAULT_WIDTH} when not on a terminal]."),
         show_default=False,
     ),
 ]
