@@ -90,6 +90,17 @@ def test_audit_help_says_each_limit_once_and_as_the_code_counts_it() -> None:
     assert f"for texts over {STAGES_FROM:,} characters" in progress, progress
 
 
+def test_choice_options_take_any_case_as_show_does() -> None:
+    def table(*options: str) -> str:
+        result = runner.invoke(app, ["audit", *SEED, "--show", "flags", "--width", "80", *options])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    assert table("--min-severity", "MAJOR", "--color", "Never") == table("--min-severity", "major")
+    assert table("--min-severity", "Major") != table("--min-severity", "minor")
+    assert "\x1b[" in table("--color", "ALWAYS") and table("--show", "FLAGS") == table()
+
+
 def test_score_takes_the_hypothesis_as_t(tmp_path: Path) -> None:
     reference = tmp_path / "ref.txt"
     reference.write_text("The council met.\n")
