@@ -3,3 +3,7 @@
 
 class MtqaError(Exception):
     """Bad input or a bad option; the CLI prints it on one line and exits with 2."""
+
+
+class UsageError(MtqaError):
+    """A bad option or argument: the CLI points to the command's own help, as for click's usage errors."""

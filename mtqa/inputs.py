@@ -108,7 +108,8 @@ def read_text(
 
     Raises:
         MtqaError: If the file is missing, a directory, empty or blank,
-            binary, not valid in ``encoding``, or over ``max_bytes``.
+            binary, not valid in ``encoding``, or over ``max_bytes``; or,
+            for ``-``, if standard input is a terminal.
     """
     return decode_text(_read_bytes(path, max_bytes), input_name(path), encoding, option)
 
@@ -118,6 +119,8 @@ def _read_bytes(path: str | Path, max_bytes: int) -> bytes:
     if is_stdin(path):
         import sys
 
+        if sys.stdin is None or sys.stdin.isatty():  # a terminal would wait, silently, for the user's EOF
+            raise MtqaError("standard input is a terminal; pipe a text into it or give a file")
         # one byte past the limit tells an input over it without reading all of a mistaken stream
         data = sys.stdin.buffer.read(max_bytes + 1)
         if len(data) > max_bytes:

@@ -54,7 +54,7 @@ class ProgressLines:
         self.stage = ""
         self._started = clock()
         self._counting = self._started  # the rate counts from here: the end of the first phase (workers loading)
-        self._last = float("-inf")
+        self._last = self._started  # when the timer last wrote, or the run said its first news
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._timer = threading.Thread(target=self._beat, name="mtqa-progress", daemon=True)
@@ -71,6 +71,7 @@ class ProgressLines:
     def __call__(self, done: int, total: int) -> None:
         """Record ``done`` of ``total``; a line follows at the next tick (or now, with ``each_update``)."""
         with self._lock:
+            self._first_news()
             changed = (done, total) != (self.done, self.total)
             self.done, self.total = done, total
         if self.each_update and changed and done:
@@ -79,6 +80,7 @@ class ProgressLines:
     def phase(self, text: str) -> None:
         """Say what the run is doing besides counting (``""``: nothing more); written at once when new."""
         with self._lock:
+            self._first_news()
             if self.stage and not text and self._counting == self._started:
                 self._counting = self.clock()
             changed, self.stage = text != self.stage, text
@@ -110,7 +112,23 @@ class ProgressLines:
             self.stream.write(self.line() + "\n")
             self.stream.flush()
 
+    def tick(self) -> None:
+        """What the timer does: write the line when one is due and there is something to say.
+
+        Before the run has said a phase or a count there is nothing but the
+        label, and the interval counts from its first news, so the first line
+        is the run's own phase (workers loading), however long it took to start.
+        """
+        with self._lock:
+            due = self.clock() - self._last >= self.interval and (self.stage or self.done is not None)
+        if due:
+            self.write()
+
+    def _first_news(self) -> None:
+        # the timer's interval starts with the run's first news, so its phase (said just after the count) comes first
+        if self.done is None and not self.stage:
+            self._last = self.clock()
+
     def _beat(self) -> None:
         while not self._stop.wait(self.interval / 5):
-            if self.clock() - self._last >= self.interval:
-                self.write()
+            self.tick()

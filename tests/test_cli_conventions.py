@@ -77,6 +77,30 @@ def test_usage_lines_name_arguments_in_capitals(path: list[str], usage: str) -> 
     assert first.endswith(usage), first
 
 
+def test_audit_help_says_each_limit_once_and_as_the_code_counts_it() -> None:
+    from mtqa.cli.audit import STAGES_FROM
+    from mtqa.report.terminal_options import MIN_WIDTH
+
+    result = runner.invoke(app, ["audit", "--help"], terminal_width=100)
+    assert result.exit_code == 0
+    text = " ".join(result.output.split())
+    width = text[text.index("--width N") : text.index("--color")]
+    assert width.count(f"at least {MIN_WIDTH}") == 1, width
+    progress = text[text.index("--progress / --no-progress") :]
+    assert f"for texts over {STAGES_FROM:,} characters" in progress, progress
+
+
+def test_choice_options_take_any_case_as_show_does() -> None:
+    def table(*options: str) -> str:
+        result = runner.invoke(app, ["audit", *SEED, "--show", "flags", "--width", "80", *options])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    assert table("--min-severity", "MAJOR", "--color", "Never") == table("--min-severity", "major")
+    assert table("--min-severity", "Major") != table("--min-severity", "minor")
+    assert "\x1b[" in table("--color", "ALWAYS") and table("--show", "FLAGS") == table()
+
+
 def test_score_takes_the_hypothesis_as_t(tmp_path: Path) -> None:
     reference = tmp_path / "ref.txt"
     reference.write_text("The council met.\n")
@@ -133,6 +157,35 @@ def test_usage_errors_are_one_sentence_pointing_to_the_command_help(
     assert stderr.splitlines() == [line]
 
 
+@pytest.mark.parametrize(
+    ("args", "start", "where"),
+    [
+        (["audit", *SEED, "--show", "bogus"], "--show: unknown part 'bogus'", "mtqa audit"),
+        (["audit", *SEED, "--format", "json", "--width", "50"], "--width applies to --format table only", "mtqa audit"),
+        (["audit", *SEED, "--fail-on", "major"], "--fail-on 'major': 'major' is not a condition", "mtqa audit"),
+        (["audit", *SEED, "--fail-on", "bogus>1"], "--fail-on 'bogus>1': unknown key 'bogus'", "mtqa audit"),
+        (["audit-batch", "m.csv", "--fail-on", "x>1"], "--fail-on 'x>1': unknown key 'x'", "mtqa audit-batch"),
+        (["score"], "give --reference and --hypothesis files, or --tsv", "mtqa score"),
+        (["score", "-r", SEED[0], "-t", SEED[1], "--system-column", "s"], "--system-column needs --tsv", "mtqa score"),
+    ],
+)
+def test_an_option_refused_by_a_check_points_to_the_command_help(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], args: list[str], start: str, where: str
+) -> None:
+    code, stderr = run_in_process(monkeypatch, capsys, *args)
+    assert code == 2
+    [line] = stderr.splitlines()
+    assert line.startswith(f"mtqa: error: {start}") and line.endswith(f" (see {where} --help)")
+
+
+def test_a_bad_input_file_does_not_point_to_the_help(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, stderr = run_in_process(monkeypatch, capsys, "audit", str(tmp_path / "missing.txt"), SEED[1])
+    assert code == 2
+    assert stderr.splitlines() == [f"mtqa: error: {tmp_path / 'missing.txt'}: no such file"]
+
+
 def test_a_group_alone_prints_its_help_as_a_usage_error(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -184,6 +237,23 @@ def test_dash_reads_one_side_from_stdin(seed_audit: dict[str, Any], tmp_path: Pa
     assert report["flags"] == seed_audit["flags"] and report["pairs"] == seed_audit["pairs"]
 
 
+@pytest.mark.parametrize("output_format", ["json", "csv"])
+def test_output_dash_is_stdout_not_a_file_named_dash(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path, output_format: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(sys, "argv", ["mtqa", "audit", *SEED, "-f", output_format, "-o", "-"])
+    with pytest.raises(SystemExit) as stop:
+        run()
+    assert stop.value.code == 0
+    printed = capsys.readouterr().out
+    assert list(tmp_path.iterdir()) == []  # no file named -
+    if output_format == "json":
+        assert json.loads(printed)["summary"]["verdict"]
+    else:  # without a folder, csv is the pairs table, as without -o
+        assert printed.startswith("reference_ids,copy_ids,reference_text,copy_text,")
+
+
 def test_dash_for_both_sides_is_one_sentence_and_exit_2() -> None:
     result = mtqa_with_stdin(b"Some text.\n", "audit", "-", "-")
     assert result.returncode == 2
@@ -213,6 +283,20 @@ def test_stdin_gets_the_checks_of_a_file(monkeypatch: pytest.MonkeyPatch) -> Non
     feed(monkeypatch, b"The council met again. " * (MAX_INPUT_BYTES // 23 + 1))
     with pytest.raises(MtqaError, match=r"^<stdin>: .*over the limit"):
         read_story("-")
+
+
+class Terminal(io.TextIOWrapper):
+    """Standard input that is a terminal: reading it would wait for the user."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_dash_refuses_a_terminal_rather_than_wait_for_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys, "stdin", Terminal(io.BytesIO(b"never read\n")))
+    with pytest.raises(MtqaError, match=r"^standard input is a terminal; pipe a text into it or give a file$"):
+        read_story("-")
+    assert sys.stdin.read() == "never read\n"
 
 
 def test_stdin_page_is_extracted(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -106,6 +106,7 @@ def test_score_refuses_bad_line_files(tmp_path: Path, files: dict[str, str], ext
         (["--tsv", str(RATINGS), "--hypothesis-column", "target"], "no column 'target'; its columns are doc, seg_id"),
         (["--tsv", str(RATINGS), "-r", str(RATINGS)], "either --tsv or --reference"),
         ([], "give --reference and --hypothesis files, or --tsv"),
+        (["-r", "-", "-t", "-"], "--reference and --hypothesis cannot both be -"),
         (["-r", "missing.txt", "-t", "missing.txt"], "missing.txt: no such file"),
         (["--tsv", str(RATINGS), "--format", "xml"], "'xml' is not one of"),
         (["--tsv", str(RATINGS), "--model", "no/such/model"], "model not found"),

@@ -361,6 +361,14 @@ def test_a_copy_that_carries_markup_shows_it_as_text(browser: Any, tmp_path: Pat
         page.page.close()
 
 
+# The batch index's ids in the order shown: the id cell found by its heading, not by its place.
+IDS_SHOWN = """() => {
+    const headings = Array.from(document.querySelectorAll('#copies thead th'), th => th.textContent);
+    const id = headings.indexOf('id');
+    return Array.from(document.querySelectorAll('#copies tbody tr'), r => r.cells[id].textContent);
+}"""
+
+
 def test_the_batch_index_sorts_by_a_clicked_column(browser: Any, tmp_path: Path) -> None:
     import pandas as pd
 
@@ -368,25 +376,31 @@ def test_the_batch_index_sorts_by_a_clicked_column(browser: Any, tmp_path: Path)
 
     summary = pd.DataFrame(
         {
+            "row": [3, 1, 10, 2],
             "id": ["a", "b", "c", "bad"],
             "status": ["ok", "ok", "ok", "error"],
             "error": [None, None, None, "no such file"],
             "coverage": [0.9, 0.2, 0.5, None],
-            "mean_quality": [0.1, 0.6, 0.3, None],
+            "mean_quality": [0.1, 0.6, 0.25, None],  # as text (digit runs as numbers) 0.25 would follow 0.6
+            "flags": [9, 100, 10, None],  # as text, "100" < "10" < "9"
         }
     )
     path = tmp_path / "index.html"
     path.write_text(render_index(summary, set()), encoding="utf-8")
     page = Page(browser, path)
     try:
-        order = "() => Array.from(document.querySelectorAll('#copies tbody tr')).map(r => r.cells[0].textContent)"
-        assert page.js(order) == ["b", "c", "a", "bad"]  # by coverage, lowest first
-        page.page.click("th:has-text('mean quality')")
+        order = IDS_SHOWN
+        assert page.js(order) == ["b", "bad", "a", "c"]  # manifest order: row 1, 2, 3, 10
+        page.page.click("th:text-is('mean quality')")
         assert page.js(order) == ["a", "c", "b", "bad"]
-        page.page.click("th:has-text('mean quality')")
+        page.page.click("th:text-is('mean quality')")
         assert page.js(order) == ["b", "c", "a", "bad"]  # descending; the error row stays last
-        page.page.click("th:has-text('id')")
+        page.page.click("th:text-is('flags')")
+        assert page.js(order) == ["a", "c", "b", "bad"]  # 9, 10, 100: numbers as numbers
+        page.page.click("th:text-is('id')")
         assert page.js(order) == ["a", "b", "bad", "c"]
+        page.page.click("th:text-is('#')")
+        assert page.js(order) == ["b", "bad", "a", "c"]  # back to manifest order, 10 after 3
         assert page.requests == [page.url] and page.errors == []
     finally:
         page.page.close()
@@ -403,10 +417,8 @@ def test_the_batch_index_sorts_text_columns_as_text(browser: Any, tmp_path: Path
     path.write_text(render_index(summary, set()), encoding="utf-8")
     page = Page(browser, path)
     try:
-        page.page.click("th:has-text('id')")
-        order = page.js(
-            "() => Array.from(document.querySelectorAll('#copies tbody tr')).map(r => r.cells[0].textContent)"
-        )
+        page.page.click("th:text-is('id')")
+        order = page.js(IDS_SHOWN)
         assert order == ["2023-12-31", "2024-01-15", "2024-03-01", "item2", "item10"]
     finally:
         page.page.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -107,4 +108,22 @@ def test_readme_usage_lines_list_exactly_the_options_of_help() -> None:
             problems.append(f"{command}: the README's usage line lacks {', '.join(missing)}")
         if unknown:
             problems.append(f"{command}: the README's usage line has {', '.join(unknown)}, which --help does not")
+    assert not problems, "\n".join(problems)
+
+
+def test_readme_placeholders_are_those_of_help() -> None:
+    import typer
+
+    from mtqa.cli.app import app
+
+    root = typer.main.get_command(app)
+    problems = []
+    for command, line in sorted(usage_lines().items()):
+        target: Any = root
+        for word in command.split()[1:]:
+            target = target.commands[word]
+        metavars = {name: param.metavar for param in target.params for name in param.opts if param.metavar}
+        for option, placeholder in re.findall(r"(?<![\w-])(--[a-z][\w-]*) ([A-Z][A-Z]+)(?=[\s\]]|$)", line):
+            if option in metavars and metavars[option] != placeholder:
+                problems.append(f"{command} {option}: {placeholder} in the README, {metavars[option]} in --help")
     assert not problems, "\n".join(problems)

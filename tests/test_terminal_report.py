@@ -18,12 +18,16 @@ import pytest
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
+from mtqa import audit
 from mtqa.cli.app import app
+from mtqa.embed.base import Embedder
 from mtqa.embed.torch import SentenceTransformerEmbedder
 from mtqa.errors import MtqaError
+from mtqa.report.report import Report
 from mtqa.report.safe_text import visible
+from mtqa.report.table import table_lines
 from mtqa.report.terminal_options import DEFAULT_WIDTH, color_wanted, parse_show
-from tests.conftest import FIXTURES, run_mtqa
+from tests.conftest import FIXTURES, read_pair, run_mtqa
 
 SEED = [str(FIXTURES / "seed" / "original.txt"), str(FIXTURES / "seed" / "copy.txt")]
 MAX_LINES = 250
@@ -77,9 +81,24 @@ def test_the_seed_audit_fits_the_screen(rendered: dict[str, tuple[int, str]], la
     width, text = rendered[layout]
     lines = text.splitlines()
     assert len(lines) <= MAX_LINES, len(lines)
-    assert max(cell_len(line) for line in lines) <= width
+    assert max(cell_len(line) for line in lines) <= width  # printed cropped; see the next test for the layout
     assert max(cell_len(line) for line in lines) >= width - 10  # the width is used, not left empty
     assert ANSI not in text and "│" not in text  # plain text piped, and no box-drawing table
+
+
+@pytest.mark.parametrize("width", [40, 80, 120, 200, DEFAULT_WIDTH])
+@pytest.mark.parametrize("show", ["summary,flags,units", "texts"])
+def test_the_layout_fits_the_width_before_any_cropping(seed_report: Report, width: int, show: str) -> None:
+    # render_table prints with overflow="crop", so its output can never be too wide; the lines as laid out must fit
+    lines = [part for line in table_lines(seed_report, width=width, show=show) for part in line.plain.split("\n")]
+    too_wide = [line for line in lines if cell_len(line) > width]
+    assert too_wide == [], f"{len(too_wide)} lines over {width} columns, e.g. {too_wide[:2]}"
+
+
+@pytest.fixture(scope="module")
+def seed_report(onnx_embedder: Embedder) -> Report:
+    """The seed audit in this process, as the CLI runs it (onnx)."""
+    return audit(*read_pair("seed"), embedder=onnx_embedder)
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)

@@ -78,7 +78,7 @@ CacheFileOption = Annotated[
 def build(
     archive: ArchiveArgument,
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="DIR", help="The index folder to write.", show_default=False)
+        Path, typer.Option("--output", "-o", metavar="INDEX", help="The index folder to write.", show_default=False)
     ],
     model: ModelOption = None,
     backend: BackendOption = Backend.onnx,
@@ -205,7 +205,7 @@ def find(
         ),
     ],
     index: Annotated[
-        Path, typer.Option("--index", metavar="DIR", help="An index from mtqa index build.", show_default=False)
+        Path, typer.Option("--index", metavar="INDEX", help="An index from mtqa index build.", show_default=False)
     ],
     output_format: Annotated[
         FindFormat, typer.Option("--format", "-f", metavar=choices(FindFormat), help="table, json or csv.")

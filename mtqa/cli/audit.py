@@ -82,7 +82,7 @@ def audit(
             "--output",
             "-o",
             metavar="PATH",
-            help="Write here instead of stdout; a directory for csv.",
+            help="Write here instead of stdout (- is stdout); a directory for csv.",
             show_default=False,
         ),
     ] = None,
@@ -103,7 +103,7 @@ def audit(
         typer.Option(
             "--progress/--no-progress",
             help="Show the audit's stages on stderr: in place on a terminal, else a line each "
-            f"[default: on a terminal, for texts over {STAGES_FROM // 1000} kB].",
+            f"[default: on a terminal, for texts over {STAGES_FROM:,} characters].",
             show_default=False,
         ),
     ] = None,
@@ -114,6 +114,8 @@ def audit(
     from mtqa.report.gate import parse_gate, summary_counts
     from mtqa.report.report import CSV_FILES, CSV_KIND
 
+    if output is not None and is_stdin(output):  # -o - is standard output, as - is standard input
+        output = None
     gate = parse_gate(fail_on) if fail_on is not None else None  # a bad EXPR fails before any work
     parts = check_table_options(output_format is OutputFormat.table, show, min_severity, width, color)
     if is_stdin(original) and is_stdin(copy):

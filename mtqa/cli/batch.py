@@ -58,7 +58,7 @@ def audit_batch(
         ),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the Parquet results.")
+        Path, typer.Option("--output", "-o", metavar="OUT", help="Folder for the Parquet results.")
     ] = Path("mtqa-batch"),
     workers: WorkersOption = None,
     backend: BackendOption = Backend.onnx,
@@ -115,7 +115,7 @@ def audit_batch(
         Path | None,
         typer.Option(
             "--index",
-            metavar="DIR",
+            metavar="INDEX",
             help="An index from mtqa index build: rows without an original (or MANIFEST a folder of copies) "
             "are audited against the story the copy renders, found there; no such story gives status no_source.",
             show_default=False,

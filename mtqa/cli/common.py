@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import sys
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, ParamSpec, TypeVar
+from typing import Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from mtqa.errors import MtqaError
+from mtqa.cli.usage import context_path
+from mtqa.errors import MtqaError, UsageError
 from mtqa.outputs import check_file_target, write_text_atomic
 from mtqa.report.safe_text import visible
 
@@ -22,18 +24,41 @@ Params = ParamSpec("Params")
 Result = TypeVar("Result")
 
 
+# The name of the context parameter that bad_input_exits_2 adds for typer to fill.
+_CONTEXT = "mtqa_context"
+
+
 def bad_input_exits_2(command: Callable[Params, Result]) -> Callable[Params, Result]:
-    """Wrap a command so an ``MtqaError`` is one line on stderr and exit code 2, never a traceback."""
+    """Wrap a command so an ``MtqaError`` is one line on stderr and exit code 2, never a traceback.
+
+    A ``UsageError`` (a bad option or argument) also points to the command's
+    own help, as click's usage errors do: ``(see mtqa audit --help)``. Typer
+    hands the wrapper the command's context through an extra ``typer.Context``
+    parameter, which the command itself never sees.
+    """
 
     @functools.wraps(command)
-    def wrapper(*args: Params.args, **kwargs: Params.kwargs) -> Result:
+    def wrapper(*args: Any, **kwargs: Any) -> Result:
+        ctx = kwargs.pop(_CONTEXT, None)
         try:
             return command(*args, **kwargs)
         except MtqaError as error:
-            typer.echo(f"mtqa: error: {visible(str(error))}", err=True)
+            where = f" (see {_help_path(ctx)} --help)" if isinstance(error, UsageError) else ""
+            typer.echo(f"mtqa: error: {visible(str(error))}{where}", err=True)
             raise typer.Exit(EXIT_BAD_INPUT) from None
 
+    # the command's own annotations, evaluated (typer reads the wrapper's), and the context after them
+    signature = inspect.signature(command, eval_str=True)
+    context = inspect.Parameter(_CONTEXT, inspect.Parameter.KEYWORD_ONLY, default=None, annotation=typer.Context)
+    signature = signature.replace(parameters=[*signature.parameters.values(), context])
+    wrapper.__signature__ = signature  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {name: param.annotation for name, param in signature.parameters.items()}
     return wrapper
+
+
+def _help_path(ctx: typer.Context | None) -> str:
+    """The running command as ``mtqa audit``; ``mtqa`` when called without a context (from Python)."""
+    return "mtqa" if ctx is None else context_path(ctx)
 
 
 class Backend(StrEnum):

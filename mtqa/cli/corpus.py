@@ -21,7 +21,7 @@ from mtqa.cli.common import (
     emit,
 )
 from mtqa.cli.progress import progress_bar
-from mtqa.errors import MtqaError
+from mtqa.errors import UsageError
 from mtqa.outputs import check_file_target
 
 SystemColumnOption = Annotated[
@@ -107,19 +107,20 @@ def score(
     """
     from mtqa.embed.base import resolve_model
     from mtqa.evaluation.parallel import check_filled, read_line_pairs, read_tsv
+    from mtqa.inputs import is_stdin
     from mtqa.report.scores import corpus_lines, render_scores
     from mtqa.scoring.quality import read_quality_params
     from mtqa.scoring.segments import corpus_figures, system_figures
     from mtqa.scoring.segments import score as score_segments
 
     if tsv is not None and (reference is not None or hypothesis is not None):
-        raise MtqaError("give either --tsv or --reference and --hypothesis, not both")
-    if reference is not None and hypothesis is not None and str(reference) == str(hypothesis) == "-":
-        raise MtqaError(
+        raise UsageError("give either --tsv or --reference and --hypothesis, not both")
+    if reference is not None and hypothesis is not None and is_stdin(reference) and is_stdin(hypothesis):
+        raise UsageError(
             "--reference and --hypothesis cannot both be - (standard input holds one file); give one as a file"
         )
     if system_column is not None and tsv is None:
-        raise MtqaError("--system-column needs --tsv")
+        raise UsageError("--system-column needs --tsv")
     if tsv is not None:
         columns = [reference_column, hypothesis_column] + ([system_column] if system_column else [])
         frame = read_tsv(tsv, columns, encoding)
@@ -129,7 +130,7 @@ def score(
     elif reference is not None and hypothesis is not None:
         refs, hyps = read_line_pairs(reference, hypothesis, encoding, allow_empty)
     else:
-        raise MtqaError("give --reference and --hypothesis files, or --tsv")
+        raise UsageError("give --reference and --hypothesis files, or --tsv")
     resolve_model(model, backend.value)  # a bad model folder fails before any work
     quality_model = read_quality_params(quality_params) if quality_params is not None else None
     if output is not None:  # and so does an output that would destroy something

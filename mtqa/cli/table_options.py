@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from mtqa.errors import MtqaError
+from mtqa.cli.common import choices
+from mtqa.errors import UsageError
 from mtqa.report.terminal_options import (
     DEFAULT_MIN_SEVERITY,
     DEFAULT_SHOW,
@@ -17,6 +18,7 @@ from mtqa.report.terminal_options import (
     MIN_WIDTH,
     ColorChoice,
     Severity,
+    color_wanted,
     parse_show,
 )
 
@@ -40,7 +42,8 @@ MinSeverityOption = Annotated[
     Severity | None,
     typer.Option(
         "--min-severity",
-        metavar="[minor|major]",
+        metavar=choices(Severity),
+        case_sensitive=False,
         help=(
             "Table only: list and mark only flags of this severity or above; the summary still counts all "
             f"[default: {DEFAULT_MIN_SEVERITY}]."
@@ -54,10 +57,7 @@ WidthOption = Annotated[
         "--width",
         metavar="N",
         min=MIN_WIDTH,
-        help=(
-            f"Table only: width in columns, at least {MIN_WIDTH} "
-            f"[default: the terminal's width; {DEFAULT_WIDTH} when not on a terminal]."
-        ),
+        help=(f"Table only: width in columns [default: the terminal's width; {DEFAULT_WIDTH} when not on a terminal]."),
         show_default=False,
     ),
 ]
@@ -65,7 +65,8 @@ ColorOption = Annotated[
     ColorChoice | None,
     typer.Option(
         "--color",
-        metavar="[auto|always|never]",
+        metavar=choices(ColorChoice),
+        case_sensitive=False,
         help=(
             "Table only: colour flagged spans by severity (else they are marked [[...]]): auto colours on a terminal "
             "unless NO_COLOR is set; always wins over NO_COLOR [default: auto]."
@@ -91,12 +92,12 @@ def check_table_options(
         The parts to print.
 
     Raises:
-        MtqaError: If a table option is given with another format, or ``--show`` names an unknown part.
+        UsageError: If a table option is given with another format, or ``--show`` names an unknown part.
     """
     given = {"--show": show, "--min-severity": min_severity, "--width": width, "--color": color}
     for option, value in given.items():
         if value is not None and not table:
-            raise MtqaError(f"{option} applies to --format table only")
+            raise UsageError(f"{option} applies to --format table only")
     return DEFAULT_SHOW if show is None else parse_show(show)
 
 
@@ -114,8 +115,6 @@ def render_for_terminal(
     ``NO_COLOR`` is set); written to a file or piped, it is ``DEFAULT_WIDTH``
     wide and plain, unless ``width`` or ``color`` say otherwise.
     """
-    from mtqa.report.terminal_options import color_wanted
-
     on_terminal = output is None and sys.stdout.isatty()
     if width is None:
         width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if on_terminal else DEFAULT_WIDTH

@@ -66,6 +66,15 @@ class UnixCommand(TyperCommand):
                     formatter.write_dl(records)
 
 
+def context_path(ctx: Any) -> str:
+    """A click context's command as ``mtqa index build``, whatever name the program was started by."""
+    names = []
+    while ctx is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(["mtqa", *reversed(names[:-1])])
+
+
 def command_path(error: Exception, argv: Sequence[str], app: typer.Typer) -> str:
     """The command a usage error is about, as ``mtqa index build``.
 
@@ -74,11 +83,7 @@ def command_path(error: Exception, argv: Sequence[str], app: typer.Typer) -> str
     """
     ctx = getattr(error, "ctx", None)
     if ctx is not None:
-        names = []
-        while ctx is not None:
-            names.append(ctx.info_name)
-            ctx = ctx.parent
-        return " ".join(["mtqa", *reversed(names[:-1])])
+        return context_path(ctx)
     command = typer.main.get_command(app)
     names = []
     for word in argv:

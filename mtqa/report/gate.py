@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mtqa.detectors import DETECTORS
-from mtqa.errors import MtqaError
+from mtqa.errors import UsageError
 from mtqa.report.summary import Summary
 from mtqa.types import SEVERITIES
 
@@ -89,7 +89,7 @@ def parse_gate(expression: str) -> Gate:
         The gate; an audit fails it when any condition holds.
 
     Raises:
-        MtqaError: If a condition is malformed or names an unknown key; the
+        UsageError: If a condition is malformed or names an unknown key; the
             message names the valid keys.
     """
     keys = gate_keys()
@@ -97,13 +97,13 @@ def parse_gate(expression: str) -> Gate:
     for part in expression.split(","):
         match = _CONDITION.fullmatch(part)
         if match is None:
-            raise MtqaError(
+            raise UsageError(
                 f"--fail-on {expression!r}: {part.strip()!r} is not a condition KEY>N or KEY>=N "
                 f"(e.g. major>0); KEY is one of {', '.join(keys)}"
             )
         key, operator, limit = match.group(1).lower(), match.group(2), int(match.group(3))
         if key not in keys:
-            raise MtqaError(f"--fail-on {expression!r}: unknown key {key!r}; use one of {', '.join(keys)}")
+            raise UsageError(f"--fail-on {expression!r}: unknown key {key!r}; use one of {', '.join(keys)}")
         conditions.append(Condition(key, operator, limit))
     return Gate(tuple(conditions))
 

@@ -74,19 +74,7 @@ def render_table(
     Raises:
         MtqaError: If a part, the severity or the width is not allowed.
     """
-    parts = parse_show(show)
-    check_severity(min_severity)
-    check_width(width)
-    data = report.to_dict()
-    floor = SEVERITIES.index(min_severity)
-    shown = [f for f in data["flags"] if SEVERITIES.index(f["severity"]) >= floor]
-    lines: list[Text] = []
-    if SUMMARY in parts:
-        lines += _summary(report, len(data["flags"]) - len(shown), min_severity, width)
-    if FLAGS in parts:
-        lines += _flags(shown, width, color)
-    if TEXTS in parts or UNITS in parts:
-        lines += unit_lines(data, shown, width, color, full=TEXTS in parts)
+    lines = table_lines(report, color, width, show, min_severity)
     # Rendered into a buffer: a console on stdout (or one with record=True,
     # which still prints) would write the report as a side effect.
     buffer = StringIO()
@@ -101,8 +89,47 @@ def render_table(
         emoji=False,
     )
     for line in lines:
+        # the lines are laid out to fit; crop is a last guard, which tests check is never used
         console.print(line, no_wrap=True, overflow="crop", soft_wrap=False)
     return buffer.getvalue()
+
+
+def table_lines(
+    report: Report,
+    color: bool = False,
+    width: int = DEFAULT_WIDTH,
+    show: str | Sequence[str] = DEFAULT_SHOW,
+    min_severity: str = DEFAULT_MIN_SEVERITY,
+) -> list[Text]:
+    """The lines ``render_table`` prints, as laid out for ``width`` and before any cropping.
+
+    Args:
+        report: The audit report.
+        color: Style flagged spans by severity, else put them between ``[[`` and ``]]``.
+        width: Width in terminal cells, at least ``MIN_WIDTH``.
+        show: The parts, as a list or a comma-separated string.
+        min_severity: ``minor`` (all flags) or ``major``.
+
+    Returns:
+        One ``rich.text.Text`` per line.
+
+    Raises:
+        MtqaError: If a part, the severity or the width is not allowed.
+    """
+    parts = parse_show(show)
+    check_severity(min_severity)
+    check_width(width)
+    data = report.to_dict()
+    floor = SEVERITIES.index(min_severity)
+    shown = [f for f in data["flags"] if SEVERITIES.index(f["severity"]) >= floor]
+    lines: list[Text] = []
+    if SUMMARY in parts:
+        lines += _summary(report, len(data["flags"]) - len(shown), min_severity, width)
+    if FLAGS in parts:
+        lines += _flags(shown, width, color)
+    if TEXTS in parts or UNITS in parts:
+        lines += unit_lines(data, shown, width, color, full=TEXTS in parts)
+    return lines
 
 
 def _summary(report: Report, hidden: int, min_severity: str, width: int) -> list[Text]:

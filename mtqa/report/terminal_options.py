@@ -9,7 +9,7 @@ import os
 from collections.abc import Mapping, Sequence
 from enum import StrEnum
 
-from mtqa.errors import MtqaError
+from mtqa.errors import UsageError
 
 SUMMARY, FLAGS, UNITS, TEXTS = "summary", "flags", "units", "texts"
 # What --show may name, in the order the report prints them.
@@ -52,14 +52,14 @@ def parse_show(parts: str | Sequence[str]) -> tuple[str, ...]:
         The named parts, each once, in the order of ``SHOW_PARTS``.
 
     Raises:
-        MtqaError: If a part is unknown or none is named.
+        UsageError: If a part is unknown or none is named.
     """
     names = parts.split(",") if isinstance(parts, str) else list(parts)
     wanted = {name.strip().lower() for name in names} - {""}
     unknown = sorted(wanted - set(SHOW_PARTS))
     if unknown or not wanted:
         what = f"unknown part {', '.join(repr(name) for name in unknown)}" if unknown else "no part"
-        raise MtqaError(f"--show: {what}; the parts are {', '.join(SHOW_PARTS)} (comma-separated)")
+        raise UsageError(f"--show: {what}; the parts are {', '.join(SHOW_PARTS)} (comma-separated)")
     return tuple(part for part in SHOW_PARTS if part in wanted)
 
 
@@ -67,10 +67,10 @@ def check_severity(severity: str) -> str:
     """``severity`` when it is one of ``SEVERITIES``.
 
     Raises:
-        MtqaError: If it is not.
+        UsageError: If it is not.
     """
     if severity not in SEVERITIES:
-        raise MtqaError(f"min severity {severity!r}: use one of {', '.join(SEVERITIES)}")
+        raise UsageError(f"min severity {severity!r}: use one of {', '.join(SEVERITIES)}")
     return severity
 
 
@@ -78,10 +78,10 @@ def check_width(width: int) -> int:
     """``width`` when it is at least ``MIN_WIDTH``.
 
     Raises:
-        MtqaError: If it is narrower.
+        UsageError: If it is narrower.
     """
     if width < MIN_WIDTH:
-        raise MtqaError(f"width {width}: the report needs at least {MIN_WIDTH} columns")
+        raise UsageError(f"width {width}: the report needs at least {MIN_WIDTH} columns")
     return width
 
 
@@ -98,10 +98,10 @@ def color_wanted(choice: str, is_terminal: bool, environ: Mapping[str, str] | No
         ``never``: False; ``auto``: True on a terminal when ``NO_COLOR`` is unset or empty.
 
     Raises:
-        MtqaError: If ``choice`` is none of ``COLOR_CHOICES``.
+        UsageError: If ``choice`` is none of ``COLOR_CHOICES``.
     """
     if choice not in COLOR_CHOICES:
-        raise MtqaError(f"color {choice!r}: use one of {', '.join(COLOR_CHOICES)}")
+        raise UsageError(f"color {choice!r}: use one of {', '.join(COLOR_CHOICES)}")
     if choice != "auto":
         return choice == "always"
     return is_terminal and not (os.environ if environ is None else environ).get("NO_COLOR")
