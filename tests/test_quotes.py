@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from mtqa.detectors.quotes import QuoteDetector, find_quotes
@@ -220,3 +222,13 @@ def test_the_seed_copy_rewords_the_martyrs_quote() -> None:
         flags["“Time doesn’t matter if you’re late.”"].suggestion == "“Even if it comes late, time is not important,”"
     )
     assert "“will have the best time.”" in flags  # found without alignment, in the original's last quote
+
+
+def test_a_quote_that_gains_more_content_words_than_the_original_holds_says_so_truly() -> None:
+    original = "The chief spoke on Monday. “I think it was a,” she said."
+    copy = "The chief spoke on Monday. “The way I see it, this was a storage room for food and crops,” she said."
+    [flag] = quotes(original, copy)
+    assert flag.severity == "major"
+    counts = [(int(a), int(b)) for a, b in re.findall(r"(\d+) of (\d+) content words?", flag.message)]
+    assert all(a <= b for a, b in counts), flag.message  # never "6 of 1 content word"
+    assert "where the original has 1" in flag.message

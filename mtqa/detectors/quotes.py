@@ -336,7 +336,12 @@ class QuoteDetector:
         content_total = max(sum(w.content for w in original), 1)
         if content_changed / content_total > self.MINOR_CONTENT_SHARE:
             verb = noun(content_changed, "differs", "differ")
-            reasons.append(f"{content_changed} of {plural(content_total, 'content word')} {verb}")
+            if content_changed <= content_total:
+                reasons.append(f"{content_changed} of {plural(content_total, 'content word')} {verb}")
+            else:  # the copy's quote gained more content words than the original's holds: "6 of 1" reads false
+                reasons.append(
+                    f"{plural(content_changed, 'content word')} {verb}, where the original has {content_total}"
+                )
         function_changed = max(sum(not w.content for w in lost), sum(not w.content for w in gained))
         if function_changed > self.MINOR_FUNCTION_WORDS:
             reasons.append(f"{plural(function_changed, 'function word')} {noun(function_changed, 'differs', 'differ')}")
