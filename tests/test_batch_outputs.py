@@ -182,6 +182,14 @@ def null_link(folder: Path) -> Path:
     return link
 
 
+def copy_link(folder: Path) -> Path:
+    """A symlink to a copy the manifest names: the CSV written through it would replace that copy."""
+    link = folder / "copy-link.csv"
+    if not link.is_symlink():
+        link.symlink_to(folder / "stories" / "paraphrase" / "copy.txt")
+    return link
+
+
 @pytest.mark.parametrize(
     ("make_target", "message"),
     [
@@ -190,17 +198,22 @@ def null_link(folder: Path) -> Path:
         (lambda b: b.folder / "new-out" / "sheet.csv", "lies inside the output"),
         (lambda b: b.manifest / "sheet.csv", "manifest.csv"),  # its folder is a file
         (lambda b: null_link(b.folder), "is not a regular file"),
+        # the texts the manifest names: an original, a copy, and a copy reached through a symlink
+        (lambda b: b.folder / "stories" / "seed" / "original.txt", "is an input"),
+        (lambda b: b.folder / "stories" / "flood" / "copy.txt", "is an input"),
+        (lambda b: copy_link(b.folder), "is an input"),
     ],
 )
 def test_a_bad_summary_csv_exits_2_before_anything_is_written(batch: Batch, make_target: object, message: str) -> None:
     target = make_target(batch)  # type: ignore[operator]
     output = batch.folder / "new-out"
-    before = batch.manifest.read_bytes()
+    texts = [batch.manifest, *sorted((batch.folder / "stories").rglob("*.txt"))]
+    before = [path.read_bytes() for path in texts]
     args = batch_args(batch.manifest, output, batch.folder / "cache.sqlite", "--summary-csv", str(target))
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr and result.stderr.count("\n") == 1
-    assert not output.exists() and batch.manifest.read_bytes() == before
+    assert not output.exists() and [path.read_bytes() for path in texts] == before
     assert Path(os.devnull).is_char_device()
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from mtqa.batch.pool import JOB_TIMEOUT
 from mtqa.batch.stopping import Stopped
 from mtqa.embed.base import resolve_model
 from mtqa.errors import MtqaError
+from mtqa.outputs import check_file_target
 
 
 @dataclass(frozen=True)
@@ -73,6 +74,7 @@ def run_batch(
     progress: Callable[[int, int], None] | None = None,
     on_resume: Callable[[int, int, int], None] | None = None,
     phase: Callable[[str], None] | None = None,
+    also_writes: Sequence[Path] = (),
 ) -> BatchOutcome:
     """Audit every row of ``manifest`` into the Parquet dataset ``output``.
 
@@ -94,6 +96,8 @@ def run_batch(
             loading the model), and with "" once they are at work.
         on_resume: Called with (done before and kept, copies, error rows retried)
             when an earlier run is resumed.
+        also_writes: Files the caller writes after the run (``--summary-csv``): refused, before
+            any work, if one is the manifest, the index, or any job's original or copy.
 
     Returns:
         What the run did.
@@ -123,6 +127,10 @@ def run_batch(
     if options.index is not None and output.resolve().is_relative_to(options.index.resolve()):
         raise MtqaError(f"{output}: lies inside the index {options.index}; give an output folder outside it")
     check_output(output, inputs=inputs)  # before any work, and without creating anything
+    # every text the manifest names is an input too: a --summary-csv there would replace it after the run
+    texts = [path for job in jobs for path in (job.original, job.copy) if path is not None]
+    for target in also_writes:
+        check_file_target(target, inputs=[*inputs, *texts])
     prepare(options)
     with BatchWriter(output) as writer:
         writer.open(inputs=inputs)

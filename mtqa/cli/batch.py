@@ -147,7 +147,7 @@ def audit_batch(
     from mtqa.batch.run import run_batch
     from mtqa.batch.tables import gate_failures, read_batch
     from mtqa.embed.cache import cache_dir
-    from mtqa.outputs import check_file_target, write_text_atomic
+    from mtqa.outputs import write_text_atomic
     from mtqa.report.gate import parse_gate
 
     if index is None and manifest.is_dir():
@@ -156,10 +156,10 @@ def audit_batch(
             "to find each copy's original, or give a manifest CSV with an original per copy"
         )
     gate = parse_gate(fail_on) if fail_on is not None else None  # a bad EXPR fails before any work
-    if summary_csv is not None:  # and so does a CSV path that would destroy something
-        if summary_csv.resolve().is_relative_to(output.resolve()):
-            raise MtqaError(f"{summary_csv}: lies inside the output {output}; give a --summary-csv path outside it")
-        check_file_target(summary_csv, inputs=[manifest] + ([index] if index is not None else []))
+    # and so does a CSV path that would destroy something; the checks against the manifest, the index
+    # and every text they name are run_batch's (also_writes), once it has read the manifest
+    if summary_csv is not None and summary_csv.resolve().is_relative_to(output.resolve()):
+        raise MtqaError(f"{summary_csv}: lies inside the output {output}; give a --summary-csv path outside it")
     originals_encoding, copies_encoding = side_encodings(encoding, original_encoding, copy_encoding)
     options = EngineOptions(
         model=model,
@@ -194,6 +194,7 @@ def audit_batch(
                 progress=bar,
                 on_resume=resuming,
                 phase=bar.phase if bar is not None else None,
+                also_writes=[summary_csv] if summary_csv is not None else [],
             )
     except Stopped as stop:
         typer.echo(f"mtqa: interrupted by {stop.name}: {stopped_state(stop, output)}", err=True)
