@@ -158,20 +158,73 @@ def test_the_summary_csv_is_the_editors_columns_in_manifest_order(batch: Batch) 
 def test_the_gate_fails_the_batch_naming_the_copies(batch: Batch) -> None:
     assert batch.exit_code == 1
     line = batch.stderr.strip().splitlines()[-1]
-    assert line.startswith("mtqa: 2 of 3 audited copies fail the gate: zeta: ")
+    # the error row (a missing original) is in the gate and fails it: nothing says that copy passes
+    assert line.startswith("mtqa: 3 of 4 copies fail the gate: zeta: ")
     assert "alpha: " in line and "more than --fail-on major>0 allows" in line and "beta" not in line
+    assert "mid<i>: could not be audited: " in line and "nowhere.txt: no such file" in line
 
 
 def test_the_batch_gate_checks_coverage_and_flags_per_copy(batch: Batch) -> None:
     summary = read_batch(batch.output).summary
     assert gate_failures(summary, None, None) == []
-    assert [i for i, _ in gate_failures(summary, None, 0.95)] == ["zeta", "alpha"]
-    assert gate_failures(summary, None, 0.5) == []
-    assert gate_failures(summary, parse_gate("flags>1000"), None) == []
+    assert [i for i, _ in gate_failures(summary, None, 0.95)] == ["zeta", "alpha", "mid<i>"]
+    assert [i for i, _ in gate_failures(summary, None, 0.5)] == ["mid<i>"]
+    assert [i for i, _ in gate_failures(summary, parse_gate("flags>1000"), None)] == ["mid<i>"]
     failed = dict(gate_failures(summary, parse_gate("name>0"), None))
     names = flags_by_kind(batch)
-    assert set(failed) == {i for (i, kind), n in names.items() if kind == "name" and n > 0}
+    assert set(failed) == {"mid<i>"} | {i for (i, kind), n in names.items() if kind == "name" and n > 0}
+    assert failed.pop("mid<i>")[0].startswith("could not be audited: ")
     assert all(reasons[0].endswith("more than --fail-on name>0 allows") for reasons in failed.values())
+
+
+def gate_rows(*rows: dict[str, object]) -> pd.DataFrame:
+    """A summary of made-up rows: no flags of any kind unless a row says so."""
+    blank = {"error": pd.NA, "coverage": 1.0, "flags": 0, "major_flags": 0, **dict.fromkeys(KIND_COLUMNS, 0)}
+    return pd.DataFrame([{**blank, **row} for row in rows])
+
+
+def test_with_a_gate_an_error_row_fails_and_a_copy_with_no_source_stays_outside() -> None:
+    summary = gate_rows(
+        {"id": "broken", "status": "error", "error": "copy.txt: no such file", "coverage": float("nan")},
+        {"id": "unknown", "status": "no_source", "coverage": float("nan")},
+        {"id": "fine", "status": "ok"},
+    )
+    for gate, fail_under in ((parse_gate("major>0"), None), (None, 0.5)):
+        assert gate_failures(summary, gate, fail_under) == [
+            ("broken", ["could not be audited: copy.txt: no such file"])
+        ]
+    assert gate_failures(summary, None, None) == []  # no gate given: nothing fails
+
+
+def test_the_batch_gate_leaves_page_debris_out_of_flags_and_minor() -> None:
+    # 5 flags: 1 major name, 1 minor spelling, 3 boilerplate (minor, not translation errors)
+    summary = gate_rows(
+        {"id": "a", "status": "ok", "flags": 5, "major_flags": 1, "flags_name": 1, "flags_spelling": 1}
+        | {"flags_boilerplate": 3}
+    )
+    assert gate_failures(summary, parse_gate("flags>2,minor>1,major>1,boilerplate>3"), None) == []
+    failed = gate_failures(summary, parse_gate("flags>1,minor>0,boilerplate>2"), None)
+    assert failed == [
+        (
+            "a",
+            [
+                "2 flags, more than --fail-on flags>1 allows",
+                "1 minor flag, more than --fail-on minor>0 allows",
+                "3 boilerplate flags, more than --fail-on boilerplate>2 allows",
+            ],
+        )
+    ]
+
+
+def test_a_batch_whose_rows_are_all_errors_fails_a_gate(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("id,original,copy\na,none.txt,none-copy.txt\n", encoding="utf-8")
+    args = batch_args(manifest, tmp_path / "out", tmp_path / "cache.sqlite", "--workers", "1", "--fail-on", "flags>100")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    assert (
+        result.stderr.strip().splitlines()[-1].startswith("mtqa: 1 of 1 copy fails the gate: a: could not be audited: ")
+    )
 
 
 def null_link(folder: Path) -> Path:

@@ -131,9 +131,11 @@ def summary_sheet(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def gate_failures(summary: pd.DataFrame, gate: Gate | None, fail_under: float | None) -> list[tuple[str, list[str]]]:
-    """The audited copies that fail ``--fail-on`` or ``--fail-under`` (coverage), in manifest order.
+    """The copies that fail ``--fail-on`` or ``--fail-under`` (coverage), in manifest order.
 
-    Error rows and copies with no source found are not audited, so they fail no gate.
+    With a gate given, an error row fails it: the copy could not be audited,
+    so nothing says it passes. A copy with no source found (``no_source``) is
+    an answer, not a failure, and stays outside the gate.
 
     Args:
         summary: ``read_batch(...).summary``.
@@ -144,18 +146,22 @@ def gate_failures(summary: pd.DataFrame, gate: Gate | None, fail_under: float | 
         (id, the failures in words) for each copy that fails.
     """
     from mtqa.batch.parquet import FLAG_KIND_COLUMNS
-    from mtqa.report.gate import ALL_FLAGS
+    from mtqa.report.gate import gate_counts
 
+    if gate is None and fail_under is None:
+        return []
     failed = []
-    for row in summary[summary.status == "ok"].to_dict("records"):
+    for row in summary[summary.status != "no_source"].to_dict("records"):
         reasons = []
-        if fail_under is not None and row["coverage"] < fail_under:
-            reasons.append(f"coverage {row['coverage']:.2f} is below --fail-under {fail_under:.2f}")
-        if gate is not None:
-            total, major = _count(row["flags"]), _count(row["major_flags"])
-            counts = {ALL_FLAGS: total, "major": major, "minor": total - major}
-            counts.update({column.removeprefix("flags_"): _count(row[column]) for column in FLAG_KIND_COLUMNS})
-            reasons += gate.failures(counts)
+        if row["status"] != "ok":
+            reasons.append(f"could not be audited: {_text(row.get('error')) or row['status']}")
+        else:
+            if fail_under is not None and row["coverage"] < fail_under:
+                reasons.append(f"coverage {row['coverage']:.2f} is below --fail-under {fail_under:.2f}")
+            if gate is not None:
+                total, major = _count(row["flags"]), _count(row["major_flags"])
+                by_kind = {column.removeprefix("flags_"): _count(row[column]) for column in FLAG_KIND_COLUMNS}
+                reasons += gate.failures(gate_counts(total, {"major": major, "minor": total - major}, by_kind))
         if reasons:
             failed.append((str(row["id"]), reasons))
     return failed

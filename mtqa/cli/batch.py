@@ -235,13 +235,15 @@ def audit_batch(
         )
     failed = gate_failures(batch.summary, gate, fail_under)
     if failed:
-        audited = int((batch.summary.status == "ok").sum())
+        # error rows are in the gate (failing it); copies with no source found are an answer, outside it
+        gated = int((batch.summary.status != "no_source").sum())
+        outside = len(batch.summary) - gated
+        aside = f" ({plural(outside, 'copy', 'copies')} with no source found, outside the gate)" if outside else ""
         shown = "; ".join(f"{copy_id}: {reasons[0]}" for copy_id, reasons in failed[:3])
         more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
         verb = noun(len(failed), "fails", "fail")
         typer.echo(
-            f"mtqa: {len(failed)} of {plural(audited, 'audited copy', 'audited copies')} {verb} the gate: "
-            f"{visible(shown)}{more}",
+            f"mtqa: {len(failed)} of {plural(gated, 'copy', 'copies')} {verb} the gate{aside}: {visible(shown)}{more}",
             err=True,
         )
         raise typer.Exit(EXIT_GATE)
