@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from mtqa.detectors import DETECTORS
 from mtqa.detectors.boilerplate import BoilerplateDetector
 from mtqa.errors import MtqaError
+from mtqa.plural import plural
 from mtqa.report.summary import Summary
 from mtqa.types import SEVERITIES
 
@@ -55,12 +56,10 @@ class Condition:
 
     def explain(self, count: int) -> str:
         """The failure in words, with its figures: ``3 major flags, more than --fail-on major>0 allows``."""
-        what = "flags" if self.key == ALL_FLAGS else f"{self.key} flags"
-        if count == 1:
-            what = what[:-1]
+        flags = plural(count, "flag" if self.key == ALL_FLAGS else f"{self.key} flag")
         if self.operator == ">":
-            return f"{count} {what}, more than --fail-on {self} allows"
-        return f"{count} {what}, at least the {self.limit} that --fail-on {self} refuses"
+            return f"{flags}, more than --fail-on {self} allows"
+        return f"{flags}, at least the {self.limit} that --fail-on {self} refuses"
 
 
 @dataclass(frozen=True)
