@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 import shutil
@@ -17,8 +18,10 @@ from typer.testing import CliRunner
 
 from mtqa import MtqaError, read_batch
 from mtqa.batch.jobs import read_manifest
+from mtqa.batch.run import BatchOutcome
 from mtqa.batch.tables import gate_failures
 from mtqa.cli.app import app
+from mtqa.cli.batch import done_counts
 from mtqa.detectors import DETECTORS
 from mtqa.report.gate import parse_gate
 from tests.conftest import FIXTURES
@@ -222,9 +225,22 @@ def test_a_batch_whose_rows_are_all_errors_fails_a_gate(tmp_path: Path) -> None:
     args = batch_args(manifest, tmp_path / "out", tmp_path / "cache.sqlite", "--workers", "1", "--fail-on", "flags>100")
     result = runner.invoke(app, args)
     assert result.exit_code == 1, result.output
-    assert (
-        result.stderr.strip().splitlines()[-1].startswith("mtqa: 1 of 1 copy fails the gate: a: could not be audited: ")
-    )
+    *_, end, line = result.stderr.strip().splitlines()
+    assert line.startswith("mtqa: 1 of 1 copy fails the gate: a: could not be audited: ")
+    assert re.match(r"mtqa: 1 copy done in [\d.]+ s \([\d.]+ copies/s\): 0 audited, 1 with errors;", end), end
+
+
+@pytest.mark.parametrize(
+    ("audited", "errors", "no_source", "counts"),
+    [
+        (3, 0, 0, "3 audited, 0 with errors"),
+        (3, 1, 1, "1 audited, 1 with errors, 1 with no source found"),
+        (1, 1, 0, "0 audited, 1 with errors"),
+    ],
+)
+def test_the_end_line_says_what_became_of_the_copies(audited: int, errors: int, no_source: int, counts: str) -> None:
+    outcome = BatchOutcome(copies=3, resumed=0, audited=audited, errors=errors, seconds=1.0, workers=1)
+    assert done_counts(dataclasses.replace(outcome, no_source=no_source)) == counts
 
 
 def null_link(folder: Path) -> Path:

@@ -35,7 +35,8 @@ class BatchOutcome:
         copies: Copies in the manifest.
         resumed: Copies an earlier run had finished (skipped).
         retried: Error rows of an earlier run audited again (among ``audited``).
-        audited: Copies audited by this run; ``errors`` of them are error rows.
+        audited: Copies done by this run: ``errors`` of them are error rows, ``no_source`` found no
+            original in the index, the rest were audited.
         seconds: Wall time of the audits.
         workers: Worker processes (or Dask workers' jobs) used.
         events: Worker processes that died, and copies lost with them.
@@ -53,10 +54,11 @@ class BatchOutcome:
     index: Path | None = None
     repainted: int = 0
     retried: int = 0
+    no_source: int = 0
 
     @property
     def rate(self) -> float:
-        """Copies audited per second."""
+        """Copies done per second."""
         return self.audited / self.seconds if self.seconds > 0 and self.audited else 0.0
 
 
@@ -91,7 +93,8 @@ def run_batch(
             (a file since created, an option since given); False keeps them.
         job_timeout: Seconds a copy's audit may run on the local engine before it is
             stopped and recorded as an error row; None or 0: no limit.
-        progress: Called with (0, total) before the first copy, then (finished, total) after each.
+        progress: Called with (done, total) before the first copy, then after each: on a resume,
+            ``done`` starts at the copies an earlier run finished (``total`` counts them too).
         phase: Called with what the run is doing before copies finish (workers starting and
             loading the model), and with "" once they are at work.
         on_resume: Called with (done before and kept, copies, error rows retried)
@@ -146,21 +149,24 @@ def run_batch(
         kept = sum(job.id in done for job in jobs)  # OUT may hold copies this manifest no longer names
         if (kept or retried) and on_resume is not None:
             on_resume(kept, len(jobs), len(retried))
-        started, errors, finished, events = time.perf_counter(), 0, 0, PoolEvents()
+        started, errors, no_source, finished, events = time.perf_counter(), 0, 0, 0, PoolEvents()
 
         def record(result: JobResult) -> None:
-            nonlocal finished, errors
+            nonlocal finished, errors, no_source
             if pages is not None:
                 pages.add(result)
             if result.id not in done:
                 writer.add(result)
                 errors += result.summary.get("status") == "error"
+                no_source += result.summary.get("status") == "no_source"
             finished += 1
             if progress is not None:
-                progress(finished, len(todo) + len(repaint))
+                progress(before + finished, before + len(todo) + len(repaint))
 
+        # a resume counts from the copies already done (10/40), not from 0; a page repainted is done again
+        before = max(0, kept - len(repaint))
         if progress is not None:
-            progress(0, len(todo) + len(repaint))
+            progress(before, before + len(todo) + len(repaint))
         try:
             if engine == "dask":
                 from mtqa.batch.dask import run_dask
@@ -176,5 +182,5 @@ def run_batch(
         seconds = time.perf_counter() - started
         index = pages.write_index(read_table(output, "summary")) if pages is not None else None
     return BatchOutcome(
-        len(jobs), len(done), len(todo), errors, seconds, count, events, index, len(repaint), len(retried)
+        len(jobs), len(done), len(todo), errors, seconds, count, events, index, len(repaint), len(retried), no_source
     )

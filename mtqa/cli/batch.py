@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -36,6 +36,9 @@ from mtqa.errors import MtqaError
 from mtqa.plural import noun, plural
 from mtqa.report.safe_text import visible
 
+if TYPE_CHECKING:
+    from mtqa.batch.run import BatchOutcome
+
 
 def stopped_state(stop: Stopped, output: Path) -> str:
     """What a stopped audit-batch kept, and the command that resumes it (the same command again)."""
@@ -45,6 +48,15 @@ def stopped_state(stop: Stopped, output: Path) -> str:
     # the total is known once the manifest is read, which is before any copy is saved
     of = plural(stop.copies, "copy", "copies") if stop.copies is not None else "the copies"
     return f"{stop.saved} of {of} saved in {visible(str(output))}; resume with: {again}"
+
+
+def done_counts(outcome: BatchOutcome) -> str:
+    """What became of the copies a run did: ``2 audited, 1 with errors, 1 with no source found``."""
+    audited = outcome.audited - outcome.errors - outcome.no_source
+    counts = [f"{audited} audited", f"{outcome.errors} with errors"]
+    if outcome.no_source:
+        counts.append(f"{outcome.no_source} with no source found")
+    return ", ".join(counts)
 
 
 @bad_input_exits_2
@@ -200,9 +212,9 @@ def audit_batch(
         typer.echo(f"mtqa: interrupted by {stop.name}: {stopped_state(stop, output)}", err=True)
         raise typer.Exit(stop.exit_code) from None
     typer.echo(
-        f"mtqa: {plural(outcome.audited, 'copy', 'copies')} audited in {outcome.seconds:.1f} s "
-        f"({outcome.rate:.2f} pairs/s), "
-        f"{outcome.errors} with errors{visible(outcome.events.describe())}; results in {visible(str(output))}",
+        f"mtqa: {plural(outcome.audited, 'copy', 'copies')} done in {outcome.seconds:.1f} s "
+        f"({outcome.rate:.2f} copies/s): {done_counts(outcome)}{visible(outcome.events.describe())}; "
+        f"results in {visible(str(output))}",
         err=True,
     )
     if index is not None:
