@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from mtqa import MtqaError, read_batch
 from mtqa.batch.jobs import read_manifest
 from mtqa.batch.run import BatchOutcome
-from mtqa.batch.tables import gate_failures
+from mtqa.batch.tables import gate_failures, read_summary
 from mtqa.cli.app import app
 from mtqa.cli.batch import done_counts
 from mtqa.detectors import DETECTORS
@@ -156,6 +156,16 @@ def test_the_summary_csv_is_the_editors_columns_in_manifest_order(batch: Batch) 
     assert batch.csv.read_text(encoding="utf-8") == read_batch(batch.output).sheet().to_csv(index=False)
     counts = flags_by_kind(batch)
     assert sheet.flags_name[0] == str(counts.get(("zeta", "name"), 0))
+    # figures a spreadsheet shows whole: quality rounded as coverage is, to 4 places
+    with batch.csv.open(encoding="utf-8") as stream:
+        figures = [(r["coverage"], r["quality"]) for r in csv.DictReader(stream) if r["status"] == "ok"]
+    assert figures and all(re.fullmatch(r"[01](\.\d{1,4})?", f) for pair in figures for f in pair), figures
+
+
+def test_the_summary_alone_is_read_batchs_summary(batch: Batch) -> None:
+    pd.testing.assert_frame_equal(read_summary(batch.output), read_batch(batch.output).summary)
+    with pytest.raises(MtqaError, match="not an audit-batch output"):
+        read_summary(batch.folder / "stories")
 
 
 def test_the_gate_fails_the_batch_naming_the_copies(batch: Batch) -> None:

@@ -49,19 +49,35 @@ def read_batch(folder: str | Path) -> BatchTables:
     Raises:
         MtqaError: If ``folder`` is not an audit-batch output, or a part of it cannot be read.
     """
-    from mtqa.batch.parquet import BATCH_KIND, SUMMARY_SCHEMA, TABLES, read_table
+    from mtqa.batch.parquet import read_table
+
+    summary = read_summary(folder)
+    order = {copy_id: place for place, copy_id in enumerate(summary.id)}
+    pairs, flags = (_in_order(read_table(Path(folder), name), order) for name in ("pairs", "flags"))
+    return BatchTables(summary, pairs, flags)
+
+
+def read_summary(folder: str | Path) -> pd.DataFrame:
+    """Read the summary of an ``mtqa audit-batch`` output alone: ``read_batch(folder).summary``.
+
+    Args:
+        folder: The ``--output`` folder of audit-batch.
+
+    Returns:
+        One row per copy in manifest order, with every column of the current summary.
+
+    Raises:
+        MtqaError: If ``folder`` is not an audit-batch output, or its summary cannot be read.
+    """
+    from mtqa.batch.parquet import BATCH_KIND, SUMMARY_SCHEMA, read_table
     from mtqa.outputs import marker_kind
 
     path = Path(folder)
     if not path.is_dir() or marker_kind(path) != BATCH_KIND or not (path / "summary").is_dir():
         raise MtqaError(f"{path}: not an audit-batch output (the folder mtqa audit-batch -o writes)")
-    tables = {table: read_table(path, table) for table in TABLES}
     # an output of an earlier mtqa lacks some columns: they are there, empty, so code reading them works
-    summary = tables["summary"].reindex(columns=list(SUMMARY_SCHEMA)).astype(SUMMARY_SCHEMA)
-    summary = summary.sort_values(["row", "id"], na_position="last", kind="stable").reset_index(drop=True)
-    order = {copy_id: place for place, copy_id in enumerate(summary.id)}
-    pairs, flags = (_in_order(tables[name], order) for name in ("pairs", "flags"))
-    return BatchTables(summary, pairs, flags)
+    summary = read_table(path, "summary").reindex(columns=list(SUMMARY_SCHEMA)).astype(SUMMARY_SCHEMA)
+    return summary.sort_values(["row", "id"], na_position="last", kind="stable").reset_index(drop=True)
 
 
 def _in_order(frame: pd.DataFrame, order: Mapping[str, int]) -> pd.DataFrame:
@@ -120,7 +136,7 @@ def summary_sheet(summary: pd.DataFrame) -> pd.DataFrame:
             "original": pd.Series([original_shown(r) for r in rows], index=summary.index, dtype="string"),
             "status": summary["status"],
             "coverage": summary["coverage"],
-            "quality": summary["mean_quality"],
+            "quality": summary["mean_quality"].round(4),  # as coverage is (mtqa.report.summary)
             "flags": summary["flags"],
             "major_flags": summary["major_flags"],
             **{column: summary[column] for column in FLAG_KIND_COLUMNS},

@@ -157,7 +157,7 @@ def audit_batch(
     """
     from mtqa.batch.jobs import EngineOptions
     from mtqa.batch.run import run_batch
-    from mtqa.batch.tables import gate_failures, read_batch
+    from mtqa.batch.tables import gate_failures, read_summary, summary_sheet
     from mtqa.embed.cache import cache_dir
     from mtqa.outputs import write_text_atomic
     from mtqa.report.gate import parse_gate
@@ -217,10 +217,10 @@ def audit_batch(
         f"results in {visible(str(output))}",
         err=True,
     )
-    if index is not None:
-        from mtqa.batch.parquet import read_table
-
-        summary = read_table(output, "summary")
+    gating = gate is not None or fail_under is not None
+    # read once, for the copies with no source found, the CSV and the gate alike
+    summary = read_summary(output) if index is not None or summary_csv is not None or gating else None
+    if index is not None and summary is not None:
         missing = sorted(visible(i) for i in summary.id[summary.status == "no_source"].astype(str))
         if missing:
             shown = ", ".join(missing[:20]) + (f", and {len(missing) - 20} more" if len(missing) > 20 else "")
@@ -237,19 +237,17 @@ def audit_batch(
             f"mtqa: index of {plural(outcome.copies, 'copy', 'copies')} in {visible(str(outcome.index))}{again}",
             err=True,
         )
-    if summary_csv is None and gate is None and fail_under is None:
+    if summary is None:
         return
-    batch = read_batch(output)
     if summary_csv is not None:
-        write_text_atomic(summary_csv, batch.sheet().to_csv(index=False))
-        typer.echo(
-            f"mtqa: summary of {plural(len(batch.summary), 'copy', 'copies')} in {visible(str(summary_csv))}", err=True
-        )
-    failed = gate_failures(batch.summary, gate, fail_under)
+        write_text_atomic(summary_csv, summary_sheet(summary).to_csv(index=False))
+        shown = visible(str(summary_csv))
+        typer.echo(f"mtqa: summary of {plural(len(summary), 'copy', 'copies')} in {shown}", err=True)
+    failed = gate_failures(summary, gate, fail_under)
     if failed:
         # error rows are in the gate (failing it); copies with no source found are an answer, outside it
-        gated = int((batch.summary.status != "no_source").sum())
-        outside = len(batch.summary) - gated
+        gated = int((summary.status != "no_source").sum())
+        outside = len(summary) - gated
         aside = f" ({plural(outside, 'copy', 'copies')} with no source found, outside the gate)" if outside else ""
         shown = "; ".join(f"{copy_id}: {reasons[0]}" for copy_id, reasons in failed[:3])
         more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
