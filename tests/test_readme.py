@@ -108,3 +108,26 @@ def test_readme_usage_lines_list_exactly_the_options_of_help() -> None:
         if unknown:
             problems.append(f"{command}: the README's usage line has {', '.join(unknown)}, which --help does not")
     assert not problems, "\n".join(problems)
+
+
+def test_audit_batch_placeholders_in_the_readme_are_those_of_help() -> None:
+    import typer
+
+    from mtqa.cli.app import app
+
+    command = typer.main.get_command(app).commands["audit-batch"]  # type: ignore[attr-defined]
+    helps = {
+        name: p.metavar
+        for p in command.params
+        if p.param_type_name == "option" and p.metavar and not p.metavar.startswith(("[", "{"))
+        for name in p.opts
+    }
+    written = dict(re.findall(r"(--[a-z][\w-]*) ([A-Z][A-Z_.]*)\b", usage_lines()["mtqa audit-batch"]))
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Auditing thousands of copies") :]
+    section = section[: section.index("\n## ")]
+    written |= dict(re.findall(r"`(--[a-z][\w-]*) ([A-Z][A-Z_.]*)`", section))
+    assert written and {name: written[name] for name in written if name in helps} == {
+        name: helps[name] for name in written if name in helps
+    }
+    assert "--summary-csv" in written and "--fail-under" in written and "--output" in written

@@ -70,7 +70,7 @@ def audit_batch(
         ),
     ],
     output: Annotated[
-        Path, typer.Option("--output", "-o", metavar="DIR", help="Folder for the Parquet results.")
+        Path, typer.Option("--output", "-o", metavar="OUT", help="Folder for the Parquet results.")
     ] = Path("mtqa-batch"),
     workers: WorkersOption = None,
     backend: BackendOption = Backend.onnx,
@@ -109,7 +109,7 @@ def audit_batch(
         bool,
         typer.Option(
             "--html",
-            help="Also write a report page per copy under OUTPUT/html/copies/ and OUTPUT/html/index.html.",
+            help="Also write a report page per copy under OUT/html/copies/ and OUT/html/index.html.",
         ),
     ] = False,
     job_timeout: Annotated[
@@ -137,7 +137,7 @@ def audit_batch(
         Path | None,
         typer.Option(
             "--summary-csv",
-            metavar="PATH",
+            metavar="FILE",
             help="Also write the summary as a CSV for a spreadsheet: one row per copy in manifest order, with its "
             "paths, status, coverage, quality and flags by kind.",
             show_default=False,
@@ -146,9 +146,9 @@ def audit_batch(
     fail_under: FailUnderOption = None,
     fail_on: FailOnOption = None,
 ) -> None:
-    """Audit every (original, copy) row of MANIFEST; results stream to OUTPUT/{pairs,flags,summary}/.
+    """Audit every (original, copy) row of MANIFEST; results stream to OUT/{pairs,flags,summary}/.
 
-    A re-run with the same OUTPUT skips the copies already done, and audits
+    A re-run with the same OUT skips the copies already done, and audits
     again those left as error rows unless --no-retry-errors; Ctrl-C or
     SIGTERM stops the run keeping every copy finished, and says how to resume. A bad row (a
     missing file, an empty text, a path outside the manifest's folder, a text
