@@ -22,7 +22,9 @@ class ProgressLines:
 
     A timer thread writes the state every ``interval`` seconds, so a run whose
     items take long still says it is alive; a new phase is written at once,
-    and the last state when the context ends. Every line ends with the seconds
+    and the last state when the context ends (unless that line is already the
+    last one written). A run that resumes starts at the count already done,
+    and its rate counts only what it does itself. Every line ends with the seconds
     elapsed, so a reader (or a test) can see the gaps. For example::
 
         mtqa: auditing 0/40 copies, starting 2 workers (loading the model) (0 s elapsed)
@@ -51,6 +53,8 @@ class ProgressLines:
         self.interval, self.each_update, self.clock = interval, each_update, clock
         self.done: int | None = None
         self.total: int | None = None
+        self._first: int | None = None  # the count at the first call: done before this run (a resume)
+        self._written: tuple[int | None, int | None, str] | None = None  # the state of the last line written
         self.stage = ""
         self._started = clock()
         self._counting = self._started  # the rate counts from here: the end of the first phase (workers loading)
@@ -66,7 +70,8 @@ class ProgressLines:
     def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._timer.join()
-        self.write()
+        if self._written != (self.done, self.total, self.stage):  # the final count once, not twice
+            self.write()
 
     def __call__(self, done: int, total: int) -> None:
         """Record ``done`` of ``total``; a line follows at the next tick (or now, with ``each_update``)."""
@@ -74,6 +79,8 @@ class ProgressLines:
             self._first_news()
             changed = (done, total) != (self.done, self.total)
             self.done, self.total = done, total
+            if self._first is None:
+                self._first = done
         if self.each_update and changed and done:
             self.write()
 
@@ -94,8 +101,9 @@ class ProgressLines:
         if self.total is not None and self.done is not None:
             parts[0] += f" {self.done}/{self.total} {self.unit}"
             counting = self.clock() - self._counting
-            if self.done and counting > 0:
-                rate = self.done / counting
+            ran = self.done - (self._first or 0)
+            if ran > 0 and counting > 0:
+                rate = ran / counting
                 parts.append(f"{rate:.1f} {self.unit}/s")
                 if self.done < self.total:
                     parts.append(f"about {_seconds((self.total - self.done) / rate)} left")
@@ -109,6 +117,7 @@ class ProgressLines:
         """Write the current line now, and flush."""
         with self._lock:
             self._last = self.clock()
+            self._written = (self.done, self.total, self.stage)
             self.stream.write(self.line() + "\n")
             self.stream.flush()
 

@@ -207,6 +207,21 @@ def test_audit_batch_finds_each_copys_original_in_the_index(archive: Path, tmp_p
     refused = run_mtqa("audit-batch", str(manifest), "--index", str(index), "-o", str(inside), "--no-progress")
     assert refused.returncode == 2 and "lies inside the index" in refused.stderr, refused.stderr
     assert not inside.exists()
+    # --summary-csv may not replace a copy: one in the folder of copies, or one a manifest names, reached by a symlink
+    link = tmp_path / "sheet.csv"
+    link.symlink_to(copies / "seed-copy.txt")
+    before = (copies / "seed-copy.txt").read_bytes()
+    for source, target, said in (
+        (copies, copies / "sheet.csv", "lies inside the input"),
+        (copies, link, "is an input"),
+        (manifest, link, "is an input"),
+    ):
+        out = tmp_path / "csv-out"
+        args = ("audit-batch", str(source), "--index", str(index), "-o", str(out), "--summary-csv", str(target))
+        result = run_mtqa(*args, "--no-progress")
+        assert result.returncode == 2 and said in result.stderr and result.stderr.count("\n") == 1, result.stderr
+        assert not out.exists() and not (copies / "sheet.csv").exists()
+    assert (copies / "seed-copy.txt").read_bytes() == before
 
 
 def same_index(built: ArchiveIndex, expected: ArchiveIndex) -> None:

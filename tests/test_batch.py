@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import re
 import sqlite3
 import subprocess
 import sys
@@ -99,7 +100,7 @@ def test_the_first_wave_holds_one_copy_of_each_original() -> None:
 def test_a_batch_records_every_copy_and_bad_rows_as_errors(tmp_path: Path) -> None:
     manifest = write_manifest(tmp_path, ROWS)
     stderr = run_batch(manifest, tmp_path / "out", tmp_path / "cache.sqlite", "--workers", "2")
-    assert "7 copies audited" in stderr and "2 with errors" in stderr
+    assert re.search(r"mtqa: 7 copies done in [\d.]+ s \([\d.]+ copies/s\): 5 audited, 2 with errors;", stderr)
     out = tables(tmp_path / "out")
     summary = out["summary"].set_index("id")
     assert sorted(summary.index) == sorted(r[0] for r in ROWS)
@@ -122,13 +123,16 @@ def test_a_rerun_resumes_without_redoing_finished_copies(tmp_path: Path) -> None
     run_batch(write_manifest(tmp_path, ROWS[:3]), output, cache, "--workers", "1")
     orphan = output / "pairs" / "part-orphan.parquet"  # as if a run died between writing pairs and summary
     read_table(output, "pairs").head(3).to_parquet(orphan)
-    stderr = run_batch(write_manifest(tmp_path, ROWS), output, cache, "--workers", "1")
-    assert "resuming: 3 of 7" in stderr and "4 copies audited" in stderr
+    stderr = run_batch(write_manifest(tmp_path, ROWS), output, cache, "--workers", "1", "--progress")
+    assert "resuming: 3 of 7" in stderr and "4 copies done in" in stderr
+    # progress starts at the copies already done, and says the final count once
+    counts = re.findall(r"^mtqa: auditing (\d+)/7 copies", stderr, flags=re.MULTILINE)
+    assert counts[0] == "3" and counts.count("7") == 1 and counts[-1] == "7", stderr
     assert not orphan.exists()
     out = tables(output)
     assert sorted(out["summary"].id) == sorted(r[0] for r in ROWS)
     assert out["pairs"].groupby("id").size()["seed-a"] == out["pairs"].groupby("id").size()["seed-b"]
-    assert "0 copies audited" in run_batch(write_manifest(tmp_path, ROWS), output, cache, "--no-retry-errors")
+    assert "0 copies done in" in run_batch(write_manifest(tmp_path, ROWS), output, cache, "--no-retry-errors")
 
 
 def test_a_warm_cache_embeds_nothing_new_and_changes_nothing(tmp_path: Path) -> None:
@@ -195,7 +199,7 @@ def test_the_dask_engine_gives_the_same_parquet_content_as_the_local_engine(tmp_
             "--scheduler",
             cluster.scheduler_address,
         )
-    assert "7 copies audited" in stderr
+    assert "7 copies done in" in stderr
     local, remote = tables(tmp_path / "local"), tables(tmp_path / "dask")
     for table in TABLES:
         assert len(local[table]) > 0

@@ -48,7 +48,7 @@ def test_html_on_a_finished_output_writes_the_missing_pages_without_touching_the
     assert not (output / "html").exists()  # no pages without --html
     before = read_table(output, "summary")
     stderr = run_batch(manifest, output, cache, "--workers", "2", "--html", "--no-retry-errors")
-    assert "0 copies audited" in stderr and "pages written for 5 copies audited earlier" in stderr
+    assert "0 copies done in" in stderr and "pages written for 5 copies audited earlier" in stderr
     assert sorted(p.name for p in (output / "html" / "copies").iterdir()) == sorted(
         f"{r[0]}.html" for r in ROWS if r[0] not in ("missing", "empty")
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import re
 import shutil
@@ -17,8 +18,10 @@ from typer.testing import CliRunner
 
 from mtqa import MtqaError, read_batch
 from mtqa.batch.jobs import read_manifest
-from mtqa.batch.tables import gate_failures
+from mtqa.batch.run import BatchOutcome
+from mtqa.batch.tables import gate_failures, read_summary
 from mtqa.cli.app import app
+from mtqa.cli.batch import done_counts
 from mtqa.detectors import DETECTORS
 from mtqa.report.gate import parse_gate
 from tests.conftest import FIXTURES
@@ -153,25 +156,101 @@ def test_the_summary_csv_is_the_editors_columns_in_manifest_order(batch: Batch) 
     assert batch.csv.read_text(encoding="utf-8") == read_batch(batch.output).sheet().to_csv(index=False)
     counts = flags_by_kind(batch)
     assert sheet.flags_name[0] == str(counts.get(("zeta", "name"), 0))
+    # figures a spreadsheet shows whole: quality rounded as coverage is, to 4 places
+    with batch.csv.open(encoding="utf-8") as stream:
+        figures = [(r["coverage"], r["quality"]) for r in csv.DictReader(stream) if r["status"] == "ok"]
+    assert figures and all(re.fullmatch(r"[01](\.\d{1,4})?", f) for pair in figures for f in pair), figures
+
+
+def test_the_summary_alone_is_read_batchs_summary(batch: Batch) -> None:
+    pd.testing.assert_frame_equal(read_summary(batch.output), read_batch(batch.output).summary)
+    with pytest.raises(MtqaError, match="not an audit-batch output"):
+        read_summary(batch.folder / "stories")
 
 
 def test_the_gate_fails_the_batch_naming_the_copies(batch: Batch) -> None:
     assert batch.exit_code == 1
     line = batch.stderr.strip().splitlines()[-1]
-    assert line.startswith("mtqa: 2 of 3 audited copies fail the gate: zeta: ")
+    # the error row (a missing original) is in the gate and fails it: nothing says that copy passes
+    assert line.startswith("mtqa: 3 of 4 copies fail the gate: zeta: ")
     assert "alpha: " in line and "more than --fail-on major>0 allows" in line and "beta" not in line
+    assert "mid<i>: could not be audited: " in line and "nowhere.txt: no such file" in line
 
 
 def test_the_batch_gate_checks_coverage_and_flags_per_copy(batch: Batch) -> None:
     summary = read_batch(batch.output).summary
     assert gate_failures(summary, None, None) == []
-    assert [i for i, _ in gate_failures(summary, None, 0.95)] == ["zeta", "alpha"]
-    assert gate_failures(summary, None, 0.5) == []
-    assert gate_failures(summary, parse_gate("flags>1000"), None) == []
+    assert [i for i, _ in gate_failures(summary, None, 0.95)] == ["zeta", "alpha", "mid<i>"]
+    assert [i for i, _ in gate_failures(summary, None, 0.5)] == ["mid<i>"]
+    assert [i for i, _ in gate_failures(summary, parse_gate("flags>1000"), None)] == ["mid<i>"]
     failed = dict(gate_failures(summary, parse_gate("name>0"), None))
     names = flags_by_kind(batch)
-    assert set(failed) == {i for (i, kind), n in names.items() if kind == "name" and n > 0}
+    assert set(failed) == {"mid<i>"} | {i for (i, kind), n in names.items() if kind == "name" and n > 0}
+    assert failed.pop("mid<i>")[0].startswith("could not be audited: ")
     assert all(reasons[0].endswith("more than --fail-on name>0 allows") for reasons in failed.values())
+
+
+def gate_rows(*rows: dict[str, object]) -> pd.DataFrame:
+    """A summary of made-up rows: no flags of any kind unless a row says so."""
+    blank = {"error": pd.NA, "coverage": 1.0, "flags": 0, "major_flags": 0, **dict.fromkeys(KIND_COLUMNS, 0)}
+    return pd.DataFrame([{**blank, **row} for row in rows])
+
+
+def test_with_a_gate_an_error_row_fails_and_a_copy_with_no_source_stays_outside() -> None:
+    summary = gate_rows(
+        {"id": "broken", "status": "error", "error": "copy.txt: no such file", "coverage": float("nan")},
+        {"id": "unknown", "status": "no_source", "coverage": float("nan")},
+        {"id": "fine", "status": "ok"},
+    )
+    for gate, fail_under in ((parse_gate("major>0"), None), (None, 0.5)):
+        assert gate_failures(summary, gate, fail_under) == [
+            ("broken", ["could not be audited: copy.txt: no such file"])
+        ]
+    assert gate_failures(summary, None, None) == []  # no gate given: nothing fails
+
+
+def test_the_batch_gate_leaves_page_debris_out_of_flags_and_minor() -> None:
+    # 5 flags: 1 major name, 1 minor spelling, 3 boilerplate (minor, not translation errors)
+    summary = gate_rows(
+        {"id": "a", "status": "ok", "flags": 5, "major_flags": 1, "flags_name": 1, "flags_spelling": 1}
+        | {"flags_boilerplate": 3}
+    )
+    assert gate_failures(summary, parse_gate("flags>2,minor>1,major>1,boilerplate>3"), None) == []
+    failed = gate_failures(summary, parse_gate("flags>1,minor>0,boilerplate>2"), None)
+    assert failed == [
+        (
+            "a",
+            [
+                "2 flags, more than --fail-on flags>1 allows",
+                "1 minor flag, more than --fail-on minor>0 allows",
+                "3 boilerplate flags, more than --fail-on boilerplate>2 allows",
+            ],
+        )
+    ]
+
+
+def test_a_batch_whose_rows_are_all_errors_fails_a_gate(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("id,original,copy\na,none.txt,none-copy.txt\n", encoding="utf-8")
+    args = batch_args(manifest, tmp_path / "out", tmp_path / "cache.sqlite", "--workers", "1", "--fail-on", "flags>100")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1, result.output
+    *_, end, line = result.stderr.strip().splitlines()
+    assert line.startswith("mtqa: 1 of 1 copy fails the gate: a: could not be audited: ")
+    assert re.match(r"mtqa: 1 copy done in [\d.]+ s \([\d.]+ copies/s\): 0 audited, 1 with errors;", end), end
+
+
+@pytest.mark.parametrize(
+    ("audited", "errors", "no_source", "counts"),
+    [
+        (3, 0, 0, "3 audited, 0 with errors"),
+        (3, 1, 1, "1 audited, 1 with errors, 1 with no source found"),
+        (1, 1, 0, "0 audited, 1 with errors"),
+    ],
+)
+def test_the_end_line_says_what_became_of_the_copies(audited: int, errors: int, no_source: int, counts: str) -> None:
+    outcome = BatchOutcome(copies=3, resumed=0, audited=audited, errors=errors, seconds=1.0, workers=1)
+    assert done_counts(dataclasses.replace(outcome, no_source=no_source)) == counts
 
 
 def null_link(folder: Path) -> Path:
@@ -179,6 +258,14 @@ def null_link(folder: Path) -> Path:
     link = folder / "null-link.csv"
     if not link.is_symlink():
         link.symlink_to(os.devnull)
+    return link
+
+
+def copy_link(folder: Path) -> Path:
+    """A symlink to a copy the manifest names: the CSV written through it would replace that copy."""
+    link = folder / "copy-link.csv"
+    if not link.is_symlink():
+        link.symlink_to(folder / "stories" / "paraphrase" / "copy.txt")
     return link
 
 
@@ -190,17 +277,22 @@ def null_link(folder: Path) -> Path:
         (lambda b: b.folder / "new-out" / "sheet.csv", "lies inside the output"),
         (lambda b: b.manifest / "sheet.csv", "manifest.csv"),  # its folder is a file
         (lambda b: null_link(b.folder), "is not a regular file"),
+        # the texts the manifest names: an original, a copy, and a copy reached through a symlink
+        (lambda b: b.folder / "stories" / "seed" / "original.txt", "is an input"),
+        (lambda b: b.folder / "stories" / "flood" / "copy.txt", "is an input"),
+        (lambda b: copy_link(b.folder), "is an input"),
     ],
 )
 def test_a_bad_summary_csv_exits_2_before_anything_is_written(batch: Batch, make_target: object, message: str) -> None:
     target = make_target(batch)  # type: ignore[operator]
     output = batch.folder / "new-out"
-    before = batch.manifest.read_bytes()
+    texts = [batch.manifest, *sorted((batch.folder / "stories").rglob("*.txt"))]
+    before = [path.read_bytes() for path in texts]
     args = batch_args(batch.manifest, output, batch.folder / "cache.sqlite", "--summary-csv", str(target))
     result = runner.invoke(app, args)
     assert result.exit_code == 2, result.output
     assert message in result.stderr and result.stderr.count("\n") == 1
-    assert not output.exists() and batch.manifest.read_bytes() == before
+    assert not output.exists() and [path.read_bytes() for path in texts] == before
     assert Path(os.devnull).is_char_device()
 
 

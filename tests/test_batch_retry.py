@@ -83,12 +83,12 @@ def test_a_resume_retries_error_rows_by_default_and_keeps_them_with_no_retry_err
     (texts / "late.txt").write_text(COPY, encoding="utf-8")  # the missing file, since created
     stderr = batch(manifest, out, "--allow-outside-paths")
     assert "resuming: 0 of 3 copies already in" in stderr and "retrying 3 error rows" in stderr
-    assert "3 copies audited" in stderr and "1 with errors" in stderr
+    assert "3 copies done in" in stderr and "2 audited, 1 with errors" in stderr
     again = read_table(out, "summary")
     assert sorted(again.id) == ["empty", "late", "outside"]  # each copy once: no stale error row beside it
     assert again.set_index("id").status.to_dict() == {"empty": "error", "late": "ok", "outside": "ok"}
 
     stderr = batch(manifest, out, "--no-retry-errors")
     assert "resuming: 3 of 3 copies already in" in stderr and "retrying" not in stderr
-    assert "0 copies audited" in stderr
+    assert "0 copies done in" in stderr
     pd.testing.assert_frame_equal(read_table(out, "summary"), again)

@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from mtqa.batch.jobs import Job, JobResult, error_result, read_manifest
+from mtqa.batch.local import PoolEvents
 from mtqa.batch.parquet import LOCK, PART_SCHEMAS, BatchWriter
 from mtqa.errors import MtqaError
 from mtqa.outputs import write_marker
@@ -316,3 +317,29 @@ def test_a_damaged_part_of_an_output_is_one_line_on_resume(tmp_path: Path, damag
         with pytest.raises(MtqaError, match="a part of this audit-batch output cannot be read") as error:
             read()
         assert "\n" not in str(error.value) and part.name in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("events", "clauses"),
+    [
+        (PoolEvents(), ""),
+        (PoolEvents(workers=1, loads=1), "; 1 worker, model loaded 1 time"),
+        # the workers' clause stays when a worker died: it is added to, not replaced
+        (
+            PoolEvents(deaths=1, lost=[], workers=2, loads=3),
+            "; 2 workers, model loaded 3 times; 1 worker process died and was replaced, no copy lost",
+        ),
+        (
+            PoolEvents(deaths=3, lost=["a"], timed_out=["b", "c"], workers=2, loads=5),
+            "; 2 workers, model loaded 5 times; 3 worker processes died and were replaced, 1 copy lost (a); "
+            "2 copies over the time limit (b, c), their workers replaced",
+        ),
+        (
+            PoolEvents(deaths=2, lost=["a", "b"], timed_out=["c"], workers=1, loads=3),
+            "; 1 worker, model loaded 3 times; 2 worker processes died and were replaced, 2 copies lost (a, b); "
+            "1 copy over the time limit (c), its worker replaced",
+        ),
+    ],
+)
+def test_the_end_line_says_what_happened_to_the_workers(events: PoolEvents, clauses: str) -> None:
+    assert events.describe() == clauses

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from typer.testing import CliRunner
 
@@ -99,6 +101,22 @@ def test_audit_fails_on_major_flags_of_the_seed_and_passes_a_loose_gate() -> Non
     passed = runner.invoke(app, ["audit", *SEED, "--format", "json", "--fail-on", "name>100"])
     assert passed.exit_code == 0, passed.output
     assert "--fail-on" not in passed.stderr
+
+
+def test_page_debris_counts_in_the_gate_only_as_boilerplate() -> None:
+    report = runner.invoke(app, ["audit", *SEED, "--format", "json"])
+    summary = json.loads(report.stdout)["summary"]
+    debris = summary["flags_by_kind"]["boilerplate"]
+    assert debris > 0  # the seed's copy carries page debris
+    minor, flags = summary["flags_by_severity"]["minor"] - debris, summary["flags"] - debris
+    passed = runner.invoke(app, ["audit", *SEED, "--format", "json", "--fail-on", f"minor>{minor},flags>{flags}"])
+    assert passed.exit_code == 0, passed.stderr
+    failed = runner.invoke(app, ["audit", *SEED, "--format", "json", "--fail-on", f"minor>={minor},boilerplate>0"])
+    assert failed.exit_code == 1
+    assert failed.stderr.splitlines() == [
+        f"mtqa: {minor} minor flags, at least the {minor} that --fail-on minor>={minor} refuses",
+        f"mtqa: {debris} boilerplate flag{'s' if debris > 1 else ''}, more than --fail-on boilerplate>0 allows",
+    ]
 
 
 def test_a_bad_gate_exits_2_before_any_work() -> None:

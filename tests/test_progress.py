@@ -66,7 +66,7 @@ def test_each_worker_loads_the_model_once_for_the_whole_batch(batch_log: tuple[s
     log, code = batch_log
     assert code == 0, log
     # 8 originals: a first round of 8 copies, then 32 more, in the same two workers
-    assert len(PAIRS) < COPIES and f"mtqa: {COPIES} copies audited" in log
+    assert len(PAIRS) < COPIES and f"mtqa: {COPIES} copies done in" in log
     assert "; 2 workers, model loaded 2 times;" in log
 
 
@@ -171,3 +171,24 @@ def test_the_lines_say_the_count_the_rate_and_the_time_left() -> None:
     stages = ProgressLines("auditing", "", io.StringIO(), clock=clock)
     stages.phase("aligning")
     assert stages.line() == "mtqa: auditing: aligning (0 s elapsed)"
+
+
+def test_a_resume_counts_from_the_copies_done_and_its_rate_from_its_own() -> None:
+    clock, stream = Clock(), io.StringIO()
+    with ProgressLines("auditing", "copies", stream, interval=3600, clock=clock) as lines:
+        lines(10, 40)  # an earlier run did 10
+        clock.now += 10
+        lines(20, 40)
+        assert lines.line() == "mtqa: auditing 20/40 copies, 1.0 copies/s, about 20 s left (10 s elapsed)"
+        clock.now += 20
+        lines(40, 40)
+    assert stream.getvalue() == "mtqa: auditing 40/40 copies, 1.0 copies/s (30 s elapsed)\n"
+
+
+def test_the_final_count_is_written_once() -> None:
+    clock, stream = Clock(), io.StringIO()
+    with ProgressLines("indexing", "stories", stream, interval=3600, each_update=True, clock=clock) as lines:
+        lines(0, 2)
+        lines(1, 2)
+        lines(2, 2)  # written at once (each_update): the end has nothing new to say
+    assert stream.getvalue() == "mtqa: indexing 1/2 stories (0 s elapsed)\nmtqa: indexing 2/2 stories (0 s elapsed)\n"

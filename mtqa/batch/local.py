@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from mtqa.batch.jobs import EngineOptions, Job, JobResult, error_result, run_job, waves, worker_embedder
 from mtqa.batch.pool import JOB_TIMEOUT, WorkerPool
 from mtqa.embed.base import load_model
+from mtqa.plural import noun, plural
 
 WORKER_DIED = (
     "the worker process auditing this copy died twice (killed by the OS, for example out of memory, "
@@ -57,25 +58,21 @@ class PoolEvents:
         """Clauses for the end line: the workers and their model loads, then any death or time-out."""
         text = ""
         if self.workers:
-            text = f"; {plural(self.workers, 'worker')}, model loaded {plural(self.loads, 'time')}"
+            text += f"; {plural(self.workers, 'worker')}, model loaded {plural(self.loads, 'time')}"
         if self.deaths:
-            were = "es died and were" if self.deaths > 1 else " died and was"
-            text = f"; {self.deaths} worker process{were} replaced"
-            lost = len(self.lost)
+            text += (
+                f"; {plural(self.deaths, 'worker process', 'worker processes')} "
+                f"died and {noun(self.deaths, 'was', 'were')} replaced"
+            )
             names = ", ".join(self.lost[:5])
-            text += f", {lost} cop{'ies' if lost > 1 else 'y'} lost ({names})" if lost else ", no copy lost"
+            text += f", {plural(len(self.lost), 'copy', 'copies')} lost ({names})" if self.lost else ", no copy lost"
         if self.timed_out:
             count = len(self.timed_out)
             text += (
-                f"; {count} cop{'ies' if count > 1 else 'y'} over the time limit ({', '.join(self.timed_out[:5])}), "
-                f"{'their workers' if count > 1 else 'its worker'} replaced"
+                f"; {plural(count, 'copy', 'copies')} over the time limit ({', '.join(self.timed_out[:5])}), "
+                f"{noun(count, 'its worker', 'their workers')} replaced"
             )
         return text
-
-
-def plural(count: int, noun: str) -> str:
-    """``count`` and ``noun``, with an s unless the count is one."""
-    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def start_worker(options: EngineOptions) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,7 @@ from mtqa.batch.pool import JOB_TIMEOUT
 from mtqa.batch.stopping import Stopped
 from mtqa.embed.base import resolve_model
 from mtqa.errors import MtqaError
+from mtqa.outputs import check_file_target
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,8 @@ class BatchOutcome:
         copies: Copies in the manifest.
         resumed: Copies an earlier run had finished (skipped).
         retried: Error rows of an earlier run audited again (among ``audited``).
-        audited: Copies audited by this run; ``errors`` of them are error rows.
+        audited: Copies done by this run: ``errors`` of them are error rows, ``no_source`` found no
+            original in the index, the rest were audited.
         seconds: Wall time of the audits.
         workers: Worker processes (or Dask workers' jobs) used.
         events: Worker processes that died, and copies lost with them.
@@ -52,10 +54,11 @@ class BatchOutcome:
     index: Path | None = None
     repainted: int = 0
     retried: int = 0
+    no_source: int = 0
 
     @property
     def rate(self) -> float:
-        """Copies audited per second."""
+        """Copies done per second."""
         return self.audited / self.seconds if self.seconds > 0 and self.audited else 0.0
 
 
@@ -73,6 +76,7 @@ def run_batch(
     progress: Callable[[int, int], None] | None = None,
     on_resume: Callable[[int, int, int], None] | None = None,
     phase: Callable[[str], None] | None = None,
+    also_writes: Sequence[Path] = (),
 ) -> BatchOutcome:
     """Audit every row of ``manifest`` into the Parquet dataset ``output``.
 
@@ -89,11 +93,14 @@ def run_batch(
             (a file since created, an option since given); False keeps them.
         job_timeout: Seconds a copy's audit may run on the local engine before it is
             stopped and recorded as an error row; None or 0: no limit.
-        progress: Called with (0, total) before the first copy, then (finished, total) after each.
+        progress: Called with (done, total) before the first copy, then after each: on a resume,
+            ``done`` starts at the copies an earlier run finished (``total`` counts them too).
         phase: Called with what the run is doing before copies finish (workers starting and
             loading the model), and with "" once they are at work.
         on_resume: Called with (done before and kept, copies, error rows retried)
             when an earlier run is resumed.
+        also_writes: Files the caller writes after the run (``--summary-csv``): refused, before
+            any work, if one is the manifest, the index, or any job's original or copy.
 
     Returns:
         What the run did.
@@ -123,6 +130,10 @@ def run_batch(
     if options.index is not None and output.resolve().is_relative_to(options.index.resolve()):
         raise MtqaError(f"{output}: lies inside the index {options.index}; give an output folder outside it")
     check_output(output, inputs=inputs)  # before any work, and without creating anything
+    # every text the manifest names is an input too: a --summary-csv there would replace it after the run
+    texts = [path for job in jobs for path in (job.original, job.copy) if path is not None]
+    for target in also_writes:
+        check_file_target(target, inputs=[*inputs, *texts])
     prepare(options)
     with BatchWriter(output) as writer:
         writer.open(inputs=inputs)
@@ -138,21 +149,24 @@ def run_batch(
         kept = sum(job.id in done for job in jobs)  # OUT may hold copies this manifest no longer names
         if (kept or retried) and on_resume is not None:
             on_resume(kept, len(jobs), len(retried))
-        started, errors, finished, events = time.perf_counter(), 0, 0, PoolEvents()
+        started, errors, no_source, finished, events = time.perf_counter(), 0, 0, 0, PoolEvents()
 
         def record(result: JobResult) -> None:
-            nonlocal finished, errors
+            nonlocal finished, errors, no_source
             if pages is not None:
                 pages.add(result)
             if result.id not in done:
                 writer.add(result)
                 errors += result.summary.get("status") == "error"
+                no_source += result.summary.get("status") == "no_source"
             finished += 1
             if progress is not None:
-                progress(finished, len(todo) + len(repaint))
+                progress(before + finished, before + len(todo) + len(repaint))
 
+        # a resume counts from the copies already done (10/40), not from 0; a page repainted is done again
+        before = max(0, kept - len(repaint))
         if progress is not None:
-            progress(0, len(todo) + len(repaint))
+            progress(before, before + len(todo) + len(repaint))
         try:
             if engine == "dask":
                 from mtqa.batch.dask import run_dask
@@ -168,5 +182,5 @@ def run_batch(
         seconds = time.perf_counter() - started
         index = pages.write_index(read_table(output, "summary")) if pages is not None else None
     return BatchOutcome(
-        len(jobs), len(done), len(todo), errors, seconds, count, events, index, len(repaint), len(retried)
+        len(jobs), len(done), len(todo), errors, seconds, count, events, index, len(repaint), len(retried), no_source
     )

@@ -49,19 +49,35 @@ def read_batch(folder: str | Path) -> BatchTables:
     Raises:
         MtqaError: If ``folder`` is not an audit-batch output, or a part of it cannot be read.
     """
-    from mtqa.batch.parquet import BATCH_KIND, SUMMARY_SCHEMA, TABLES, read_table
+    from mtqa.batch.parquet import read_table
+
+    summary = read_summary(folder)
+    order = {copy_id: place for place, copy_id in enumerate(summary.id)}
+    pairs, flags = (_in_order(read_table(Path(folder), name), order) for name in ("pairs", "flags"))
+    return BatchTables(summary, pairs, flags)
+
+
+def read_summary(folder: str | Path) -> pd.DataFrame:
+    """Read the summary of an ``mtqa audit-batch`` output alone: ``read_batch(folder).summary``.
+
+    Args:
+        folder: The ``--output`` folder of audit-batch.
+
+    Returns:
+        One row per copy in manifest order, with every column of the current summary.
+
+    Raises:
+        MtqaError: If ``folder`` is not an audit-batch output, or its summary cannot be read.
+    """
+    from mtqa.batch.parquet import BATCH_KIND, SUMMARY_SCHEMA, read_table
     from mtqa.outputs import marker_kind
 
     path = Path(folder)
     if not path.is_dir() or marker_kind(path) != BATCH_KIND or not (path / "summary").is_dir():
         raise MtqaError(f"{path}: not an audit-batch output (the folder mtqa audit-batch -o writes)")
-    tables = {table: read_table(path, table) for table in TABLES}
     # an output of an earlier mtqa lacks some columns: they are there, empty, so code reading them works
-    summary = tables["summary"].reindex(columns=list(SUMMARY_SCHEMA)).astype(SUMMARY_SCHEMA)
-    summary = summary.sort_values(["row", "id"], na_position="last", kind="stable").reset_index(drop=True)
-    order = {copy_id: place for place, copy_id in enumerate(summary.id)}
-    pairs, flags = (_in_order(tables[name], order) for name in ("pairs", "flags"))
-    return BatchTables(summary, pairs, flags)
+    summary = read_table(path, "summary").reindex(columns=list(SUMMARY_SCHEMA)).astype(SUMMARY_SCHEMA)
+    return summary.sort_values(["row", "id"], na_position="last", kind="stable").reset_index(drop=True)
 
 
 def _in_order(frame: pd.DataFrame, order: Mapping[str, int]) -> pd.DataFrame:
@@ -120,7 +136,7 @@ def summary_sheet(summary: pd.DataFrame) -> pd.DataFrame:
             "original": pd.Series([original_shown(r) for r in rows], index=summary.index, dtype="string"),
             "status": summary["status"],
             "coverage": summary["coverage"],
-            "quality": summary["mean_quality"],
+            "quality": summary["mean_quality"].round(4),  # as coverage is (mtqa.report.summary)
             "flags": summary["flags"],
             "major_flags": summary["major_flags"],
             **{column: summary[column] for column in FLAG_KIND_COLUMNS},
@@ -131,9 +147,11 @@ def summary_sheet(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def gate_failures(summary: pd.DataFrame, gate: Gate | None, fail_under: float | None) -> list[tuple[str, list[str]]]:
-    """The audited copies that fail ``--fail-on`` or ``--fail-under`` (coverage), in manifest order.
+    """The copies that fail ``--fail-on`` or ``--fail-under`` (coverage), in manifest order.
 
-    Error rows and copies with no source found are not audited, so they fail no gate.
+    With a gate given, an error row fails it: the copy could not be audited,
+    so nothing says it passes. A copy with no source found (``no_source``) is
+    an answer, not a failure, and stays outside the gate.
 
     Args:
         summary: ``read_batch(...).summary``.
@@ -144,18 +162,22 @@ def gate_failures(summary: pd.DataFrame, gate: Gate | None, fail_under: float | 
         (id, the failures in words) for each copy that fails.
     """
     from mtqa.batch.parquet import FLAG_KIND_COLUMNS
-    from mtqa.report.gate import ALL_FLAGS
+    from mtqa.report.gate import gate_counts
 
+    if gate is None and fail_under is None:
+        return []
     failed = []
-    for row in summary[summary.status == "ok"].to_dict("records"):
+    for row in summary[summary.status != "no_source"].to_dict("records"):
         reasons = []
-        if fail_under is not None and row["coverage"] < fail_under:
-            reasons.append(f"coverage {row['coverage']:.2f} is below --fail-under {fail_under:.2f}")
-        if gate is not None:
-            total, major = _count(row["flags"]), _count(row["major_flags"])
-            counts = {ALL_FLAGS: total, "major": major, "minor": total - major}
-            counts.update({column.removeprefix("flags_"): _count(row[column]) for column in FLAG_KIND_COLUMNS})
-            reasons += gate.failures(counts)
+        if row["status"] != "ok":
+            reasons.append(f"could not be audited: {_text(row.get('error')) or row['status']}")
+        else:
+            if fail_under is not None and row["coverage"] < fail_under:
+                reasons.append(f"coverage {row['coverage']:.2f} is below --fail-under {fail_under:.2f}")
+            if gate is not None:
+                total, major = _count(row["flags"]), _count(row["major_flags"])
+                by_kind = {column.removeprefix("flags_"): _count(row[column]) for column in FLAG_KIND_COLUMNS}
+                reasons += gate.failures(gate_counts(total, {"major": major, "minor": total - major}, by_kind))
         if reasons:
             failed.append((str(row["id"]), reasons))
     return failed

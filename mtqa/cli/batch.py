@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -36,6 +36,9 @@ from mtqa.errors import MtqaError
 from mtqa.plural import noun, plural
 from mtqa.report.safe_text import visible
 
+if TYPE_CHECKING:
+    from mtqa.batch.run import BatchOutcome
+
 
 def stopped_state(stop: Stopped, output: Path) -> str:
     """What a stopped audit-batch kept, and the command that resumes it (the same command again)."""
@@ -45,6 +48,15 @@ def stopped_state(stop: Stopped, output: Path) -> str:
     # the total is known once the manifest is read, which is before any copy is saved
     of = plural(stop.copies, "copy", "copies") if stop.copies is not None else "the copies"
     return f"{stop.saved} of {of} saved in {visible(str(output))}; resume with: {again}"
+
+
+def done_counts(outcome: BatchOutcome) -> str:
+    """What became of the copies a run did: ``2 audited, 1 with errors, 1 with no source found``."""
+    audited = outcome.audited - outcome.errors - outcome.no_source
+    counts = [f"{audited} audited", f"{outcome.errors} with errors"]
+    if outcome.no_source:
+        counts.append(f"{outcome.no_source} with no source found")
+    return ", ".join(counts)
 
 
 @bad_input_exits_2
@@ -97,7 +109,7 @@ def audit_batch(
         bool,
         typer.Option(
             "--html",
-            help="Also write a report page per copy under OUTPUT/html/copies/ and OUTPUT/html/index.html.",
+            help="Also write a report page per copy under OUT/html/copies/ and OUT/html/index.html.",
         ),
     ] = False,
     job_timeout: Annotated[
@@ -125,7 +137,7 @@ def audit_batch(
         Path | None,
         typer.Option(
             "--summary-csv",
-            metavar="PATH",
+            metavar="FILE",
             help="Also write the summary as a CSV for a spreadsheet: one row per copy in manifest order, with its "
             "paths, status, coverage, quality and flags by kind.",
             show_default=False,
@@ -134,9 +146,9 @@ def audit_batch(
     fail_under: FailUnderOption = None,
     fail_on: FailOnOption = None,
 ) -> None:
-    """Audit every (original, copy) row of MANIFEST; results stream to OUTPUT/{pairs,flags,summary}/.
+    """Audit every (original, copy) row of MANIFEST; results stream to OUT/{pairs,flags,summary}/.
 
-    A re-run with the same OUTPUT skips the copies already done, and audits
+    A re-run with the same OUT skips the copies already done, and audits
     again those left as error rows unless --no-retry-errors; Ctrl-C or
     SIGTERM stops the run keeping every copy finished, and says how to resume. A bad row (a
     missing file, an empty text, a path outside the manifest's folder, a text
@@ -145,9 +157,9 @@ def audit_batch(
     """
     from mtqa.batch.jobs import EngineOptions
     from mtqa.batch.run import run_batch
-    from mtqa.batch.tables import gate_failures, read_batch
+    from mtqa.batch.tables import gate_failures, read_summary, summary_sheet
     from mtqa.embed.cache import cache_dir
-    from mtqa.outputs import check_file_target, write_text_atomic
+    from mtqa.outputs import write_text_atomic
     from mtqa.report.gate import parse_gate
 
     if index is None and manifest.is_dir():
@@ -156,10 +168,10 @@ def audit_batch(
             "to find each copy's original, or give a manifest CSV with an original per copy"
         )
     gate = parse_gate(fail_on) if fail_on is not None else None  # a bad EXPR fails before any work
-    if summary_csv is not None:  # and so does a CSV path that would destroy something
-        if summary_csv.resolve().is_relative_to(output.resolve()):
-            raise MtqaError(f"{summary_csv}: lies inside the output {output}; give a --summary-csv path outside it")
-        check_file_target(summary_csv, inputs=[manifest] + ([index] if index is not None else []))
+    # and so does a CSV path that would destroy something; the checks against the manifest, the index
+    # and every text they name are run_batch's (also_writes), once it has read the manifest
+    if summary_csv is not None and summary_csv.resolve().is_relative_to(output.resolve()):
+        raise MtqaError(f"{summary_csv}: lies inside the output {output}; give a --summary-csv path outside it")
     originals_encoding, copies_encoding = side_encodings(encoding, original_encoding, copy_encoding)
     options = EngineOptions(
         model=model,
@@ -194,20 +206,21 @@ def audit_batch(
                 progress=bar,
                 on_resume=resuming,
                 phase=bar.phase if bar is not None else None,
+                also_writes=[summary_csv] if summary_csv is not None else [],
             )
     except Stopped as stop:
         typer.echo(f"mtqa: interrupted by {stop.name}: {stopped_state(stop, output)}", err=True)
         raise typer.Exit(stop.exit_code) from None
     typer.echo(
-        f"mtqa: {plural(outcome.audited, 'copy', 'copies')} audited in {outcome.seconds:.1f} s "
-        f"({outcome.rate:.2f} pairs/s), "
-        f"{outcome.errors} with errors{visible(outcome.events.describe())}; results in {visible(str(output))}",
+        f"mtqa: {plural(outcome.audited, 'copy', 'copies')} done in {outcome.seconds:.1f} s "
+        f"({outcome.rate:.2f} copies/s): {done_counts(outcome)}{visible(outcome.events.describe())}; "
+        f"results in {visible(str(output))}",
         err=True,
     )
-    if index is not None:
-        from mtqa.batch.parquet import read_table
-
-        summary = read_table(output, "summary")
+    gating = gate is not None or fail_under is not None
+    # read once, for the copies with no source found, the CSV and the gate alike
+    summary = read_summary(output) if index is not None or summary_csv is not None or gating else None
+    if index is not None and summary is not None:
         missing = sorted(visible(i) for i in summary.id[summary.status == "no_source"].astype(str))
         if missing:
             shown = ", ".join(missing[:20]) + (f", and {len(missing) - 20} more" if len(missing) > 20 else "")
@@ -224,23 +237,23 @@ def audit_batch(
             f"mtqa: index of {plural(outcome.copies, 'copy', 'copies')} in {visible(str(outcome.index))}{again}",
             err=True,
         )
-    if summary_csv is None and gate is None and fail_under is None:
+    if summary is None:
         return
-    batch = read_batch(output)
     if summary_csv is not None:
-        write_text_atomic(summary_csv, batch.sheet().to_csv(index=False))
-        typer.echo(
-            f"mtqa: summary of {plural(len(batch.summary), 'copy', 'copies')} in {visible(str(summary_csv))}", err=True
-        )
-    failed = gate_failures(batch.summary, gate, fail_under)
+        write_text_atomic(summary_csv, summary_sheet(summary).to_csv(index=False))
+        shown = visible(str(summary_csv))
+        typer.echo(f"mtqa: summary of {plural(len(summary), 'copy', 'copies')} in {shown}", err=True)
+    failed = gate_failures(summary, gate, fail_under)
     if failed:
-        audited = int((batch.summary.status == "ok").sum())
+        # error rows are in the gate (failing it); copies with no source found are an answer, outside it
+        gated = int((summary.status != "no_source").sum())
+        outside = len(summary) - gated
+        aside = f" ({plural(outside, 'copy', 'copies')} with no source found, outside the gate)" if outside else ""
         shown = "; ".join(f"{copy_id}: {reasons[0]}" for copy_id, reasons in failed[:3])
         more = f"; and {len(failed) - 3} more" if len(failed) > 3 else ""
         verb = noun(len(failed), "fails", "fail")
         typer.echo(
-            f"mtqa: {len(failed)} of {plural(audited, 'audited copy', 'audited copies')} {verb} the gate: "
-            f"{visible(shown)}{more}",
+            f"mtqa: {len(failed)} of {plural(gated, 'copy', 'copies')} {verb} the gate{aside}: {visible(shown)}{more}",
             err=True,
         )
         raise typer.Exit(EXIT_GATE)

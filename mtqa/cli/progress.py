@@ -79,7 +79,12 @@ def _rich_bar(console: Console, label: str, unit: str, counted: bool) -> Iterato
         task = bar.add_task(label, total=None)
 
         class Bar:
+            started = False
+
             def __call__(self, done: int, total: int) -> None:
+                if not self.started:  # a resume starts at the count already done, not counted in the speed
+                    self.started = True
+                    bar.reset(task, completed=done, total=total)
                 bar.update(task, completed=done, total=total)
 
             def phase(self, text: str) -> None:

@@ -7,11 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from mtqa.detectors import DETECTORS
+from mtqa.detectors.boilerplate import BoilerplateDetector
 from mtqa.errors import UsageError
+from mtqa.plural import plural
 from mtqa.report.summary import Summary
 from mtqa.types import SEVERITIES
 
 ALL_FLAGS = "flags"
+# the boilerplate detector's kind and the one severity it gives (mtqa.detectors.boilerplate)
+DEBRIS_KIND, DEBRIS_SEVERITY = BoilerplateDetector.name, "minor"
 OPERATORS = (">=", ">")  # a gate refuses too many flags; ">=" before ">" so that it is matched whole
 _CONDITION = re.compile(r"\s*([A-Za-z_]+)\s*(>=|>)\s*([0-9]+)\s*")
 
@@ -52,12 +56,10 @@ class Condition:
 
     def explain(self, count: int) -> str:
         """The failure in words, with its figures: ``3 major flags, more than --fail-on major>0 allows``."""
-        what = "flags" if self.key == ALL_FLAGS else f"{self.key} flags"
-        if count == 1:
-            what = what[:-1]
+        flags = plural(count, "flag" if self.key == ALL_FLAGS else f"{self.key} flag")
         if self.operator == ">":
-            return f"{count} {what}, more than --fail-on {self} allows"
-        return f"{count} {what}, at least the {self.limit} that --fail-on {self} refuses"
+            return f"{flags}, more than --fail-on {self} allows"
+        return f"{flags}, at least the {self.limit} that --fail-on {self} refuses"
 
 
 @dataclass(frozen=True)
@@ -108,6 +110,27 @@ def parse_gate(expression: str) -> Gate:
     return Gate(tuple(conditions))
 
 
+def gate_counts(flags: int, by_severity: Mapping[str, int], by_kind: Mapping[str, int]) -> dict[str, int]:
+    """Flags per gate key, the one reckoning of ``mtqa audit`` and ``mtqa audit-batch``.
+
+    Page debris is flagged ``boilerplate`` but is not a translation error: it
+    counts under its own key only, not in ``flags`` nor in its severity.
+
+    Args:
+        flags: All the flags of an audit.
+        by_severity: Flags per severity.
+        by_kind: Flags per kind; a kind left out counts 0.
+
+    Returns:
+        A count for ``flags``, each severity and each kind present.
+    """
+    debris = by_kind.get(DEBRIS_KIND, 0)
+    severities: dict[str, int] = {
+        s: by_severity.get(s, 0) - (debris if s == DEBRIS_SEVERITY else 0) for s in SEVERITIES
+    }
+    return {ALL_FLAGS: flags - debris, **severities, **by_kind}
+
+
 def summary_counts(summary: Summary) -> dict[str, int]:
-    """An audit's flags per gate key: all, per severity and per kind."""
-    return {ALL_FLAGS: summary.flags, **summary.flags_by_severity, **summary.flags_by_kind}
+    """An audit's flags per gate key (``gate_counts``): all but debris, per severity and per kind."""
+    return gate_counts(summary.flags, summary.flags_by_severity, summary.flags_by_kind)
