@@ -28,6 +28,7 @@ from mtqa.report.terminal_options import (
 )
 from mtqa.report.terminal_text import SEVERITY_STYLE, cut, heading, number, one_line, pack, wrap
 from mtqa.report.terminal_units import unit_lines
+from mtqa.types import SEVERITY_RANK
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -37,7 +38,6 @@ if TYPE_CHECKING:
 # Evidence and a suggestion that does not fit beside its span sit under the flag, this far in.
 FLAG_INDENT = 4
 SUMMARY_INDENT = 2
-SEVERITY_RANK = {"major": 0, "minor": 1}
 
 
 def render_table(
@@ -168,7 +168,7 @@ def _flags(flags: list[dict[str, Any]], width: int, color: bool) -> list[Text]:
     """Each flag: a head line (sentence, severity, kind, span, suggestion), its evidence wrapped below."""
     ordered = sorted(
         flags,
-        key=lambda f: (f["start"] if f["start"] is not None else -1, SEVERITY_RANK[f["severity"]], f["kind"]),
+        key=lambda f: (f["start"] if f["start"] is not None else -1, -SEVERITY_RANK[f["severity"]], f["kind"]),
     )
     note = "by position in the copy, major first at one place; c = copy sentence, → = suggestion"
     lines = heading(f"Flags ({len(flags)})", note, width)
