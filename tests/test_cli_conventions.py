@@ -202,6 +202,17 @@ def test_a_folder_of_copies_without_index_says_it_needs_one(
     assert not (tmp_path / "o").exists()
 
 
+def test_a_manifest_without_originals_and_without_index_says_what_would_find_them(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    manifest = tmp_path / "copies.csv"
+    manifest.write_text("copy\ncopy.txt\n", encoding="utf-8")
+    code, stderr = run_in_process(monkeypatch, capsys, "audit-batch", str(manifest), "-o", str(tmp_path / "o"))
+    assert code == 2 and len(stderr.splitlines()) == 1
+    assert "no column original" in stderr and "--index" in stderr
+    assert not (tmp_path / "o").exists()
+
+
 def mtqa_with_stdin(data: bytes, *args: str) -> subprocess.CompletedProcess[bytes]:
     """Run the entry point as a user would, with ``data`` on its standard input."""
     return subprocess.run(

@@ -29,6 +29,10 @@ from mtqa.errors import MtqaError
 from mtqa.inputs import Story, check_encoding, read_story, read_text
 from mtqa.nlp.parser import ParseCache
 
+# One ``flags_<kind>`` column per detector of the registry, 0 where a copy has
+# none, so every part has the same columns whichever kinds its copies raised.
+FLAG_KIND_COLUMNS = tuple(f"flags_{kind}" for kind in DETECTORS)
+
 if TYPE_CHECKING:
     from mtqa.report.report import Report
 
@@ -169,7 +173,10 @@ def read_manifest(path: Path, allow_outside: bool = False, with_index: bool = Fa
     required = ("copy",) if with_index else MANIFEST_COLUMNS
     missing = [c for c in required if c not in columns]
     if missing:
-        raise MtqaError(f"{path}: no column {', '.join(missing)}; a manifest has original, copy and optionally id")
+        index = "" if with_index else "; or pass --index (an index from mtqa index build) to find each copy's original"
+        raise MtqaError(
+            f"{path}: no column {', '.join(missing)}; a manifest has original, copy and optionally id{index}"
+        )
     base = path.resolve().parent
     jobs, seen = [], set()
     for number, cells in enumerate(rows[1:], start=1):
@@ -401,7 +408,10 @@ def summary_row(report: Report) -> dict[str, Any]:
         "aligned_units": summary.aligned_units,
         "flags": summary.flags,
         "major_flags": summary.flags_by_severity["major"],
-        **{f"flags_{kind}": summary.flags_by_kind.get(kind, 0) for kind in DETECTORS},
+        **{
+            column: summary.flags_by_kind.get(kind, 0)
+            for kind, column in zip(DETECTORS, FLAG_KIND_COLUMNS, strict=True)
+        },
         **{f"label_{k}": v for k, v in summary.labels.items()},
         "verdict": summary.verdict,
     }

@@ -17,8 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from mtqa.batch.jobs import Job, JobResult
-from mtqa.batch.parquet import FLAG_KIND_COLUMNS
+from mtqa.batch.jobs import FLAG_KIND_COLUMNS, Job, JobResult
 from mtqa.batch.tables import copy_shown, original_shown
 from mtqa.errors import MtqaError
 from mtqa.outputs import write_text_atomic

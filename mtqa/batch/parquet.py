@@ -29,9 +29,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from mtqa.batch.jobs import JobResult
+from mtqa.batch.jobs import FLAG_KIND_COLUMNS, JobResult
 from mtqa.batch.stopping import uninterrupted
-from mtqa.detectors import DETECTORS
 from mtqa.errors import MtqaError
 from mtqa.outputs import (
     LOCK,
@@ -72,9 +71,6 @@ PART_SCHEMAS = {
         + [(c, pa.string()) for c in ("text", "suggestion", "message")]
     ),
 }
-# One ``flags_<kind>`` column per detector of the registry, 0 where a copy has
-# none, so every part has the same columns whichever kinds its copies raised.
-FLAG_KIND_COLUMNS = tuple(f"flags_{kind}" for kind in DETECTORS)
 SUMMARY_SCHEMA: dict[str, str] = {
     "id": "string",
     "row": "Int64",

@@ -125,7 +125,7 @@ def summary_sheet(summary: pd.DataFrame) -> pd.DataFrame:
     """
     import pandas as pd
 
-    from mtqa.batch.parquet import FLAG_KIND_COLUMNS
+    from mtqa.batch.jobs import FLAG_KIND_COLUMNS
 
     rows = summary.to_dict("records")
     sheet = pd.DataFrame(
@@ -161,7 +161,7 @@ def gate_failures(summary: pd.DataFrame, gate: Gate | None, fail_under: float | 
     Returns:
         (id, the failures in words) for each copy that fails.
     """
-    from mtqa.batch.parquet import FLAG_KIND_COLUMNS
+    from mtqa.batch.jobs import FLAG_KIND_COLUMNS
     from mtqa.report.gate import gate_counts
 
     if gate is None and fail_under is None:
