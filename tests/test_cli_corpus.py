@@ -41,6 +41,17 @@ def write(path: Path, text: str) -> str:
     return str(path)
 
 
+def test_score_output_dash_is_stdout_not_a_file_named_dash(
+    line_files: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reference, hypothesis = line_files
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["score", "-r", str(reference), "-t", str(hypothesis), "-f", "csv", "-o", "-"])
+    assert result.exit_code == 0, result.output
+    assert not (tmp_path / "-").exists()
+    assert len(pd.read_csv(io.StringIO(result.stdout))) == 24
+
+
 def test_score_csv_has_a_row_per_segment_and_corpus_figures_on_stderr(
     line_files: tuple[Path, Path], tmp_path: Path
 ) -> None:

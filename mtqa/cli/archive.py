@@ -27,6 +27,7 @@ from mtqa.cli.common import (
     choices,
     emit,
     side_encodings,
+    stdout_if_dash,
 )
 from mtqa.cli.usage import HELP_OPTIONS, UnixCommand
 from mtqa.errors import MtqaError
@@ -212,7 +213,9 @@ def find(
     ] = FindFormat.table,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", metavar="FILE", help="Write here instead of stdout.", show_default=False),
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write here instead of stdout (- is stdout).", show_default=False
+        ),
     ] = None,
     candidates: Annotated[
         int, typer.Option(min=1, max=50, metavar="N", help="Stories each retrieval signal proposes.")
@@ -232,6 +235,7 @@ def find(
     if sum(map(is_stdin, copies)) > 1:
         raise MtqaError("- (standard input) can be given once among the copies; it holds one text")
     _, copies_encoding = side_encodings(encoding, None, copy_encoding)
+    output = stdout_if_dash(output)
     if output is not None:  # before any work: never a copy, the index folder or a file in it
         files = [path for path in copies if not is_stdin(path)]
         check_file_target(output, inputs=[*files, index, *_files(index)])

@@ -24,6 +24,7 @@ from mtqa.cli.common import (
     choices,
     emit,
     side_encodings,
+    stdout_if_dash,
 )
 from mtqa.cli.table_options import (
     ColorOption,
@@ -114,8 +115,7 @@ def audit(
     from mtqa.report.gate import parse_gate, summary_counts
     from mtqa.report.report import CSV_FILES, CSV_KIND
 
-    if output is not None and is_stdin(output):  # -o - is standard output, as - is standard input
-        output = None
+    output = stdout_if_dash(output)
     gate = parse_gate(fail_on) if fail_on is not None else None  # a bad EXPR fails before any work
     parts = check_table_options(output_format is OutputFormat.table, show, min_severity, width, color)
     if is_stdin(original) and is_stdin(copy):

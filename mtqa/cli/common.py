@@ -200,6 +200,11 @@ WorkersOption = Annotated[
 ]
 
 
+def stdout_if_dash(output: Path | None) -> Path | None:
+    """``None`` (standard output) for ``-o -``, as ``-`` names standard input; else ``output``."""
+    return None if output is not None and str(output) == "-" else output
+
+
 def emit(text: str, output: Path | None) -> None:
     """Print ``text``, or write it to ``output`` through a temporary file so no half file is left."""
     if output is None:

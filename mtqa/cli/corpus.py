@@ -19,6 +19,7 @@ from mtqa.cli.common import (
     bad_input_exits_2,
     choices,
     emit,
+    stdout_if_dash,
 )
 from mtqa.cli.progress import progress_bar
 from mtqa.errors import UsageError
@@ -80,7 +81,11 @@ def score(
     output: Annotated[
         Path | None,
         typer.Option(
-            "--output", "-o", metavar="FILE", help="Write the scores here instead of stdout.", show_default=False
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write the scores here instead of stdout (- is stdout).",
+            show_default=False,
         ),
     ] = None,
     explain: Annotated[bool, typer.Option(help="Add each feature's contribution to log(expected_errors).")] = False,
@@ -133,6 +138,7 @@ def score(
         raise UsageError("give --reference and --hypothesis files, or --tsv")
     resolve_model(model, backend.value)  # a bad model folder fails before any work
     quality_model = read_quality_params(quality_params) if quality_params is not None else None
+    output = stdout_if_dash(output)
     if output is not None:  # and so does an output that would destroy something
         check_file_target(output, inputs=[p for p in (tsv, reference, hypothesis, quality_params) if p is not None])
     with progress_bar(progress, "embedding", "texts") as callback:
