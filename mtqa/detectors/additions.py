@@ -25,8 +25,8 @@ class AdditionDetector:
     the original never mentions is major (an invented fact); otherwise minor.
     A name is in the original when it is a word of the original, folded
     (case, accents, a possessive; "Jae-min" is not "Min-jae"), or when the
-    name detector found it a rendering of a name of the original ("Alwarae"
-    for "al-Walae"). The evidence cites only the names and numbers new to the
+    name detector found it a rendering of a name of the original ("Kovalski"
+    for "Kowalski"). The evidence cites only the names and numbers new to the
     original.
     """
 

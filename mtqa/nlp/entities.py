@@ -73,7 +73,7 @@ def renders(name: str, words: set[str]) -> bool:
         return True
     whole = fold(name)
     if len(whole) >= 5 and any(len(w) >= 5 and near(whole, w) for w in words):
-        return True  # "Alwarae" for "al-Warae": the words of a name joined and respelled
+        return True  # "Alrashid" for "al-Rashid": the words of a name joined and respelled
     short = initials(name)
     if short and any(_same_initials(short, w) for w in words):
         return True

@@ -37,7 +37,7 @@ import pandas as pd
 from mtqa.errors import MtqaError
 from mtqa.nlp.lexicon import zipf
 
-# A word rarer than this in English (Zipf scale) counts as rare: "soleimani" is 2.1, "hezbollah" 3.3.
+# A word rarer than this in English (Zipf scale) counts as rare: "kowalski" is rare, "parliament" common.
 RARE_ZIPF = 3.0
 QUALITY_FILE = "quality.json"
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
@@ -56,7 +56,7 @@ def reference_words(reference: str) -> int:
 def unmatched_rare_words(reference: str, hypothesis: str) -> int:
     """Count the hypothesis words that the reference does not use and that are rare in English.
 
-    A mangled name ("Alwarae"), a word left untranslated, or an invented word
+    A mangled name ("Kovalski"), a word left untranslated, or an invented word
     lands here; an unusual word that the reference also uses does not.
     """
     used = set(words(reference))
