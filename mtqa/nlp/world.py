@@ -24,9 +24,14 @@ from anyascii import anyascii
 Relation = str
 
 
+def without_possessive(text: str) -> str:
+    """``text`` without a final possessive: "Iraq's" and "Iraq’s" are "Iraq"."""
+    return text.removesuffix("'s").removesuffix("’s")
+
+
 def fold(text: str) -> str:
     """``text`` transliterated to ASCII, lowercase, letters and digits only; a possessive dropped."""
-    text = text.removesuffix("'s").removesuffix("’s")
+    text = without_possessive(text)
     return "".join(ch for ch in (text if text.isascii() else anyascii(text)).lower() if ch.isalnum())
 
 
@@ -125,7 +130,7 @@ def _state_of(place: str, state: str) -> bool:
 
 def _country_forms(text: str) -> set[tuple[str, Relation]]:
     tables = _tables()
-    stripped = text.removesuffix("'s").removesuffix("’s").replace(".", "")
+    stripped = without_possessive(text).replace(".", "")
     found = {(code, "the code") for code in tables.codes.get(stripped, ())}
     key = fold(text)
     found |= tables.countries.get(key, set())
@@ -200,7 +205,7 @@ def is_country_adjective(text: str) -> bool:
 
     A possessive is dropped first ("Iraqi's" is the demonym). The demonyms come from ``countryinfo``.
     """
-    parts = [p for p in re.split(r"[-‐–]", text.removesuffix("'s").removesuffix("’s")) if p]
+    parts = [p for p in re.split(r"[-‐–]", without_possessive(text)) if p]
     if len(parts) > 1:
         capitalised = [p for p in parts if p[:1].isupper()]
         rest = [p for p in parts if not p[:1].isupper()]
