@@ -51,11 +51,16 @@ def publish_mode(path: Path) -> None:
 
 def write_text_atomic(target: Path, text: str) -> None:
     """Write ``text`` to ``target`` through a temporary file beside it, so no half-written file is ever left."""
+    write_bytes_atomic(target, text.encode("utf-8"))
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` through a temporary file beside it, so no half-written file is ever left."""
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=".mtqa-", dir=target.parent)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
         publish_mode(Path(temporary))
         os.replace(temporary, target)
     except BaseException:
