@@ -11,12 +11,15 @@ import pandas as pd
 
 from mtqa.embed.base import DEFAULT_BACKEND, Embedder
 from mtqa.errors import MtqaError
+from mtqa.scoring.learned import LearnedHead
 from mtqa.scoring.quality import QualityModel, quality_features, shipped_model
 from mtqa.scoring.scorers import BleuScorer, ChrfScorer
 
 # Unique texts embedded per call; also the step of the progress callback.
 EMBED_CHUNK = 512
 SCORE_COLUMNS = ("cosine", "bleu", "chrf", "rare_words", "reference_words", "expected_errors", "quality")
+# Added by ``learned=True``: the head's ranking score, its expected errors and P(no error).
+LEARNED_COLUMNS = ("head", "learned_errors", "learned")
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` with counts of unique texts embedded."""
@@ -84,6 +87,7 @@ def score(
     explain: bool = False,
     allow_empty: bool = True,
     progress: Progress | None = None,
+    learned: bool | LearnedHead = False,
 ) -> pd.DataFrame:
     """Score each hypothesis against its reference, segment by segment.
 
@@ -105,24 +109,65 @@ def score(
             sacrebleu does. False refuses it. An empty reference is always
             refused: there is nothing to score against.
         progress: Optional ``(done, total)`` callback during embedding.
+        learned: True adds the shipped learned head's columns
+            (``LEARNED_COLUMNS``); a ``LearnedHead`` adds that head's.
 
     Returns:
         One row per segment with the columns of ``SCORE_COLUMNS``: ``cosine``,
         ``bleu`` and ``chrf`` (0-100), ``rare_words`` (hypothesis words rare in
         English that the reference does not use), ``reference_words``,
-        ``expected_errors`` and ``quality`` (0-1).
+        ``expected_errors`` and ``quality`` (0-1); with ``learned``, also
+        ``head`` (the learned head's ranking score, higher is better),
+        ``learned_errors`` and ``learned`` (0-1, like ``quality``).
 
     Raises:
         MtqaError: For mismatched lengths, no segments, an empty reference, or
-            an empty hypothesis when ``allow_empty`` is False.
+            an empty hypothesis when ``allow_empty`` is False; with ``learned``,
+            for a head trained on another model's vectors.
     """
     check_segments(references, hypotheses, allow_empty)
+    head = _head(learned)
     if embedder is None:
         from mtqa.embed.factory import default_embedder
 
         embedder = default_embedder(model, backend)
-    frame = segment_features(references, hypotheses, embedder, progress)
-    return add_quality(frame, quality_model or shipped_model(), explain)
+    if head is not None:  # before any work: a head of another model's vectors is refused at once
+        from mtqa.scoring.learned import check_embedder
+
+        check_embedder(head, embedder.encode, embedder.name)
+    refs, hyps = list(references), list(hypotheses)
+    vectors = embed_unique(embedder, refs + hyps, progress)
+    frame = add_quality(features_from_vectors(refs, hyps, vectors), quality_model or shipped_model(), explain)
+    if head is None:
+        return frame
+    return add_learned(frame, head, refs, hyps, vectors[: len(refs)], vectors[len(refs) :])
+
+
+def _head(learned: bool | LearnedHead) -> LearnedHead | None:
+    if isinstance(learned, LearnedHead):
+        return learned
+    if learned:
+        from mtqa.scoring.learned import shipped_head
+
+        return shipped_head()
+    return None
+
+
+def add_learned(
+    frame: pd.DataFrame,
+    head: LearnedHead,
+    references: list[str],
+    hypotheses: list[str],
+    reference_vectors: np.ndarray,
+    hypothesis_vectors: np.ndarray,
+) -> pd.DataFrame:
+    """Return ``frame`` (``segment_features``' columns) with ``LEARNED_COLUMNS`` from ``head``."""
+    from mtqa.scoring.head_features import head_inputs
+    from mtqa.scoring.learned import learned_scores
+
+    inputs = head_inputs(head.inputs, frame, references, hypotheses, reference_vectors, hypothesis_vectors)
+    columns = learned_scores(head, inputs, frame["reference_words"].to_numpy(float))
+    return frame.assign(**{name: columns[name] for name in LEARNED_COLUMNS})
 
 
 def segment_features(
@@ -133,10 +178,15 @@ def segment_features(
     An empty side gets cosine 0 (sacrebleu already gives it BLEU and chrF 0).
     """
     refs, hyps = list(references), list(hypotheses)
-    vectors = embed_unique(embedder, refs + hyps, progress)
-    cosine = (vectors[: len(refs)] * vectors[len(refs) :]).sum(axis=1)
-    empty = np.array([not r.strip() or not h.strip() for r, h in zip(refs, hyps, strict=True)], dtype=bool)
-    return text_scores(refs, hyps, np.where(empty, 0.0, cosine))
+    return features_from_vectors(refs, hyps, embed_unique(embedder, refs + hyps, progress))
+
+
+def features_from_vectors(references: list[str], hypotheses: list[str], vectors: np.ndarray) -> pd.DataFrame:
+    """``segment_features`` from the vectors of ``references + hypotheses`` (shape ``(2 * segments, dim)``)."""
+    count = len(references)
+    cosine = (vectors[:count] * vectors[count:]).sum(axis=1)
+    empty = np.array([not r.strip() or not h.strip() for r, h in zip(references, hypotheses, strict=True)], dtype=bool)
+    return text_scores(references, hypotheses, np.where(empty, 0.0, cosine))
 
 
 def text_scores(references: list[str], hypotheses: list[str], cosine: np.ndarray) -> pd.DataFrame:
@@ -173,6 +223,8 @@ class CorpusFigures:
     errors_per_100_words: float
     bleu_signature: str
     chrf_signature: str
+    mean_learned: float | None = None
+    learned_errors_per_100_words: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The figures as plain JSON values."""
@@ -188,6 +240,7 @@ def corpus_figures(references: Sequence[str], hypotheses: Sequence[str], scores:
     """
     refs, hyps = list(references), list(hypotheses)
     bleu, chrf = BleuScorer(), ChrfScorer()
+    learned = "learned" in scores
     return CorpusFigures(
         segments=len(refs),
         empty_hypotheses=sum(1 for hypothesis in hyps if not hypothesis.strip()),
@@ -198,12 +251,14 @@ def corpus_figures(references: Sequence[str], hypotheses: Sequence[str], scores:
         errors_per_100_words=errors_per_100_words(scores),
         bleu_signature=bleu.signature(),
         chrf_signature=chrf.signature(),
+        mean_learned=float(scores["learned"].mean()) if learned else None,
+        learned_errors_per_100_words=errors_per_100_words(scores, "learned_errors") if learned else None,
     )
 
 
-def errors_per_100_words(scores: pd.DataFrame) -> float:
-    """Expected rater-marked errors per 100 reference words over the segments of ``scores``."""
-    return float(100 * scores["expected_errors"].sum() / max(scores["reference_words"].sum(), 1))
+def errors_per_100_words(scores: pd.DataFrame, column: str = "expected_errors") -> float:
+    """Expected rater-marked errors (``column``) per 100 reference words over the segments of ``scores``."""
+    return float(100 * scores[column].sum() / max(scores["reference_words"].sum(), 1))
 
 
 def system_figures(
@@ -221,15 +276,20 @@ def system_figures(
         Columns ``segments``, ``bleu`` and ``chrf`` (corpus), ``mean_chrf`` (of the
         sentence scores, which ranked systems better than corpus chrF on the WMT21
         and TED judgements: ``docs/quality.md``), ``mean_cosine``, ``mean_quality``
-        and ``errors_per_100_words``, sorted by errors per 100 words, fewest first.
+        and ``errors_per_100_words``, and with the learned columns in ``scores``
+        ``mean_learned`` and ``learned_errors_per_100_words``; sorted by the
+        expected errors per 100 words (the learned ones when present), fewest first.
     """
     frame = pd.DataFrame({"reference": list(references), "hypothesis": list(hypotheses), "system": list(systems)})
     rows = {}
     for system, members in frame.groupby("system", sort=True).groups.items():
         mine = scores.iloc[np.asarray(members)]
         figures = corpus_figures(list(frame.reference[members]), list(frame.hypothesis[members]), mine)
-        rows[str(system)] = {k: v for k, v in figures.to_dict().items() if not k.endswith("_signature")}
+        rows[str(system)] = {
+            k: v for k, v in figures.to_dict().items() if not k.endswith("_signature") and v is not None
+        }
         rows[str(system)]["mean_chrf"] = float(mine["chrf"].mean())
     table = pd.DataFrame.from_dict(rows, orient="index").drop(columns="empty_hypotheses")
     table.index.name = "system"
-    return table.sort_values("errors_per_100_words", kind="stable")
+    by = "learned_errors_per_100_words" if "learned_errors_per_100_words" in table else "errors_per_100_words"
+    return table.sort_values(by, kind="stable")
