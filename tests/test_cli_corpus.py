@@ -154,7 +154,7 @@ def test_correlate_prints_both_views_and_writes_json(tmp_path: Path) -> None:
     assert "items: doc + seg_id" in result.stdout
     data = json.loads(output.read_text(encoding="utf-8"))
     assert data["segments"] == 24 and data["items"] == ["doc", "seg_id"]
-    assert list(data["metrics"]) == ["quality", "cosine", "chrf", "bleu", "rare_words", "reference_words"]
+    assert list(data["metrics"]) == ["quality", "learned", "cosine", "chrf", "bleu", "rare_words", "reference_words"]
     for stats in data["metrics"].values():
         assert {"kendall", "pearson", "accuracy", "epsilon", "item_kendall", "item_accuracy"} <= set(stats)
     # On these hand-made ratings a garbled or inverted rendering is plainly worse.
@@ -321,6 +321,8 @@ def test_correlate_reports_the_system_level_against_human_system_means(tmp_path:
     assert list(systems["metrics"]) == [
         "errors_per_100_words",
         "mean_quality",
+        "learned_errors_per_100_words",
+        "mean_learned",
         "chrf",
         "mean_chrf",
         "bleu",

@@ -40,6 +40,22 @@ QualityParamsOption = Annotated[
     ),
 ]
 
+LearnedHeadOption = Annotated[
+    Path | None,
+    typer.Option(
+        metavar="FILE",
+        help="A learned head (.npz, e.g. trained with a dataset held out) [default: the shipped one].",
+        show_default=False,
+    ),
+]
+
+
+class Scorer(StrEnum):
+    """The score ``mtqa score`` adds to cosine, BLEU and chrF."""
+
+    quality = "quality"
+    learned = "learned"
+
 
 class ScoreFormat(StrEnum):
     """How ``mtqa score`` writes its segment scores."""
@@ -89,8 +105,16 @@ def score(
         ),
     ] = None,
     explain: Annotated[bool, typer.Option(help="Add each feature's contribution to log(expected_errors).")] = False,
+    scorer: Annotated[
+        Scorer,
+        typer.Option(
+            metavar=choices(Scorer),
+            help="quality alone, or the learned head's score beside it (learned, learned_errors, head).",
+        ),
+    ] = Scorer.quality,
     system_column: SystemColumnOption = None,
     quality_params: QualityParamsOption = None,
+    learned_head: LearnedHeadOption = None,
     allow_empty: Annotated[
         bool,
         typer.Option(
@@ -106,14 +130,16 @@ def score(
     """Score segment-aligned hypotheses against references: cosine, BLEU, chrF and quality per segment.
 
     Corpus BLEU and chrF (with sacrebleu signatures), mean cosine and mean
-    quality follow the table; with csv or jsonl they go to stderr. Empty
-    hypotheses are scored as given (--refuse-empty refuses them); an empty
-    reference is refused.
+    quality follow the table; with csv or jsonl they go to stderr. With
+    --scorer learned, the learned head's score follows quality, and systems
+    are ranked by its expected errors. Empty hypotheses are scored as given
+    (--refuse-empty refuses them); an empty reference is refused.
     """
     from mtqa.embed.base import resolve_model
     from mtqa.evaluation.parallel import check_filled, read_line_pairs, read_tsv
     from mtqa.inputs import is_stdin
     from mtqa.report.scores import corpus_lines, render_scores
+    from mtqa.scoring.learned import LearnedHead, read_head
     from mtqa.scoring.quality import read_quality_params
     from mtqa.scoring.segments import corpus_figures, system_figures
     from mtqa.scoring.segments import score as score_segments
@@ -138,9 +164,15 @@ def score(
         raise UsageError("give --reference and --hypothesis files, or --tsv")
     resolve_model(model, backend.value)  # a bad model folder fails before any work
     quality_model = read_quality_params(quality_params) if quality_params is not None else None
+    if learned_head is not None and scorer is not Scorer.learned:
+        raise UsageError("--learned-head needs --scorer learned")
+    learned: bool | LearnedHead = scorer is Scorer.learned
+    if learned_head is not None:
+        learned = read_head(learned_head)
     output = stdout_if_dash(output)
     if output is not None:  # and so does an output that would destroy something
-        check_file_target(output, inputs=[p for p in (tsv, reference, hypothesis, quality_params) if p is not None])
+        given = (tsv, reference, hypothesis, quality_params, learned_head)
+        check_file_target(output, inputs=[p for p in given if p is not None])
     with progress_bar(progress, "embedding", "texts") as callback:
         scores = score_segments(
             refs,
@@ -151,6 +183,7 @@ def score(
             explain=explain,
             allow_empty=allow_empty,
             progress=callback,
+            learned=learned,
         )
     figures = corpus_figures(refs, hyps, scores)
     if system_column is not None:
@@ -198,23 +231,25 @@ def correlate(
     ] = None,
     system_column: SystemColumnOption = None,
     quality_params: QualityParamsOption = None,
+    learned_head: LearnedHeadOption = None,
     model: ModelOption = None,
     backend: BackendOption = Backend.onnx,
     encoding: EncodingOption = "utf-8",
     progress: ProgressOption = None,
 ) -> None:
-    """Segment-level agreement of quality and each feature with human scores, beside BLEU and chrF.
+    """Segment-level agreement of quality, learned and each feature with human scores, beside BLEU and chrF.
 
     Kendall tau-b, Pearson r and WMT23 pairwise accuracy with tie calibration,
     over all segments (no grouping) and within items (group by item). With
     --system-column, also the system level: each system's corpus figures
-    (errors per 100 reference words, mean quality, corpus chrF and BLEU, mean
-    cosine) against the human mean of its segments, by pairwise accuracy and
-    Pearson r.
+    (errors per 100 reference words of quality and of learned, mean quality
+    and mean learned, corpus chrF and BLEU, mean cosine) against the human
+    mean of its segments, by pairwise accuracy and Pearson r.
     """
     from mtqa.embed.base import resolve_model
     from mtqa.evaluation.judgements import agree_with_humans
     from mtqa.evaluation.parallel import check_filled, numeric_column, read_tsv, select_rows
+    from mtqa.scoring.learned import read_head, shipped_head
     from mtqa.scoring.quality import read_quality_params
 
     columns = [human_column, reference_column, hypothesis_column, *(item_column or [])]
@@ -225,8 +260,9 @@ def correlate(
     items = item_column if item_column is not None else default_items(list(frame.columns))
     resolve_model(model, backend.value)  # a bad model folder fails before any work
     quality_model = read_quality_params(quality_params) if quality_params is not None else None
+    head = read_head(learned_head) if learned_head is not None else shipped_head()
     if output is not None:
-        check_file_target(output, inputs=[tsv] + ([quality_params] if quality_params is not None else []))
+        check_file_target(output, inputs=[p for p in (tsv, quality_params, learned_head) if p is not None])
     with progress_bar(progress, "embedding", "texts") as callback:
         result = agree_with_humans(
             frame,
@@ -237,6 +273,7 @@ def correlate(
             model=model,
             backend=backend.value,
             quality_model=quality_model,
+            learned_head=head,
             systems=system_column,
             progress=callback,
         )

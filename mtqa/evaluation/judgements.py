@@ -14,15 +14,25 @@ from mtqa.embed.base import DEFAULT_BACKEND, Embedder
 from mtqa.evaluation.correlation import MAX_PAIRS, agreement
 from mtqa.evaluation.systems import system_agreement
 from mtqa.plural import plural
+from mtqa.scoring.learned import LearnedHead, learned_signature
 from mtqa.scoring.quality import QualityModel, quality_signature
 from mtqa.scoring.scorers import BleuScorer, ChrfScorer
 from mtqa.scoring.segments import Progress, score, system_figures
 from mtqa.version import VERSION
 
-# quality first, then the features it is built from, then the ones it is compared with.
-METRICS = ("quality", "cosine", "chrf", "bleu", "rare_words", "reference_words")
-# The system figures compared with the human system means; errors per 100 words counts down.
-SYSTEM_METRICS = ("errors_per_100_words", "mean_quality", "chrf", "mean_chrf", "bleu", "mean_cosine")
+# The two trained scores first, then the features they are built from, then the ones they are compared with.
+METRICS = ("quality", "learned", "cosine", "chrf", "bleu", "rare_words", "reference_words")
+# The system figures compared with the human system means; errors per 100 words count down.
+SYSTEM_METRICS = (
+    "errors_per_100_words",
+    "mean_quality",
+    "learned_errors_per_100_words",
+    "mean_learned",
+    "chrf",
+    "mean_chrf",
+    "bleu",
+    "mean_cosine",
+)
 WIDTH = 13  # of a number column in the text table
 STATISTICS = {
     "kendall": "Kendall tau-b",
@@ -104,12 +114,15 @@ class Agreement:
 
     def _systems_text(self) -> str:
         assert self.system_table is not None and self.system_figures is not None
-        lines = [f"{'system metric':24s} {'pairwise acc':>13s} {'Pearson r':>13s}"]
+        name_width = max(len("system metric"), *(len(str(metric)) for metric in self.system_table.index))
+        lines = [f"{'system metric':{name_width}s} {'pairwise acc':>13s} {'Pearson r':>13s}"]
         for metric, row in self.system_table.iterrows():
-            lines.append(f"{metric!s:24s} {_cell(row.system_accuracy)} {_cell(row.system_pearson)}")
+            lines.append(f"{metric!s:{name_width}s} {_cell(row.system_accuracy)} {_cell(row.system_pearson)}")
         count = len(self.system_figures)
         lines.append(f"{count} systems, {count * (count - 1) // 2} pairs; figures per system:")
-        shown = self.system_figures.rename(columns={"errors_per_100_words": "errors/100w"})
+        shown = self.system_figures.rename(
+            columns={"errors_per_100_words": "errors/100w", "learned_errors_per_100_words": "learned errors/100w"}
+        )
         lines.append(shown.to_string(float_format=lambda v: f"{v:.4f}"))
         return "\n".join(lines) + "\n"
 
@@ -129,6 +142,7 @@ def agree_with_humans(
     backend: str = DEFAULT_BACKEND,
     embedder: Embedder | None = None,
     quality_model: QualityModel | None = None,
+    learned_head: LearnedHead | None = None,
     systems: str | None = None,
     progress: Progress | None = None,
 ) -> Agreement:
@@ -144,6 +158,7 @@ def agree_with_humans(
         backend: ``"onnx"`` or ``"torch"``; see ``mtqa.audit``.
         embedder: Any ``Embedder``; overrides ``model``.
         quality_model: Parameters of ``quality``; default the shipped ones.
+        learned_head: The learned head; default the shipped one.
         systems: The column naming each row's system, for the system-level view.
         progress: Optional ``(done, total)`` callback during embedding.
 
@@ -159,12 +174,16 @@ def agree_with_humans(
         quality_model=quality_model,
         allow_empty=True,
         progress=progress,
+        learned=learned_head if learned_head is not None else True,
     )
     system_table = figures = None
     if systems is not None:
         figures = system_figures(list(frame[reference]), list(frame[hypothesis]), scores, list(frame[systems]))
         figures["human"] = pd.Series(human.to_numpy(float)).groupby(frame[systems].astype(str).to_numpy()).mean()
-        oriented = figures.assign(errors_per_100_words=-figures.errors_per_100_words)
+        oriented = figures.assign(
+            errors_per_100_words=-figures.errors_per_100_words,
+            learned_errors_per_100_words=-figures.learned_errors_per_100_words,
+        )
         system_table = system_agreement(oriented, figures.human, SYSTEM_METRICS)
     data = pd.concat([frame[list(items)].reset_index(drop=True), scores], axis=1)
     data["human"] = human.to_numpy(float)
@@ -186,6 +205,7 @@ def agree_with_humans(
             "sentence_bleu": BleuScorer().sentence_signature(),
             "chrf": ChrfScorer().signature(),
             "quality": quality_signature(quality_model),
+            "learned": learned_signature(learned_head),
         },
         system_table=system_table,
         system_figures=figures,

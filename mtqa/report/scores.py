@@ -24,7 +24,14 @@ def corpus_lines(figures: CorpusFigures) -> list[str]:
         f"mean cosine   {figures.mean_cosine:.4f}",
         f"mean quality  {figures.mean_quality:.4f}",
         f"expected errors per 100 reference words  {figures.errors_per_100_words:.2f}",
-    ]
+    ] + (
+        [
+            f"mean learned  {figures.mean_learned:.4f}",
+            f"learned expected errors per 100 reference words  {figures.learned_errors_per_100_words:.2f}",
+        ]
+        if figures.mean_learned is not None and figures.learned_errors_per_100_words is not None
+        else []
+    )
 
 
 def _numbered(scores: pd.DataFrame) -> pd.DataFrame:
@@ -50,7 +57,9 @@ def render_scores(scores: pd.DataFrame, figures: CorpusFigures, output_format: s
             json.dumps({k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in row.items()}) + "\n"
             for row in frame.round(DECIMALS).to_dict(orient="records")
         )
-    shown = frame[["segment", "cosine", "bleu", "chrf", "rare_words", "quality"]]
+    shown = frame[
+        ["segment", "cosine", "bleu", "chrf", "rare_words", "quality"] + (["learned"] if "learned" in frame else [])
+    ]
     table = shown.to_string(
         index=False,
         formatters={
@@ -58,6 +67,7 @@ def render_scores(scores: pd.DataFrame, figures: CorpusFigures, output_format: s
             "bleu": "{:.1f}".format,
             "chrf": "{:.1f}".format,
             "quality": "{:.3f}".format,
+            "learned": "{:.3f}".format,
         },
     )
     return table + "\n\n" + "\n".join(corpus_lines(figures)) + "\n"
