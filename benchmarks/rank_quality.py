@@ -28,7 +28,17 @@ mtqa's own are computed here: ``names_missed``, the share of the reference's
 capitalised words (not opening a sentence) that the hypothesis lacks, and
 ``length_gap``, |log((hypothesis words + 1) / (reference words + 1))|.
 
-Run: ``PYTHONPATH=. python benchmarks/rank_quality.py [--tsv-dir DIR]``
+With ``--learned`` it runs issue 26's study instead: the learned head
+(``benchmarks/learned_head.py``) leave one set out over seven judged sets (TED
+MQM and the WMT21 DA of ja, ru, is, cs, de and ha→English). For each set held
+out, the head is fitted on the other six (TED's fitting talks among them when
+TED is not held out) and calibrated on TED's fitting talks; it is measured on
+the held-out set (TED: talks 7 and 9), beside sentence chrF, corpus chrF and
+today's ``quality``: within-item τ-b (mean over items), WMT's DARR τ, the
+system-level pairwise accuracy and the overall τ-b, with a 95% bootstrap
+interval (items resampled) of the learned head's item τ-b minus chrF's.
+
+Run: ``PYTHONPATH=. python benchmarks/rank_quality.py [--tsv-dir DIR] [--learned]``
 (features are cached in ``benchmarks/.cache``; the first run embeds about
 35,000 texts). With ``--tsv-dir``, it writes each held-out dataset as a TSV and
 each fold's parameters of the best candidate, so that ``mtqa correlate
@@ -49,7 +59,8 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import minimize
 
-from benchmarks.ranking_data import DATASETS, load
+from benchmarks import learned_head
+from benchmarks.ranking_data import DATASETS, JUDGED_SETS, judged, judged_vectors, load
 from mtqa.evaluation.correlation import grouped, kendall_tau_b, pairwise_accuracy
 from mtqa.evaluation.systems import system_accuracy
 from mtqa.scoring.quality import Feature, QualityModel
@@ -223,10 +234,83 @@ def leave_one_out(
     return results
 
 
+def learned_study() -> pd.DataFrame:
+    """Leave one set out over ``JUDGED_SETS``: the learned head against chrF, corpus chrF and ``quality``."""
+    from mtqa.scoring.quality import shipped_model
+    from mtqa.scoring.segments import add_quality
+
+    frame = judged()
+    ref_vectors, hyp_vectors = judged_vectors(frame)
+    base = learned_head.base_scores(frame, ref_vectors, hyp_vectors)
+    inputs = learned_head.inputs_of(frame, base, ref_vectors, hyp_vectors)
+    frame = pd.concat([frame, add_quality(base, shipped_model())], axis=1)
+    held_out = frame.held_out.to_numpy()
+    calibration_rows = np.flatnonzero((frame.dataset == "ted").to_numpy() & ~held_out)
+    rows = []
+    for held in JUDGED_SETS:
+        in_set = (frame.dataset == held).to_numpy()
+        train = np.flatnonzero(~in_set & ~held_out)
+        test_rows = np.flatnonzero(in_set & held_out) if held == "ted" else np.flatnonzero(in_set)
+        mean, scale, weights = learned_head.fit_ranker(inputs[train], frame.iloc[train])
+
+        def head(
+            rows: np.ndarray, mean: np.ndarray = mean, scale: np.ndarray = scale, w: np.ndarray = weights
+        ) -> np.ndarray:
+            return np.asarray(((inputs[rows] - mean) / scale) @ w)
+
+        calib = frame.iloc[calibration_rows]
+        intercept, slope = learned_head.calibrate(
+            head(calibration_rows), calib.errors.to_numpy(float), calib.reference_words.to_numpy(float)
+        )
+        test = frame.iloc[test_rows].reset_index(drop=True)
+        score = head(test_rows)
+        errors = test.reference_words.to_numpy(float) * np.exp(intercept + slope * score)
+        by_system = test.assign(errors=errors, expected=test.expected_errors).groupby("system")
+        words = by_system.reference_words.sum()
+        corpus = pd.Series(
+            {s: ChrfScorer().corpus_score(list(g.reference), list(g.hypothesis)) for s, g in by_system}, dtype=float
+        )
+        human, items = test.human.to_numpy(float), test.item.to_numpy()
+        measured = {
+            "learned": learned_head.figures(test, np.exp(-errors), -100 * by_system.errors.sum() / words),
+            "chrF": learned_head.figures(test, test.chrf.to_numpy(float), corpus),
+            "quality": learned_head.figures(
+                test, test.quality.to_numpy(float), -100 * by_system.expected.sum() / words
+            ),
+        }
+        measured["learned"]["system acc (mean head)"] = learned_head.figures(test, score)["system acc"]
+        measured["chrF"]["system acc (mean head)"] = learned_head.figures(test, test.chrf.to_numpy(float))["system acc"]
+        low, high = learned_head.bootstrap_difference(
+            learned_head.item_taus(score, human, items), learned_head.item_taus(test.chrf.to_numpy(float), human, items)
+        )
+        for metric, values in measured.items():
+            rows.append({"held out": held, "metric": metric, **values})
+        rows[-3] |= {"Δ item τ vs chrF, 95% CI": f"[{low:+.4f}, {high:+.4f}]"}
+        rows[-3] |= {f"w_{name}": float(w / s) for name, w, s in zip(learned_head.INPUTS, weights, scale, strict=True)}
+        print(pd.DataFrame(rows[-3:]).iloc[:, :8].round(4).to_string(index=False), flush=True)
+    table = pd.DataFrame(rows)
+    learned = table[table.metric == "learned"].set_index("held out")
+    chrf = table[table.metric == "chrF"].set_index("held out")
+    quality = table[table.metric == "quality"].set_index("held out")
+    wins = int((learned["item τ"] > chrf["item τ"]).sum())
+    print(f"learned item τ-b above chrF's on {wins} of {len(learned)} sets")
+    print(
+        f"mean system accuracy: learned {learned['system acc'].mean():.4f},"
+        f" corpus chrF {chrf['system acc'].mean():.4f}, quality {quality['system acc'].mean():.4f}"
+    )
+    print(f"TED overall τ-b: learned {learned.loc['ted', 'τ']:.4f}, quality {quality.loc['ted', 'τ']:.4f}")
+    return table
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tsv-dir", type=Path, help="write the held-out sets and the best candidate's fold parameters")
+    parser.add_argument("--learned", action="store_true", help="the learned head's study over seven sets (issue 26)")
     args = parser.parse_args()
+    if args.learned:
+        table = learned_study()
+        print(table.round(4).to_string(index=False))
+        return
     train, test = splits(with_text_features(load()))
     baseline = {name: chrf_figures(d) for name, d in test.items()}
     print("chrF on the held-out sets:")
