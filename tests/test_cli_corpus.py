@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import math
 import os
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from sacrebleu.metrics import BLEU, CHRF
@@ -16,7 +18,8 @@ from typer.testing import CliRunner
 from mtqa.cli.app import app
 from mtqa.embed.base import packaged_model_path
 from mtqa.embed.torch import SentenceTransformerEmbedder
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, run_mtqa
+from tests.test_learned import bad_head_files
 
 RATINGS = FIXTURES / "judgements" / "ratings.tsv"
 runner = CliRunner()
@@ -372,3 +375,110 @@ def test_the_quality_parameters_are_an_input_and_a_system_cell_may_not_be_blank(
     for command in (["correlate", blank], ["score", "--tsv", blank]):
         result = runner.invoke(app, [*command, "--system-column", "system"])
         assert result.exit_code == 2 and "system" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_score_learned_adds_its_columns_and_its_corpus_figures(tmp_path: Path) -> None:
+    output = tmp_path / "scores.csv"
+    result = runner.invoke(app, ["score", "--tsv", str(RATINGS), "--scorer", "learned", "-f", "csv", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(output)
+    assert {"quality", "head", "learned_errors", "learned"} <= set(scores.columns) and len(scores) == 24
+    assert scores.learned.between(0, 1).all()
+    assert scores.learned.to_numpy() == pytest.approx(np.exp(-scores.learned_errors.to_numpy()), rel=1e-6)
+    assert f"mean learned  {scores.learned.mean():.4f}" in result.stderr
+    assert "learned expected errors per 100 reference words" in result.stderr
+    plain = runner.invoke(app, ["score", "--tsv", str(RATINGS), "-f", "csv"])
+    assert "learned" not in pd.read_csv(io.StringIO(plain.stdout)).columns and "mean learned" not in plain.stderr
+
+
+def test_score_with_a_head_file_of_the_shipped_head_equals_the_shipped_scores(tmp_path: Path) -> None:
+    from mtqa.scoring.learned import head_bytes, shipped_head
+
+    head = tmp_path / "head.npz"
+    head.write_bytes(head_bytes(shipped_head()))
+    command = ["score", "--tsv", str(RATINGS), "--scorer", "learned", "-f", "csv"]
+    shipped = runner.invoke(app, command)
+    given = runner.invoke(app, [*command, "--learned-head", str(head)])
+    assert shipped.exit_code == 0 and given.exit_code == 0, given.output
+    assert given.stdout == shipped.stdout and "learned" in pd.read_csv(io.StringIO(given.stdout)).columns
+
+
+def test_a_head_file_needs_the_learned_scorer(tmp_path: Path) -> None:
+    from mtqa.scoring.learned import head_bytes, shipped_head
+
+    head = tmp_path / "head.npz"
+    head.write_bytes(head_bytes(shipped_head()))
+    output = tmp_path / "scores.csv"
+    result = runner.invoke(app, ["score", "--tsv", str(RATINGS), "--learned-head", str(head), "-o", str(output)])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("mtqa: error: --learned-head needs --scorer learned")
+    assert not output.exists()
+
+
+def learned_command(command: str) -> list[str]:
+    """The arguments of ``score`` or ``correlate`` on the ratings with the learned head, before its options."""
+    if command == "score":
+        return ["score", "--tsv", str(RATINGS), "--scorer", "learned"]
+    return ["correlate", str(RATINGS)]
+
+
+@pytest.mark.parametrize("damage", list(bad_head_files()))
+@pytest.mark.parametrize("command", ["score", "correlate"])
+def test_a_bad_head_file_is_one_line_and_writes_nothing(tmp_path: Path, damage: str, command: str) -> None:
+    data, message = bad_head_files()[damage]
+    head = tmp_path / "head.npz"
+    head.write_bytes(data)
+    output = tmp_path / "out.json"
+    args = learned_command(command)
+    result = runner.invoke(app, [*args, "--learned-head", str(head), "-o", str(output)])
+    assert result.exit_code == 2, (result.output, result.exception)
+    assert result.stderr.startswith("mtqa: error:") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert not output.exists() and head.read_bytes() == data
+
+
+def test_a_bad_head_file_is_refused_without_a_traceback_by_the_entry_point(tmp_path: Path) -> None:
+    data, message = bad_head_files()["flipped-in-stream"]
+    head = tmp_path / "head.npz"
+    head.write_bytes(data)
+    result = run_mtqa("score", "--tsv", str(RATINGS), "--scorer", "learned", "--learned-head", str(head))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("mtqa: error:") and message in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("command", ["score", "correlate"])
+def test_the_head_file_is_an_input_not_an_output(tmp_path: Path, command: str) -> None:
+    from mtqa.scoring.learned import head_bytes, shipped_head
+
+    head = tmp_path / "head.npz"
+    data = head_bytes(shipped_head())
+    head.write_bytes(data)
+    args = learned_command(command)
+    result = runner.invoke(app, [*args, "--learned-head", str(head), "-o", str(head)])
+    assert result.exit_code == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "is an input of this command" in result.stderr
+    assert head.read_bytes() == data
+
+
+def test_correlate_reports_the_learned_score_and_its_signature(tmp_path: Path) -> None:
+    from mtqa.scoring.learned import head_bytes, shipped_head
+
+    output = tmp_path / "x.json"
+    result = runner.invoke(app, ["correlate", str(RATINGS), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    data = json.loads(output.read_text(encoding="utf-8"))
+    signature = data["signature"]["learned"]
+    assert signature == shipped_head().signature()
+    assert signature.startswith("learned|") and "model:all-MiniLM-L6-v2" in signature
+    learned = data["metrics"]["learned"]
+    assert {"kendall", "pearson", "accuracy", "item_kendall", "item_accuracy"} <= set(learned)
+    assert all(math.isfinite(learned[key]) for key in ("kendall", "pearson", "accuracy"))
+    assert "learned" in result.stdout
+    # a head given by file signs the report, not the shipped one
+    other = dataclasses.replace(shipped_head(), intercept=shipped_head().intercept - 0.5)
+    head = tmp_path / "other.npz"
+    head.write_bytes(head_bytes(other))
+    result = runner.invoke(app, ["correlate", str(RATINGS), "--learned-head", str(head), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(output.read_text(encoding="utf-8"))["signature"]["learned"] == other.signature() != signature

@@ -189,7 +189,9 @@ def parse_head(data: bytes, origin: str) -> LearnedHead:
         )
     except MtqaError:
         raise
-    except (OSError, ValueError, KeyError, TypeError, zipfile.BadZipFile, EOFError) as error:
+    # Untrusted bytes: zipfile, zlib (zlib.error), numpy's header parser (tokenize.TokenError) and others each
+    # fail their own way on a damaged file, and every such failure means the same thing here.
+    except Exception as error:
         raise MtqaError(f"{origin}: damaged or not a learned head ({type(error).__name__}: {error})") from error
     if head.digest() != meta.get("sha256"):
         raise MtqaError(f"{origin}: damaged or edited (its checksum does not match its contents)")
