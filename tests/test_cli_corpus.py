@@ -382,7 +382,7 @@ def test_score_learned_adds_its_columns_and_its_corpus_figures(tmp_path: Path) -
     result = runner.invoke(app, ["score", "--tsv", str(RATINGS), "--scorer", "learned", "-f", "csv", "-o", str(output)])
     assert result.exit_code == 0, result.output
     scores = pd.read_csv(output)
-    assert {"quality", "head", "learned_errors", "learned"} <= set(scores.columns) and len(scores) == 24
+    assert {"quality", "head_score", "learned_errors", "learned"} <= set(scores.columns) and len(scores) == 24
     assert scores.learned.between(0, 1).all()
     assert scores.learned.to_numpy() == pytest.approx(np.exp(-scores.learned_errors.to_numpy()), rel=1e-6)
     assert f"mean learned  {scores.learned.mean():.4f}" in result.stderr

@@ -108,7 +108,7 @@ def test_a_segment_scores_alone_as_it_does_in_a_batch(ratings: pd.DataFrame, onn
     batch = score(refs, hyps, embedder=onnx_embedder, learned=True)
     for k in range(len(refs)):
         alone = score([refs[k]], [hyps[k]], embedder=onnx_embedder, learned=True)
-        assert alone["head"].iloc[0] == pytest.approx(batch["head"].iloc[k], abs=1e-6), k
+        assert alone["head_score"].iloc[0] == pytest.approx(batch["head_score"].iloc[k], abs=1e-6), k
         assert alone["learned"].iloc[0] == pytest.approx(batch["learned"].iloc[k], abs=1e-6), k
 
 
@@ -215,7 +215,7 @@ def test_the_shipped_head_is_accepted_by_the_packaged_model_on_both_backends(
 # A wrong reference
 
 
-@pytest.mark.parametrize("column", ["learned", "head"])
+@pytest.mark.parametrize("column", ["learned", "head_score"])
 def test_a_wrong_reference_ranks_below_the_right_one_for_every_row(
     ratings: pd.DataFrame, onnx_embedder: Embedder, column: str
 ) -> None:
@@ -307,3 +307,17 @@ def test_a_small_head_scores_and_calibrates_as_documented() -> None:
     np.testing.assert_allclose(scores, [1.2, 0.0])
     errors = head.expected_errors(scores, np.array([10.0, 10.0]))
     np.testing.assert_allclose(errors, 10 * np.exp(-3.0 - np.array([1.2, 0.0])))
+
+
+def test_explain_splits_the_head_score_into_one_share_per_input(
+    ratings: pd.DataFrame, onnx_embedder: Embedder
+) -> None:
+    scores = score(list(ratings.reference), list(ratings.hypothesis), embedder=onnx_embedder, learned=True, explain=True)
+    head = shipped_head()
+    shares = scores[[f"head_{name}" for name in head.inputs]]
+    bias = float(head.layers[0][1][0])
+    assert np.allclose(bias + shares.sum(axis=1), scores["head_score"], atol=1e-9)
+    # the exact copy of a reference is above the average training segment on chrF
+    assert (scores.loc[ratings.reference == ratings.hypothesis, "head_chrf"] > 0).all()
+    plain = score(list(ratings.reference), list(ratings.hypothesis), embedder=onnx_embedder, learned=True)
+    assert not any(column.startswith("head_") and column != "head_score" for column in plain.columns)

@@ -109,7 +109,7 @@ def score(
         Scorer,
         typer.Option(
             metavar=choices(Scorer),
-            help="quality alone, or the learned head's score beside it (learned, learned_errors, head).",
+            help="quality alone, or the learned head's score beside it (learned, learned_errors, head_score).",
         ),
     ] = Scorer.quality,
     system_column: SystemColumnOption = None,

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import itertools
 import json
 import zipfile
 from collections.abc import Mapping, Sequence
@@ -98,6 +99,30 @@ class LearnedHead:
             if k < len(self.layers) - 1:
                 hidden = np.maximum(hidden, 0.0)
         return np.asarray(hidden[:, 0], dtype=float)
+
+    def contributions(self, inputs: np.ndarray, widths: Sequence[int]) -> np.ndarray:
+        """Each input's additive share of a linear head's score, from the training means.
+
+        ``head = bias + row sum``, so a positive share means that input raised the
+        score above that of an average training segment.
+
+        Args:
+            inputs: Shape ``(segments, columns)``.
+            widths: The number of columns of each name of ``inputs`` (1 for a
+                text feature, the vector size for a vector block).
+
+        Returns:
+            Shape ``(segments, len(self.inputs))``.
+
+        Raises:
+            MtqaError: For a head with hidden layers, whose score does not split by input.
+        """
+        if len(self.layers) != 1:
+            raise MtqaError("only a linear head's score splits into a share per input")
+        weight = self.layers[0][0][:, 0]
+        shares = (np.asarray(inputs, dtype=np.float64) - self.mean) / self.scale * weight
+        bounds = np.cumsum([0, *widths])
+        return np.stack([shares[:, a:b].sum(axis=1) for a, b in itertools.pairwise(bounds)], axis=1)
 
     def expected_errors(self, head: np.ndarray, reference_words: np.ndarray) -> np.ndarray:
         """Expected rater-marked errors per segment, from ``head`` and the exposure."""
@@ -254,7 +279,7 @@ def learned_scores(
     inputs: np.ndarray,
     reference_words: Sequence[int] | np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """``head``, ``learned_errors`` and ``learned`` per segment.
+    """``head_score``, ``learned_errors`` and ``learned`` per segment.
 
     Args:
         head: The head.
@@ -266,4 +291,4 @@ def learned_scores(
     """
     score = head.head(inputs)
     errors = head.expected_errors(score, np.asarray(reference_words, dtype=float))
-    return {"head": score, "learned_errors": errors, "learned": np.exp(-errors)}
+    return {"head_score": score, "learned_errors": errors, "learned": np.exp(-errors)}

@@ -19,7 +19,7 @@ from mtqa.scoring.scorers import BleuScorer, ChrfScorer
 EMBED_CHUNK = 512
 SCORE_COLUMNS = ("cosine", "bleu", "chrf", "rare_words", "reference_words", "expected_errors", "quality")
 # Added by ``learned=True``: the head's ranking score, its expected errors and P(no error).
-LEARNED_COLUMNS = ("head", "learned_errors", "learned")
+LEARNED_COLUMNS = ("head_score", "learned_errors", "learned")
 
 Progress = Callable[[int, int], None]
 """Called as ``progress(done, total)`` with counts of unique texts embedded."""
@@ -103,7 +103,9 @@ def score(
         embedder: Any ``Embedder``.
         quality_model: Parameters of ``quality``; default the shipped ones.
         explain: Add ``contribution_<feature>`` columns: each feature's additive
-            share of ``log(expected_errors)``, from the training means.
+            share of ``log(expected_errors)``, from the training means; with
+            ``learned`` (a linear head), also ``head_<input>``: each input's
+            share of ``head_score``.
         allow_empty: Score an empty hypothesis as given (an empty output is a
             real, bad translation; it gets cosine, BLEU and chrF 0), as
             sacrebleu does. False refuses it. An empty reference is always
@@ -117,7 +119,7 @@ def score(
         ``bleu`` and ``chrf`` (0-100), ``rare_words`` (hypothesis words rare in
         English that the reference does not use), ``reference_words``,
         ``expected_errors`` and ``quality`` (0-1); with ``learned``, also
-        ``head`` (the learned head's ranking score, higher is better),
+        ``head_score`` (the learned head's ranking score, higher is better),
         ``learned_errors`` and ``learned`` (0-1, like ``quality``).
 
     Raises:
@@ -140,7 +142,7 @@ def score(
     frame = add_quality(features_from_vectors(refs, hyps, vectors), quality_model or shipped_model(), explain)
     if head is None:
         return frame
-    return add_learned(frame, head, refs, hyps, vectors[: len(refs)], vectors[len(refs) :])
+    return add_learned(frame, head, refs, hyps, vectors[: len(refs)], vectors[len(refs) :], explain)
 
 
 def _head(learned: bool | LearnedHead) -> LearnedHead | None:
@@ -160,14 +162,23 @@ def add_learned(
     hypotheses: list[str],
     reference_vectors: np.ndarray,
     hypothesis_vectors: np.ndarray,
+    explain: bool = False,
 ) -> pd.DataFrame:
-    """Return ``frame`` (``segment_features``' columns) with ``LEARNED_COLUMNS`` from ``head``."""
-    from mtqa.scoring.head_features import head_inputs
+    """Return ``frame`` (``segment_features``' columns) with ``LEARNED_COLUMNS`` from ``head``.
+
+    With ``explain`` and a linear head, also ``head_<input>``: each input's share of ``head_score``.
+    """
+    from mtqa.scoring.head_features import head_inputs, input_width
     from mtqa.scoring.learned import learned_scores
 
     inputs = head_inputs(head.inputs, frame, references, hypotheses, reference_vectors, hypothesis_vectors)
     columns = learned_scores(head, inputs, frame["reference_words"].to_numpy(float))
-    return frame.assign(**{name: columns[name] for name in LEARNED_COLUMNS})
+    out = frame.assign(**{name: columns[name] for name in LEARNED_COLUMNS})
+    if explain and len(head.layers) == 1:
+        widths = [input_width(name, reference_vectors.shape[1]) for name in head.inputs]
+        shares = head.contributions(inputs, widths)
+        out = out.assign(**{f"head_{name}": shares[:, k] for k, name in enumerate(head.inputs)})
+    return out
 
 
 def segment_features(
