@@ -280,12 +280,13 @@ def learned_study() -> pd.DataFrame:
         }
         measured["learned"]["system acc (mean head)"] = learned_head.figures(test, score)["system acc"]
         measured["chrF"]["system acc (mean head)"] = learned_head.figures(test, test.chrf.to_numpy(float))["system acc"]
-        low, high = learned_head.bootstrap_difference(
-            learned_head.item_taus(score, human, items), learned_head.item_taus(test.chrf.to_numpy(float), human, items)
-        )
+        chrf_taus = learned_head.item_taus(test.chrf.to_numpy(float), human, items)
+        low, high = learned_head.bootstrap_difference(learned_head.item_taus(score, human, items), chrf_taus)
+        chrf_low, chrf_high = learned_head.bootstrap_difference(chrf_taus, chrf_taus * 0)
         for metric, values in measured.items():
             rows.append({"held out": held, "metric": metric, **values})
         rows[-3] |= {"Δ item τ vs chrF, 95% CI": f"[{low:+.4f}, {high:+.4f}]"}
+        rows[-2] |= {"item τ, 95% CI": f"[{chrf_low:+.4f}, {chrf_high:+.4f}]"}
         rows[-3] |= {f"w_{name}": float(w / s) for name, w, s in zip(learned_head.INPUTS, weights, scale, strict=True)}
         print(pd.DataFrame(rows[-3:]).iloc[:, :8].round(4).to_string(index=False), flush=True)
     table = pd.DataFrame(rows)
