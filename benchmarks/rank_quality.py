@@ -40,7 +40,7 @@ interval (items resampled) of the learned head's item τ-b minus chrF's.
 
 Run: ``PYTHONPATH=. python benchmarks/rank_quality.py [--tsv-dir DIR] [--learned]``
 (features are cached in ``benchmarks/.cache``; the first run embeds about
-35,000 texts). With ``--tsv-dir``, it writes each held-out dataset as a TSV and
+35,000 texts, and 67,525 with ``--learned``). With ``--tsv-dir``, it writes each held-out dataset as a TSV and
 each fold's parameters of the best candidate, so that ``mtqa correlate
 DIR/ja-en.tsv --human-column human --item-column item --system-column system
 --quality-params DIR/ja-en.quality.json`` gives the same figures.
@@ -49,7 +49,6 @@ DIR/ja-en.tsv --human-column human --item-column item --system-column system
 from __future__ import annotations
 
 import argparse
-import itertools
 import json
 import re
 from collections.abc import Callable
@@ -95,18 +94,6 @@ def with_text_features(frame: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def rival_pairs(frame: pd.DataFrame, margin: float) -> tuple[np.ndarray, np.ndarray]:
-    """Row positions (better, worse) of rival translations of one item whose human scores differ by > ``margin``."""
-    human = frame.human.to_numpy(float)
-    better, worse = [], []
-    for rows in frame.groupby("item").indices.values():
-        for i, j in itertools.combinations(rows, 2):
-            if abs(human[i] - human[j]) > margin:
-                better.append(i if human[i] > human[j] else j)
-                worse.append(j if human[i] > human[j] else i)
-    return np.array(better, dtype=int), np.array(worse, dtype=int)
-
-
 def fit(train: dict[str, pd.DataFrame], features: tuple[str, ...], objective: str) -> QualityModel:
     """Fit ``quality`` on the training sets (``train["ted"]`` holds the TED fitting talks)."""
     ted = train["ted"]
@@ -121,7 +108,9 @@ def fit(train: dict[str, pd.DataFrame], features: tuple[str, ...], objective: st
     counts = ted.errors.to_numpy(float)
     differences = []
     for name, d in train.items():
-        better, worse = rival_pairs(d, 0.0 if name == "ted" else DA_MARGIN)
+        better, worse = learned_head.rival_pairs(
+            d.human.to_numpy(float), d.item.to_numpy(), 0.0 if name == "ted" else DA_MARGIN
+        )
         z = standard(d)
         differences.append(z[better] - z[worse])
 
@@ -236,9 +225,12 @@ def leave_one_out(
 
 def learned_study() -> pd.DataFrame:
     """Leave one set out over ``JUDGED_SETS``: the learned head against chrF, corpus chrF and ``quality``."""
+    from mtqa.embed.onnx import OnnxEmbedder
+    from mtqa.scoring.learned import learned_scores
     from mtqa.scoring.quality import shipped_model
     from mtqa.scoring.segments import add_quality
 
+    probe_vectors = OnnxEmbedder().encode(list(learned_head.PROBE_TEXTS))
     frame = judged()
     ref_vectors, hyp_vectors = judged_vectors(frame)
     base = learned_head.base_scores(frame, ref_vectors, hyp_vectors)
@@ -251,20 +243,14 @@ def learned_study() -> pd.DataFrame:
         in_set = (frame.dataset == held).to_numpy()
         train = np.flatnonzero(~in_set & ~held_out)
         test_rows = np.flatnonzero(in_set & held_out) if held == "ted" else np.flatnonzero(in_set)
-        mean, scale, weights = learned_head.fit_ranker(inputs[train], frame.iloc[train])
-
-        def head(
-            rows: np.ndarray, mean: np.ndarray = mean, scale: np.ndarray = scale, w: np.ndarray = weights
-        ) -> np.ndarray:
-            return np.asarray(((inputs[rows] - mean) / scale) @ w)
-
         calib = frame.iloc[calibration_rows]
-        intercept, slope = learned_head.calibrate(
-            head(calibration_rows), calib.errors.to_numpy(float), calib.reference_words.to_numpy(float)
+        fitted = learned_head.fit_head(inputs[train], frame.iloc[train], probe_vectors, {"trained_on": []})
+        head = learned_head.calibrated(
+            fitted, inputs[calibration_rows], calib.errors.to_numpy(float), calib.reference_words.to_numpy(float)
         )
         test = frame.iloc[test_rows].reset_index(drop=True)
-        score = head(test_rows)
-        errors = test.reference_words.to_numpy(float) * np.exp(intercept + slope * score)
+        scored = learned_scores(head, inputs[test_rows], test.reference_words.to_numpy(float))  # as mtqa score
+        score, errors = scored["head_score"], scored["learned_errors"]
         by_system = test.assign(errors=errors, expected=test.expected_errors).groupby("system")
         words = by_system.reference_words.sum()
         corpus = pd.Series(
@@ -272,7 +258,7 @@ def learned_study() -> pd.DataFrame:
         )
         human, items = test.human.to_numpy(float), test.item.to_numpy()
         measured = {
-            "learned": learned_head.figures(test, np.exp(-errors), -100 * by_system.errors.sum() / words),
+            "learned": learned_head.figures(test, scored["learned"], -100 * by_system.errors.sum() / words),
             "chrF": learned_head.figures(test, test.chrf.to_numpy(float), corpus),
             "quality": learned_head.figures(
                 test, test.quality.to_numpy(float), -100 * by_system.expected.sum() / words
@@ -287,7 +273,8 @@ def learned_study() -> pd.DataFrame:
             rows.append({"held out": held, "metric": metric, **values})
         rows[-3] |= {"Δ item τ vs chrF, 95% CI": f"[{low:+.4f}, {high:+.4f}]"}
         rows[-2] |= {"item τ, 95% CI": f"[{chrf_low:+.4f}, {chrf_high:+.4f}]"}
-        rows[-3] |= {f"w_{name}": float(w / s) for name, w, s in zip(learned_head.INPUTS, weights, scale, strict=True)}
+        weights = head.layers[0][0][:, 0] / head.scale
+        rows[-3] |= {f"w_{name}": float(w) for name, w in zip(head.inputs, weights, strict=True)}
         print(pd.DataFrame(rows[-3:]).iloc[:, :8].round(4).to_string(index=False), flush=True)
     table = pd.DataFrame(rows)
     learned = table[table.metric == "learned"].set_index("held out")

@@ -36,12 +36,7 @@ def main() -> None:
     base = learned_head.base_scores(frame, ref_vectors, hyp_vectors)
     inputs = learned_head.inputs_of(frame, base, ref_vectors, hyp_vectors)
     train = np.flatnonzero(~frame.held_out.to_numpy())
-    mean, scale, weights = learned_head.fit_ranker(inputs[train], frame.iloc[train])
     ted = np.flatnonzero((frame.dataset == "ted").to_numpy() & ~frame.held_out.to_numpy())
-    head = ((inputs[ted] - mean) / scale) @ weights
-    calibration = learned_head.calibrate(
-        head, frame.errors.to_numpy(float)[ted], base.reference_words.to_numpy(float)[ted]
-    )
     provenance: dict[str, object] = {
         "trained_on": list(JUDGED_SETS),
         "rows": len(train),
@@ -53,14 +48,20 @@ def main() -> None:
         "command": "PYTHONPATH=. python benchmarks/train_learned.py",
     }
     probe_vectors = OnnxEmbedder().encode(list(learned_head.PROBE_TEXTS))
-    fitted = learned_head.make_head(mean, scale, weights, calibration, probe_vectors, provenance)
+    fitted = learned_head.calibrated(
+        learned_head.fit_head(inputs[train], frame.iloc[train], probe_vectors, provenance),
+        inputs[ted],
+        frame.errors.to_numpy(float)[ted],
+        base.reference_words.to_numpy(float)[ted],
+    )
     data = head_bytes(fitted)
     parse_head(data, str(args.output))  # what is written reads back
     write_bytes_atomic(args.output, data)
     print(f"wrote {args.output} ({len(data)} bytes), sha256 {fitted.digest()[:12]}")
-    for name, w, s in zip(learned_head.INPUTS, weights, scale, strict=True):
+    weights = fitted.layers[0][0][:, 0]
+    for name, w, s in zip(fitted.inputs, weights, fitted.scale, strict=True):
         print(f"  {name:14s} weight per unit {w / s:+.4f} (standardised {w:+.4f})")
-    print(f"  calibration: intercept {calibration[0]:.4f}, slope {calibration[1]:.4f}")
+    print(f"  calibration: intercept {fitted.intercept:.4f}, slope {fitted.slope:.4f}")
 
 
 if __name__ == "__main__":

@@ -384,8 +384,10 @@ def test_score_learned_adds_its_columns_and_its_corpus_figures(tmp_path: Path) -
     scores = pd.read_csv(output)
     assert {"quality", "head_score", "learned_errors", "learned"} <= set(scores.columns) and len(scores) == 24
     assert scores.learned.between(0, 1).all()
-    assert scores.learned.to_numpy() == pytest.approx(np.exp(-scores.learned_errors.to_numpy()), rel=1e-6)
+    # the CSV rounds to 6 decimals
+    assert scores.learned.to_numpy() == pytest.approx(np.exp(-scores.learned_errors.to_numpy()), abs=2e-6)
     assert f"mean learned  {scores.learned.mean():.4f}" in result.stderr
+    assert "learned head  learned|1-layer|model:all-MiniLM-L6-v2|" in result.stderr and "|learned.npz" in result.stderr
     assert "learned expected errors per 100 reference words" in result.stderr
     plain = runner.invoke(app, ["score", "--tsv", str(RATINGS), "-f", "csv"])
     assert "learned" not in pd.read_csv(io.StringIO(plain.stdout)).columns and "mean learned" not in plain.stderr
@@ -481,4 +483,6 @@ def test_correlate_reports_the_learned_score_and_its_signature(tmp_path: Path) -
     head.write_bytes(head_bytes(other))
     result = runner.invoke(app, ["correlate", str(RATINGS), "--learned-head", str(head), "-o", str(output)])
     assert result.exit_code == 0, result.output
-    assert json.loads(output.read_text(encoding="utf-8"))["signature"]["learned"] == other.signature() != signature
+    given = json.loads(output.read_text(encoding="utf-8"))["signature"]["learned"]
+    assert given == dataclasses.replace(other, origin=str(head)).signature() != signature
+    assert given.endswith("|other.npz") and signature.endswith("|learned.npz")

@@ -122,7 +122,8 @@ def test_head_bytes_are_the_same_each_time_and_those_of_the_shipped_file() -> No
 def test_a_head_round_trips_through_its_bytes() -> None:
     head = shipped_head()
     again = parse_head(head_bytes(head), "again.npz")
-    assert again.digest() == head.digest() and again.signature() == head.signature()
+    assert again.digest() == head.digest() and again.signature().endswith("|again.npz")
+    assert again.signature().rsplit("|", 1)[0] == head.signature().rsplit("|", 1)[0]
     assert again.meta() == head.meta()
     assert again.arrays().keys() == head.arrays().keys()
     for name, array in head.arrays().items():
@@ -273,6 +274,8 @@ def small_head(**changes: Any) -> LearnedHead:
         "inputs": ("cosine", "chrf"),
         "mean": np.zeros(2),
         "scale": np.ones(2),
+        "low": np.full(2, -5.0),
+        "high": np.full(2, 5.0),
         "layers": ((np.ones((2, 1)), np.zeros(1)),),
         "intercept": -3.0,
         "slope": -1.0,
@@ -296,8 +299,53 @@ def test_a_learned_head_is_checked_when_built() -> None:
         small_head(layers=((np.ones((2, 1)), np.zeros(2)),))  # a bias of the wrong width
     with pytest.raises(ValueError, match="gives 3 outputs, not 1"):
         small_head(layers=((np.ones((2, 3)), np.zeros(3)),))
+    with pytest.raises(ValueError, match="do not make 3 columns"):
+        small_head(scale=np.ones(3), mean=np.zeros(3))
     with pytest.raises(ValueError, match="standardisation and the layers do not match"):
         small_head(scale=np.ones(3))
+    with pytest.raises(ValueError, match="unknown inputs"):
+        small_head(inputs=("cosine", "comet"))
+    with pytest.raises(ValueError, match="not a finite number"):
+        small_head(intercept=float("nan"))
+    with pytest.raises(ValueError, match="not a finite number"):
+        small_head(mean=np.array([0.0, np.inf]))
+    with pytest.raises(ValueError, match="clipping range is empty"):
+        small_head(low=np.array([1.0, 0.0]), high=np.array([0.0, 1.0]))
+
+
+def test_an_input_beyond_the_training_range_counts_as_the_range_end() -> None:
+    head = small_head(low=np.array([-1.0, -1.0]), high=np.array([1.0, 1.0]))
+    scores = head.head(np.array([[0.5, 0.5], [50.0, 0.5], [1.0, 0.5]]))
+    assert scores[0] == pytest.approx(1.0)
+    assert scores[1] == pytest.approx(scores[2]) == pytest.approx(1.5)
+
+
+def test_a_head_of_unknown_inputs_is_refused_when_read_not_after_the_embedding() -> None:
+    arrays, meta = unpack(shipped_bytes())
+    meta["inputs"] = ["comet", *meta["inputs"][1:]]
+    with pytest.raises(MtqaError, match=r"not a learned head.*unknown inputs"):
+        parse_head(repack(arrays, meta), "other-inputs.npz")
+
+
+def test_a_file_that_unpacks_to_too_much_is_refused_before_unpacking() -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("meta.npy", b"\0" * (65 * 2**20))
+    with pytest.raises(MtqaError, match="unpacks to"):
+        parse_head(buffer.getvalue(), "bomb.npz")
+
+
+def test_score_takes_a_head_file_path_and_refuses_other_values(
+    ratings: pd.DataFrame, onnx_embedder: Embedder, tmp_path: Any
+) -> None:
+    path = tmp_path / "head.npz"
+    path.write_bytes(shipped_bytes())
+    refs, hyps = list(ratings.reference)[:3], list(ratings.hypothesis)[:3]
+    by_path = score(refs, hyps, embedder=onnx_embedder, learned=path)
+    shipped = score(refs, hyps, embedder=onnx_embedder, learned=True)
+    np.testing.assert_array_equal(by_path["learned"], shipped["learned"])
+    with pytest.raises(TypeError, match="learned is True, False"):
+        score(refs, hyps, embedder=onnx_embedder, learned=1.5)  # type: ignore[arg-type]
 
 
 def test_a_small_head_scores_and_calibrates_as_documented() -> None:
@@ -309,10 +357,10 @@ def test_a_small_head_scores_and_calibrates_as_documented() -> None:
     np.testing.assert_allclose(errors, 10 * np.exp(-3.0 - np.array([1.2, 0.0])))
 
 
-def test_explain_splits_the_head_score_into_one_share_per_input(
-    ratings: pd.DataFrame, onnx_embedder: Embedder
-) -> None:
-    scores = score(list(ratings.reference), list(ratings.hypothesis), embedder=onnx_embedder, learned=True, explain=True)
+def test_explain_splits_the_head_score_into_one_share_per_input(ratings: pd.DataFrame, onnx_embedder: Embedder) -> None:
+    scores = score(
+        list(ratings.reference), list(ratings.hypothesis), embedder=onnx_embedder, learned=True, explain=True
+    )
     head = shipped_head()
     shares = scores[[f"head_{name}" for name in head.inputs]]
     bias = float(head.layers[0][1][0])
@@ -321,3 +369,18 @@ def test_explain_splits_the_head_score_into_one_share_per_input(
     assert (scores.loc[ratings.reference == ratings.hypothesis, "head_chrf"] > 0).all()
     plain = score(list(ratings.reference), list(ratings.hypothesis), embedder=onnx_embedder, learned=True)
     assert not any(column.startswith("head_") and column != "head_score" for column in plain.columns)
+
+
+def test_correlate_leaves_the_shipped_head_out_for_another_model_but_not_a_head_given(
+    ratings: pd.DataFrame,
+) -> None:
+    from mtqa.evaluation.judgements import agree_with_humans
+
+    other = FakeEmbedder()
+    result = agree_with_humans(ratings, ratings.mqm, "reference", "hypothesis", ["doc", "seg_id"], embedder=other)
+    assert "learned" not in result.table.index and "quality" in result.table.index
+    assert result.learned_left_out is not None and "trained on all-MiniLM-L6-v2" in result.learned_left_out
+    assert "learned left out" in result.to_text()
+    assert result.signature["learned"].startswith("left out")
+    with pytest.raises(MtqaError, match="trained on all-MiniLM-L6-v2"):
+        agree_with_humans(ratings, ratings.mqm, "reference", "hypothesis", embedder=other, learned_head=shipped_head())

@@ -139,7 +139,7 @@ def score(
     from mtqa.evaluation.parallel import check_filled, read_line_pairs, read_tsv
     from mtqa.inputs import is_stdin
     from mtqa.report.scores import corpus_lines, render_scores
-    from mtqa.scoring.learned import LearnedHead, read_head
+    from mtqa.scoring.learned import read_head, shipped_head
     from mtqa.scoring.quality import read_quality_params
     from mtqa.scoring.segments import corpus_figures, system_figures
     from mtqa.scoring.segments import score as score_segments
@@ -166,9 +166,9 @@ def score(
     quality_model = read_quality_params(quality_params) if quality_params is not None else None
     if learned_head is not None and scorer is not Scorer.learned:
         raise UsageError("--learned-head needs --scorer learned")
-    learned: bool | LearnedHead = scorer is Scorer.learned
-    if learned_head is not None:
-        learned = read_head(learned_head)
+    head = None
+    if scorer is Scorer.learned:
+        head = read_head(learned_head) if learned_head is not None else shipped_head()
     output = stdout_if_dash(output)
     if output is not None:  # and so does an output that would destroy something
         given = (tsv, reference, hypothesis, quality_params, learned_head)
@@ -183,15 +183,16 @@ def score(
             explain=explain,
             allow_empty=allow_empty,
             progress=callback,
-            learned=learned,
+            learned=head if head is not None else False,
         )
-    figures = corpus_figures(refs, hyps, scores)
+    figures = corpus_figures(refs, hyps, scores, head.signature() if head is not None else None)
     if system_column is not None:
         scores.insert(0, "system", list(frame[system_column]))
     emit(render_scores(scores, figures, output_format.value), output)
     lines = corpus_lines(figures)
     if system_column is not None:
-        per_system = system_figures(refs, hyps, scores, list(frame[system_column]))
+        by = "learned_errors_per_100_words" if head is not None else "errors_per_100_words"
+        per_system = system_figures(refs, hyps, scores, list(frame[system_column]), by)
         lines += ["per system (fewest expected errors first):", per_system.to_string(float_format=lambda v: f"{v:.4f}")]
     if output_format is not ScoreFormat.table or output is not None:
         typer.echo("\n".join(lines), err=True)
@@ -249,7 +250,7 @@ def correlate(
     from mtqa.embed.base import resolve_model
     from mtqa.evaluation.judgements import agree_with_humans
     from mtqa.evaluation.parallel import check_filled, numeric_column, read_tsv, select_rows
-    from mtqa.scoring.learned import read_head, shipped_head
+    from mtqa.scoring.learned import read_head
     from mtqa.scoring.quality import read_quality_params
 
     columns = [human_column, reference_column, hypothesis_column, *(item_column or [])]
@@ -260,7 +261,7 @@ def correlate(
     items = item_column if item_column is not None else default_items(list(frame.columns))
     resolve_model(model, backend.value)  # a bad model folder fails before any work
     quality_model = read_quality_params(quality_params) if quality_params is not None else None
-    head = read_head(learned_head) if learned_head is not None else shipped_head()
+    head = read_head(learned_head) if learned_head is not None else None
     if output is not None:
         check_file_target(output, inputs=[p for p in (tsv, quality_params, learned_head) if p is not None])
     with progress_bar(progress, "embedding", "texts") as callback:

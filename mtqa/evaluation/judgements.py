@@ -11,10 +11,11 @@ import numpy as np
 import pandas as pd
 
 from mtqa.embed.base import DEFAULT_BACKEND, Embedder
+from mtqa.errors import MtqaError
 from mtqa.evaluation.correlation import MAX_PAIRS, agreement
 from mtqa.evaluation.systems import system_agreement
 from mtqa.plural import plural
-from mtqa.scoring.learned import LearnedHead, learned_signature
+from mtqa.scoring.learned import LearnedHead, check_embedder, shipped_head
 from mtqa.scoring.quality import QualityModel, quality_signature
 from mtqa.scoring.scorers import BleuScorer, ChrfScorer
 from mtqa.scoring.segments import Progress, score, system_figures
@@ -57,6 +58,7 @@ class Agreement:
             (``SYSTEM_METRICS``) with its system-level pairwise accuracy and
             Pearson r against the human system means.
         system_figures: With a system column: each system's corpus figures and human mean.
+        learned_left_out: Why the shipped learned head was left out, when it was.
     """
 
     table: pd.DataFrame
@@ -67,6 +69,7 @@ class Agreement:
     signature: dict[str, Any] = field(default_factory=dict)
     system_table: pd.DataFrame | None = None
     system_figures: pd.DataFrame | None = None
+    learned_left_out: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON values; nan becomes None."""
@@ -105,6 +108,8 @@ class Agreement:
         notes.append(f"items: {' + '.join(self.items)}" if self.items else "no item columns: by-item figures skipped")
         if self.empty_hypotheses:
             notes.append(f"{self.empty_hypotheses} empty hypotheses scored as given")
+        if self.learned_left_out:
+            notes.append(f"learned left out ({self.learned_left_out})")
         if bool(self.table["pairs_sampled"].any()):
             notes.append(f"no-grouping accuracy on a fixed-seed sample of {MAX_PAIRS:,} pairs")
         text = "\n".join([*lines, "; ".join(notes)]) + "\n"
@@ -158,37 +163,47 @@ def agree_with_humans(
         backend: ``"onnx"`` or ``"torch"``; see ``mtqa.audit``.
         embedder: Any ``Embedder``; overrides ``model``.
         quality_model: Parameters of ``quality``; default the shipped ones.
-        learned_head: The learned head; default the shipped one.
+        learned_head: The learned head. Default the shipped one, which is
+            left out, with a note, when it cannot score these vectors (another
+            ``model``) or cannot be read; a head given here is never left out.
         systems: The column naming each row's system, for the system-level view.
         progress: Optional ``(done, total)`` callback during embedding.
 
     Returns:
         The ``Agreement``.
+
+    Raises:
+        MtqaError: For a ``learned_head`` trained on other vectors than the embedder's.
     """
+    given = embedder
+    if embedder is None:
+        from mtqa.embed.factory import default_embedder
+
+        embedder = default_embedder(model, backend)
+    head, left_out = _learned_head(learned_head, embedder)
     scores = score(
         list(frame[reference]),
         list(frame[hypothesis]),
-        model=model,
-        backend=backend,
         embedder=embedder,
         quality_model=quality_model,
         allow_empty=True,
         progress=progress,
-        learned=learned_head if learned_head is not None else True,
+        learned=head if head is not None else False,
     )
+    metrics = [m for m in METRICS if head is not None or m != "learned"]
     system_table = figures = None
     if systems is not None:
         figures = system_figures(list(frame[reference]), list(frame[hypothesis]), scores, list(frame[systems]))
         figures["human"] = pd.Series(human.to_numpy(float)).groupby(frame[systems].astype(str).to_numpy()).mean()
-        oriented = figures.assign(
-            errors_per_100_words=-figures.errors_per_100_words,
-            learned_errors_per_100_words=-figures.learned_errors_per_100_words,
-        )
-        system_table = system_agreement(oriented, figures.human, SYSTEM_METRICS)
+        oriented = figures.assign(errors_per_100_words=-figures.errors_per_100_words)
+        if head is not None:
+            oriented["learned_errors_per_100_words"] = -figures.learned_errors_per_100_words
+        shown = [m for m in SYSTEM_METRICS if m in oriented]
+        system_table = system_agreement(oriented, figures.human, shown)
     data = pd.concat([frame[list(items)].reset_index(drop=True), scores], axis=1)
     data["human"] = human.to_numpy(float)
-    table = agreement(data, "human", METRICS, list(items) or None)
-    name = getattr(embedder, "name", None) if embedder is not None else (model or "all-MiniLM-L6-v2")
+    table = agreement(data, "human", metrics, list(items) or None)
+    name = given.name if given is not None else (model or "all-MiniLM-L6-v2")
     return Agreement(
         table=table,
         segments=len(frame),
@@ -198,15 +213,29 @@ def agree_with_humans(
         signature={
             "mtqa": VERSION,
             "model": name,
-            "backend": embedder.backend if embedder is not None else backend,
+            "backend": given.backend if given is not None else backend,
             # corpus BLEU uses sacrebleu's defaults (eff:no); each unit's or segment's BLEU uses
             # effective order (eff:yes), so that a short sentence is not scored 0: two signatures
             "bleu": BleuScorer().signature(),
             "sentence_bleu": BleuScorer().sentence_signature(),
             "chrf": ChrfScorer().signature(),
             "quality": quality_signature(quality_model),
-            "learned": learned_signature(learned_head),
+            "learned": head.signature() if head is not None else f"left out: {left_out}",
         },
         system_table=system_table,
         system_figures=figures,
+        learned_left_out=left_out,
     )
+
+
+def _learned_head(given: LearnedHead | None, embedder: Embedder) -> tuple[LearnedHead | None, str | None]:
+    """The head to score with, or None and why the shipped one is left out."""
+    if given is not None:
+        check_embedder(given, embedder.encode, embedder.name)
+        return given, None
+    try:
+        head = shipped_head()
+        check_embedder(head, embedder.encode, embedder.name)
+    except MtqaError as error:
+        return None, str(error)
+    return head, None

@@ -28,6 +28,7 @@ def corpus_lines(figures: CorpusFigures) -> list[str]:
         [
             f"mean learned  {figures.mean_learned:.4f}",
             f"learned expected errors per 100 reference words  {figures.learned_errors_per_100_words:.2f}",
+            f"learned head  {figures.learned_signature}",
         ]
         if figures.mean_learned is not None and figures.learned_errors_per_100_words is not None
         else []

@@ -69,6 +69,11 @@ VECTOR_BLOCKS: dict[str, Callable[[np.ndarray, np.ndarray], np.ndarray]] = {
 }
 
 
+def known_input(name: str) -> bool:
+    """Whether ``name`` is a text feature or a vector block."""
+    return name in TEXT_FEATURES or name in VECTOR_BLOCKS
+
+
 def input_width(name: str, dim: int) -> int:
     """The number of columns ``name`` takes in ``head_inputs``: 1, or ``dim`` for a vector block."""
     return dim if name in VECTOR_BLOCKS else 1

@@ -4,7 +4,8 @@ Two parts, both shipped in ``mtqa/data/learned.npz`` (numpy arrays and one JSON
 string; never a pickle):
 
 - the **head**, a linear layer or a small MLP over ``head_features.head_inputs``
-  (sentence-vector comparisons, chrF, chrF++, BLEU, length and script features).
+  (chrF, BLEU, the sentence vectors' cosine, length and other text features; a
+  head may also read blocks of the vectors themselves).
   It is trained with a pairwise loss on rival translations of the same source
   in the WMT21 DA and TED MQM judgements (``benchmarks/train_learned.py``), so
   its output ``head`` orders renderings of one source;
@@ -17,6 +18,10 @@ string; never a pickle):
 
 Within one source, ``learned`` orders renderings as ``head`` does (the exposure
 is shared); across sources the length counts, as it does for MQM.
+
+Each standardised input is clipped to the range it took in training, so an
+input far outside what the head has seen (a rare feature's extreme value)
+moves the score no more than the most extreme training segment did.
 
 A head is only valid for the vectors it was trained on. The file keeps a few
 probe sentences and their vectors; ``check_embedder`` refuses an embedder that
@@ -31,7 +36,7 @@ import io
 import itertools
 import json
 import zipfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -48,6 +53,8 @@ ACTIVATIONS = ("relu",)
 # The probe vectors must agree this well: the ONNX int8 and torch fp32 runs of one model agree to
 # about 0.99 on a sentence; another model's vectors do not come near.
 PROBE_MIN_COSINE = 0.95
+# A head is a few kilobytes; a file that unpacks to more than this is refused before it is unpacked.
+MAX_UNPACKED_BYTES = 64 * 2**20
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,8 @@ class LearnedHead:
         inputs: Names of the head's inputs (``head_features``), in column order.
         mean: Per-column training mean, shape ``(columns,)``.
         scale: Per-column training standard deviation, shape ``(columns,)``.
+        low: Per-column lowest standardised value seen in training; inputs are clipped to it.
+        high: Per-column highest standardised value seen in training.
         layers: ``(weight, bias)`` per layer, weights of shape ``(in, out)``; ReLU between layers.
         intercept: Log expected errors per reference word at ``head`` 0.
         slope: Change of the log rate per unit of ``head``; not positive.
@@ -65,11 +74,14 @@ class LearnedHead:
         probe_texts: Sentences whose vectors identify that model.
         probe_vectors: Their vectors, shape ``(len(probe_texts), dim)``.
         provenance: Training data, their hashes, the command and the held-out figures.
+        origin: The file it was read from, for signatures; not part of its identity.
     """
 
     inputs: tuple[str, ...]
     mean: np.ndarray
     scale: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
     layers: tuple[tuple[np.ndarray, np.ndarray], ...]
     intercept: float
     slope: float
@@ -77,13 +89,34 @@ class LearnedHead:
     probe_texts: tuple[str, ...]
     probe_vectors: np.ndarray
     provenance: Mapping[str, Any] = field(default_factory=dict)
+    origin: str = field(default=HEAD_FILE, compare=False)
 
     def __post_init__(self) -> None:
+        from mtqa.scoring.head_features import input_width, known_input
+
         if self.slope > 0:
             raise ValueError(f"a higher head score must not raise expected errors (slope {self.slope})")
+        unknown = [name for name in self.inputs if not known_input(name)]
+        if unknown:
+            raise ValueError(f"unknown inputs {unknown}")
         width = len(self.mean)
-        if self.scale.shape != (width,) or not self.layers:
+        dim = self.probe_vectors.shape[-1] if self.probe_vectors.ndim == 2 else 0
+        if sum(input_width(name, dim) for name in self.inputs) != width:
+            raise ValueError(f"the inputs {list(self.inputs)} do not make {width} columns")
+        if any(part.shape != (width,) for part in (self.scale, self.low, self.high)) or not self.layers:
             raise ValueError("the standardisation and the layers do not match")
+        numbers = [
+            self.mean,
+            self.scale,
+            self.low,
+            self.high,
+            self.probe_vectors,
+            *(a for pair in self.layers for a in pair),
+        ]
+        if not all(np.isfinite(a).all() for a in numbers) or not np.isfinite([self.intercept, self.slope]).all():
+            raise ValueError("a parameter is not a finite number")
+        if (self.scale <= 0).any() or (self.low > self.high).any():
+            raise ValueError("a scale is not positive or a clipping range is empty")
         for weight, bias in self.layers:
             if weight.ndim != 2 or weight.shape[0] != width or bias.shape != (weight.shape[1],):
                 raise ValueError(f"a layer of shape {weight.shape} does not follow one of width {width}")
@@ -93,12 +126,17 @@ class LearnedHead:
 
     def head(self, inputs: np.ndarray) -> np.ndarray:
         """The head's score per row of ``inputs`` (shape ``(segments, columns)``); higher is better."""
-        hidden = (np.asarray(inputs, dtype=np.float64) - self.mean) / self.scale
+        hidden = self.standardised(inputs)
         for k, (weight, bias) in enumerate(self.layers):
             hidden = hidden @ weight + bias
             if k < len(self.layers) - 1:
                 hidden = np.maximum(hidden, 0.0)
         return np.asarray(hidden[:, 0], dtype=float)
+
+    def standardised(self, inputs: np.ndarray) -> np.ndarray:
+        """``inputs`` standardised with the training mean and scale, and clipped to the training range."""
+        z = (np.asarray(inputs, dtype=np.float64) - self.mean) / self.scale
+        return np.asarray(np.clip(z, self.low, self.high), dtype=np.float64)
 
     def contributions(self, inputs: np.ndarray, widths: Sequence[int]) -> np.ndarray:
         """Each input's additive share of a linear head's score, from the training means.
@@ -120,7 +158,7 @@ class LearnedHead:
         if len(self.layers) != 1:
             raise MtqaError("only a linear head's score splits into a share per input")
         weight = self.layers[0][0][:, 0]
-        shares = (np.asarray(inputs, dtype=np.float64) - self.mean) / self.scale * weight
+        shares = self.standardised(inputs) * weight
         bounds = np.cumsum([0, *widths])
         return np.stack([shares[:, a:b].sum(axis=1) for a, b in itertools.pairwise(bounds)], axis=1)
 
@@ -131,7 +169,8 @@ class LearnedHead:
 
     def arrays(self) -> dict[str, np.ndarray]:
         """The numeric parts, as stored in the file."""
-        out = {"mean": self.mean, "scale": self.scale, "probe_vectors": self.probe_vectors}
+        out = {"mean": self.mean, "scale": self.scale, "low": self.low, "high": self.high}
+        out["probe_vectors"] = self.probe_vectors
         for k, (weight, bias) in enumerate(self.layers):
             out[f"weight{k}"], out[f"bias{k}"] = weight, bias
         return out
@@ -161,10 +200,11 @@ class LearnedHead:
         return digest.hexdigest()
 
     def signature(self) -> str:
-        """One line for report signatures: the inputs, the model and the file's checksum."""
+        """One line for report signatures: the layers, the model, the training sets, the checksum and the file."""
         trained = ",".join(self.provenance.get("trained_on", [])) or "?"
         layers = f"{len(self.layers)}-layer"
-        return f"learned|{layers}|model:{self.model}|trained:{trained}|sha256:{self.digest()[:12]}|{HEAD_FILE}"
+        name = Path(self.origin).name
+        return f"learned|{layers}|model:{self.model}|trained:{trained}|sha256:{self.digest()[:12]}|{name}"
 
 
 def head_bytes(head: LearnedHead) -> bytes:
@@ -193,6 +233,10 @@ def parse_head(data: bytes, origin: str) -> LearnedHead:
         MtqaError: If the file is damaged, edited, of another format, or not a head.
     """
     try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise MtqaError(f"{origin}: not a learned head (it unpacks to {unpacked:,} bytes)")
         with np.load(io.BytesIO(data), allow_pickle=False) as stored:
             arrays = {name: np.array(stored[name]) for name in stored.files}
         meta = json.loads(str(arrays.pop("meta")))
@@ -204,6 +248,8 @@ def parse_head(data: bytes, origin: str) -> LearnedHead:
             inputs=tuple(str(name) for name in meta["inputs"]),
             mean=arrays["mean"],
             scale=arrays["scale"],
+            low=arrays["low"],
+            high=arrays["high"],
             layers=tuple((arrays[f"weight{k}"], arrays[f"bias{k}"]) for k in range(int(meta["layers"]))),
             intercept=float(meta["intercept"]),
             slope=float(meta["slope"]),
@@ -211,6 +257,7 @@ def parse_head(data: bytes, origin: str) -> LearnedHead:
             probe_texts=tuple(str(t) for t in meta["probe_texts"]),
             probe_vectors=arrays["probe_vectors"],
             provenance=dict(meta.get("provenance", {})),
+            origin=origin,
         )
     except MtqaError:
         raise
@@ -243,7 +290,7 @@ def read_head(path: Path) -> LearnedHead:
     return parse_head(data, str(path))
 
 
-def check_embedder(head: LearnedHead, encode: Any, name: str) -> None:
+def check_embedder(head: LearnedHead, encode: Callable[[list[str]], np.ndarray], name: str) -> None:
     """Refuse an embedder whose vectors are not those the head was trained on.
 
     Args:

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from mtqa.embed.base import DEFAULT_BACKEND, Embedder
 from mtqa.errors import MtqaError
-from mtqa.scoring.learned import LearnedHead
 from mtqa.scoring.quality import QualityModel, quality_features, shipped_model
 from mtqa.scoring.scorers import BleuScorer, ChrfScorer
+
+if TYPE_CHECKING:
+    from mtqa.scoring.learned import LearnedHead
 
 # Unique texts embedded per call; also the step of the progress callback.
 EMBED_CHUNK = 512
@@ -87,7 +91,7 @@ def score(
     explain: bool = False,
     allow_empty: bool = True,
     progress: Progress | None = None,
-    learned: bool | LearnedHead = False,
+    learned: bool | LearnedHead | str | os.PathLike[str] = False,
 ) -> pd.DataFrame:
     """Score each hypothesis against its reference, segment by segment.
 
@@ -112,7 +116,8 @@ def score(
             refused: there is nothing to score against.
         progress: Optional ``(done, total)`` callback during embedding.
         learned: True adds the shipped learned head's columns
-            (``LEARNED_COLUMNS``); a ``LearnedHead`` adds that head's.
+            (``LEARNED_COLUMNS``); a ``LearnedHead``, or the path of a head
+            file, adds that head's.
 
     Returns:
         One row per segment with the columns of ``SCORE_COLUMNS``: ``cosine``,
@@ -145,14 +150,16 @@ def score(
     return add_learned(frame, head, refs, hyps, vectors[: len(refs)], vectors[len(refs) :], explain)
 
 
-def _head(learned: bool | LearnedHead) -> LearnedHead | None:
+def _head(learned: bool | LearnedHead | str | os.PathLike[str]) -> LearnedHead | None:
+    from mtqa.scoring.learned import LearnedHead, read_head, shipped_head
+
     if isinstance(learned, LearnedHead):
         return learned
-    if learned:
-        from mtqa.scoring.learned import shipped_head
-
-        return shipped_head()
-    return None
+    if isinstance(learned, bool):
+        return shipped_head() if learned else None
+    if isinstance(learned, str | os.PathLike):
+        return read_head(Path(learned))
+    raise TypeError(f"learned is True, False, a LearnedHead or a head file's path, not {type(learned).__name__}")
 
 
 def add_learned(
@@ -236,13 +243,16 @@ class CorpusFigures:
     chrf_signature: str
     mean_learned: float | None = None
     learned_errors_per_100_words: float | None = None
+    learned_signature: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The figures as plain JSON values."""
         return dict(self.__dict__)
 
 
-def corpus_figures(references: Sequence[str], hypotheses: Sequence[str], scores: pd.DataFrame) -> CorpusFigures:
+def corpus_figures(
+    references: Sequence[str], hypotheses: Sequence[str], scores: pd.DataFrame, learned_signature: str | None = None
+) -> CorpusFigures:
     """Corpus BLEU and chrF (sacrebleu, with signatures), mean cosine, mean quality and errors per 100 words.
 
     ``errors_per_100_words`` is the expected number of rater-marked errors per
@@ -264,6 +274,7 @@ def corpus_figures(references: Sequence[str], hypotheses: Sequence[str], scores:
         chrf_signature=chrf.signature(),
         mean_learned=float(scores["learned"].mean()) if learned else None,
         learned_errors_per_100_words=errors_per_100_words(scores, "learned_errors") if learned else None,
+        learned_signature=learned_signature if learned else None,
     )
 
 
@@ -273,7 +284,11 @@ def errors_per_100_words(scores: pd.DataFrame, column: str = "expected_errors") 
 
 
 def system_figures(
-    references: Sequence[str], hypotheses: Sequence[str], scores: pd.DataFrame, systems: Sequence[object]
+    references: Sequence[str],
+    hypotheses: Sequence[str],
+    scores: pd.DataFrame,
+    systems: Sequence[object],
+    by: str = "errors_per_100_words",
 ) -> pd.DataFrame:
     """The corpus figures of each system's segments: one row per system, indexed by its name.
 
@@ -282,14 +297,15 @@ def system_figures(
         hypotheses: The hypothesis of each segment.
         scores: ``score``'s output for these segments.
         systems: The system of each segment.
+        by: The column to sort by, fewest first (``learned_errors_per_100_words``
+            with the learned columns in ``scores``).
 
     Returns:
         Columns ``segments``, ``bleu`` and ``chrf`` (corpus), ``mean_chrf`` (of the
         sentence scores, which ranked systems better than corpus chrF on the WMT21
         and TED judgements: ``docs/quality.md``), ``mean_cosine``, ``mean_quality``
         and ``errors_per_100_words``, and with the learned columns in ``scores``
-        ``mean_learned`` and ``learned_errors_per_100_words``; sorted by the
-        expected errors per 100 words (the learned ones when present), fewest first.
+        ``mean_learned`` and ``learned_errors_per_100_words``; sorted by ``by``.
     """
     frame = pd.DataFrame({"reference": list(references), "hypothesis": list(hypotheses), "system": list(systems)})
     rows = {}
@@ -302,5 +318,4 @@ def system_figures(
         rows[str(system)]["mean_chrf"] = float(mine["chrf"].mean())
     table = pd.DataFrame.from_dict(rows, orient="index").drop(columns="empty_hypotheses")
     table.index.name = "system"
-    by = "learned_errors_per_100_words" if "learned_errors_per_100_words" in table else "errors_per_100_words"
     return table.sort_values(by, kind="stable")
