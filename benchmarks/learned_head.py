@@ -88,7 +88,7 @@ def rival_pairs(human: np.ndarray, items: np.ndarray, margin: float) -> tuple[np
 def fit_head(
     inputs: np.ndarray, frame: pd.DataFrame, probe_vectors: np.ndarray, provenance: dict[str, object]
 ) -> LearnedHead:
-    """The linear head fitted pairwise on ``frame``'s rows, not yet calibrated (intercept and slope 0).
+    """The linear head fitted pairwise on ``frame``'s rows; intercept 0 and slope −1 until ``calibrated``.
 
     Args:
         inputs: The training rows' inputs, shape ``(rows, columns)``.
@@ -120,7 +120,7 @@ def fit_head(
         high=z.max(axis=0).astype(np.float64),
         layers=((weights.astype(np.float64)[:, None], np.zeros(1)),),
         intercept=0.0,
-        slope=0.0,
+        slope=-1.0,
         model="all-MiniLM-L6-v2",
         probe_texts=PROBE_TEXTS,
         probe_vectors=probe_vectors.astype(np.float32),
@@ -131,7 +131,8 @@ def fit_head(
 def calibrated(head: LearnedHead, inputs: np.ndarray, errors: np.ndarray, reference_words: np.ndarray) -> LearnedHead:
     """``head`` with the Poisson ``(intercept, slope)`` of ``errors`` on its score, exposure ``reference_words``.
 
-    The slope is bounded at 0: a higher head score never raises the expected errors.
+    The slope is bounded at 0: a higher head score never raises the expected errors (and a head whose
+    fit ends at 0, no relation with the errors, is refused by ``LearnedHead``).
     """
     score = head.head(inputs)
     log_words = np.log(reference_words)

@@ -486,3 +486,29 @@ def test_correlate_reports_the_learned_score_and_its_signature(tmp_path: Path) -
     given = json.loads(output.read_text(encoding="utf-8"))["signature"]["learned"]
     assert given == dataclasses.replace(other, origin=str(head)).signature() != signature
     assert given.endswith("|other.npz") and signature.endswith("|learned.npz")
+
+
+def test_score_learned_ranks_systems_by_learned_errors_and_explains_the_head(tmp_path: Path) -> None:
+    output = tmp_path / "scores.csv"
+    args = ["score", "--tsv", str(RATINGS), "--scorer", "learned", "--system-column", "system", "--explain"]
+    result = runner.invoke(app, [*args, "-f", "csv", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    scores = pd.read_csv(output)
+    assert {"head_chrf", "head_cosine"} <= set(scores.columns)
+    table = result.stderr[result.stderr.index("per system (fewest learned expected errors first)") :].splitlines()
+    assert "learned_errors_per_100_words" in table[1] and "mean_learned" in table[1]
+    order = [line.split()[0] for line in table[3:] if line.strip()]
+    learned = scores.groupby("system").apply(
+        lambda g: g.learned_errors.sum() / g.reference_words.sum(), include_groups=False
+    )
+    assert order == list(learned.sort_values(kind="stable").index) and order[0] == "human"
+
+
+def test_correlate_orients_learned_errors_so_that_fewer_is_better(tmp_path: Path) -> None:
+    output = tmp_path / "agreement.json"
+    result = runner.invoke(app, ["correlate", str(RATINGS), "--system-column", "system", "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    metrics = json.loads(output.read_text(encoding="utf-8"))["systems"]["metrics"]
+    # on these ratings the human copy is best and the garbled system worst, for humans and for learned
+    assert metrics["learned_errors_per_100_words"]["system_accuracy"] > 0.8
+    assert metrics["learned_errors_per_100_words"]["system_pearson"] > 0.5

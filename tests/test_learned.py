@@ -288,9 +288,18 @@ def small_head(**changes: Any) -> LearnedHead:
 
 def test_a_learned_head_is_checked_when_built() -> None:
     small_head()  # the valid one
-    small_head(slope=0.0)  # a flat calibration is allowed
-    with pytest.raises(ValueError, match="must not raise expected errors"):
+    with pytest.raises(ValueError, match="must lower the expected errors"):
         small_head(slope=0.5)
+    with pytest.raises(ValueError, match="must lower the expected errors"):
+        small_head(slope=0.0)  # a flat calibration would tie every rendering of a source
+    with pytest.raises(ValueError, match=r"do not make 2 columns|do not match"):
+        small_head(mean=np.zeros((2, 1)))
+    with pytest.raises(ValueError, match="probe sentences but probe vectors"):
+        small_head(probe_texts=())
+    with pytest.raises(ValueError, match="probe sentences but probe vectors"):
+        small_head(probe_texts=("p", "q"))
+    with pytest.raises(ValueError, match="unit length"):
+        small_head(probe_vectors=np.ones((1, 2)))
     with pytest.raises(ValueError, match=r"a layer of shape \(3, 1\) does not follow one of width 2"):
         small_head(layers=((np.ones((3, 1)), np.zeros(1)),))
     with pytest.raises(ValueError, match="does not follow"):
@@ -384,3 +393,36 @@ def test_correlate_leaves_the_shipped_head_out_for_another_model_but_not_a_head_
     assert result.signature["learned"].startswith("left out")
     with pytest.raises(MtqaError, match="trained on all-MiniLM-L6-v2"):
         agree_with_humans(ratings, ratings.mqm, "reference", "hypothesis", embedder=other, learned_head=shipped_head())
+
+
+def test_a_head_with_a_hidden_layer_scores_through_its_relu() -> None:
+    hidden = (np.array([[1.0, -1.0], [0.0, 1.0]]), np.array([0.0, -0.5]))
+    head = small_head(layers=(hidden, (np.array([[2.0], [1.0]]), np.array([0.1]))))
+    inputs = np.array([[1.0, 0.2], [-1.0, 2.0]])
+    # first row: hidden (1.0, -1.0 + 0.2 - 0.5 = -1.3 -> 0); second: (-1.0 -> 0, 1.0 + 2.0 - 0.5 = 2.5)
+    np.testing.assert_allclose(head.head(inputs), [2.0 * 1.0 + 0.1, 2.5 + 0.1])
+    with pytest.raises(MtqaError, match="only a linear head"):
+        head.contributions(inputs, [1, 1])
+
+
+def test_a_head_of_vector_blocks_scores_and_explains_through_score(
+    ratings: pd.DataFrame, onnx_embedder: Embedder
+) -> None:
+    shipped = shipped_head()
+    dim = shipped.probe_vectors.shape[1]
+    weights = np.random.default_rng(3).standard_normal((1 + dim, 1)) / 10
+    head = dataclasses.replace(
+        shipped,
+        inputs=("cosine", "product"),
+        mean=np.zeros(1 + dim),
+        scale=np.ones(1 + dim),
+        low=np.full(1 + dim, -1e6),
+        high=np.full(1 + dim, 1e6),
+        layers=((weights, np.zeros(1)),),
+    )
+    refs, hyps = list(ratings.reference), list(ratings.hypothesis)
+    scores = score(refs, hyps, embedder=onnx_embedder, learned=head, explain=True)
+    vectors = onnx_embedder.encode(refs), onnx_embedder.encode(hyps)
+    expected = scores["cosine"].to_numpy() * weights[0, 0] + (vectors[0] * vectors[1]) @ weights[1:, 0]
+    np.testing.assert_allclose(scores["head_score"], expected, atol=1e-5)
+    np.testing.assert_allclose(scores["head_cosine"] + scores["head_product"], scores["head_score"], atol=1e-9)

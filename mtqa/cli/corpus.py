@@ -104,7 +104,13 @@ def score(
             show_default=False,
         ),
     ] = None,
-    explain: Annotated[bool, typer.Option(help="Add each feature's contribution to log(expected_errors).")] = False,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            help="Add each feature's contribution to log(expected_errors); with --scorer learned, each input's"
+            " share of head_score too (head_INPUT)."
+        ),
+    ] = False,
     scorer: Annotated[
         Scorer,
         typer.Option(
@@ -193,7 +199,8 @@ def score(
     if system_column is not None:
         by = "learned_errors_per_100_words" if head is not None else "errors_per_100_words"
         per_system = system_figures(refs, hyps, scores, list(frame[system_column]), by)
-        lines += ["per system (fewest expected errors first):", per_system.to_string(float_format=lambda v: f"{v:.4f}")]
+        ranked_by = "learned expected errors" if head is not None else "expected errors"
+        lines += [f"per system (fewest {ranked_by} first):", per_system.to_string(float_format=lambda v: f"{v:.4f}")]
     if output_format is not ScoreFormat.table or output is not None:
         typer.echo("\n".join(lines), err=True)
     elif system_column is not None:

@@ -69,7 +69,7 @@ class LearnedHead:
         high: Per-column highest standardised value seen in training.
         layers: ``(weight, bias)`` per layer, weights of shape ``(in, out)``; ReLU between layers.
         intercept: Log expected errors per reference word at ``head`` 0.
-        slope: Change of the log rate per unit of ``head``; not positive.
+        slope: Change of the log rate per unit of ``head``; negative.
         model: The sentence model whose vectors it was trained on.
         probe_texts: Sentences whose vectors identify that model.
         probe_vectors: Their vectors, shape ``(len(probe_texts), dim)``.
@@ -94,8 +94,8 @@ class LearnedHead:
     def __post_init__(self) -> None:
         from mtqa.scoring.head_features import input_width, known_input
 
-        if self.slope > 0:
-            raise ValueError(f"a higher head score must not raise expected errors (slope {self.slope})")
+        if self.slope >= 0:
+            raise ValueError(f"a higher head score must lower the expected errors (slope {self.slope})")
         unknown = [name for name in self.inputs if not known_input(name)]
         if unknown:
             raise ValueError(f"unknown inputs {unknown}")
@@ -103,7 +103,7 @@ class LearnedHead:
         dim = self.probe_vectors.shape[-1] if self.probe_vectors.ndim == 2 else 0
         if sum(input_width(name, dim) for name in self.inputs) != width:
             raise ValueError(f"the inputs {list(self.inputs)} do not make {width} columns")
-        if any(part.shape != (width,) for part in (self.scale, self.low, self.high)) or not self.layers:
+        if any(part.shape != (width,) for part in (self.mean, self.scale, self.low, self.high)) or not self.layers:
             raise ValueError("the standardisation and the layers do not match")
         numbers = [
             self.mean,
@@ -117,6 +117,11 @@ class LearnedHead:
             raise ValueError("a parameter is not a finite number")
         if (self.scale <= 0).any() or (self.low > self.high).any():
             raise ValueError("a scale is not positive or a clipping range is empty")
+        probes = self.probe_vectors
+        if not self.probe_texts or probes.ndim != 2 or len(probes) != len(self.probe_texts):
+            raise ValueError(f"{len(self.probe_texts)} probe sentences but probe vectors of shape {probes.shape}")
+        if not np.allclose(np.linalg.norm(probes, axis=1), 1.0, atol=1e-3):
+            raise ValueError("the probe vectors are not of unit length")
         for weight, bias in self.layers:
             if weight.ndim != 2 or weight.shape[0] != width or bias.shape != (weight.shape[1],):
                 raise ValueError(f"a layer of shape {weight.shape} does not follow one of width {width}")
