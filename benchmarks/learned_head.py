@@ -195,17 +195,22 @@ def figures(test: pd.DataFrame, metric: np.ndarray, system_figure: pd.Series | N
         system_figure: Each system's figure (higher is better); default the mean of ``metric``.
     """
     human, items = test.human.to_numpy(float), test.item.to_numpy()
-    per_system = test.assign(metric=metric).groupby("system")
-    if system_figure is None:
-        system_figure = per_system.metric.mean()
     gap = 0.0 if (test.dataset == "ted").all() else 25.0
     return {
         "item τ": float(item_taus(metric, human, items).mean()),
         "DARR τ": darr_tau(metric, test.raw.to_numpy(float), items, gap),
         "DARR τ, outputs differ": darr_tau(metric, test.raw.to_numpy(float), items, gap, test.hypothesis.to_numpy()),
-        "system acc": system_accuracy(system_figure, per_system.human.mean()),
+        "system acc": system_figure_accuracy(test, metric, system_figure),
         "τ": kendall_tau_b(metric, human),
     }
+
+
+def system_figure_accuracy(test: pd.DataFrame, metric: np.ndarray, system_figure: pd.Series | None = None) -> float:
+    """System-level pairwise accuracy of ``system_figure`` (default the mean of ``metric``) against the human means."""
+    per_system = test.assign(metric=metric).groupby("system")
+    if system_figure is None:
+        system_figure = per_system.metric.mean()
+    return system_accuracy(system_figure, per_system.human.mean())
 
 
 def bootstrap_difference(a: pd.Series, b: pd.Series, resamples: int = 2000, seed: int = 0) -> tuple[float, float]:

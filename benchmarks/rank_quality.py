@@ -264,8 +264,10 @@ def learned_study() -> pd.DataFrame:
                 test, test.quality.to_numpy(float), -100 * by_system.expected.sum() / words
             ),
         }
-        measured["learned"]["system acc (mean head)"] = learned_head.figures(test, score)["system acc"]
-        measured["chrF"]["system acc (mean head)"] = learned_head.figures(test, test.chrf.to_numpy(float))["system acc"]
+        measured["learned"]["system acc (mean head)"] = learned_head.system_figure_accuracy(test, score)
+        measured["chrF"]["system acc (mean head)"] = learned_head.system_figure_accuracy(
+            test, test.chrf.to_numpy(float)
+        )
         chrf_taus = learned_head.item_taus(test.chrf.to_numpy(float), human, items)
         low, high = learned_head.bootstrap_difference(learned_head.item_taus(score, human, items), chrf_taus)
         chrf_low, chrf_high = learned_head.bootstrap_difference(chrf_taus, chrf_taus * 0)
